@@ -1,0 +1,98 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { Workflow } from '../src/catalogue/workflow.js';
+import { resolvePage } from '../src/forms/form-page.js';
+import type { FormValues } from '../src/forms/json-schema.js';
+import { buildFieldInput } from './field-input.js';
+import { PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
+import { LIMITS } from './limits.js';
+import { encodeModalMetadata } from './modal-metadata.js';
+import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+
+export interface WorkflowModalInput {
+  workflow: Workflow;
+  /** Zero-based page of `spec.parameters`. */
+  page: number;
+  /** Every answer so far (all pages); the current page's become initial values. */
+  values: FormValues;
+  /** Field key → message, shown under the field (e.g. after a view update). */
+  errors?: Record<string, string>;
+  /** A message for the whole page, e.g. why the run could not start. */
+  notice?: string;
+  channelId?: string;
+  /** Server-side draft holding the answers, when they do not fit private_metadata. */
+  draftId?: string;
+  /** Load-time check only: render every conditional field at once (the largest the page can get). */
+  allConditionalFields?: boolean;
+}
+
+/**
+ * The modal for one page of a workflow: a pure function of the workflow and the answers.
+ * Titles and labels are cut to Slack's limits; a page that cannot fit is refused at load time.
+ */
+export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
+  const { workflow, page: pageIndex, values } = input;
+  const page = workflow.pages[pageIndex];
+  const pageCount = workflow.pages.length;
+  const blocks: KnownBlock[] = [];
+
+  if (pageIndex === 0 && workflow.description !== undefined && workflow.description.trim() !== '') {
+    blocks.push({ type: 'section', block_id: 'intro', text: mrkdwn(escapeMrkdwn(workflow.description), LIMITS.text) });
+  }
+  if (pageCount > 1 && page !== undefined) {
+    blocks.push({
+      type: 'context',
+      block_id: 'progress',
+      elements: [mrkdwn(`*Step ${pageIndex + 1} of ${pageCount}:* ${escapeMrkdwn(page.title)}`, LIMITS.text)],
+    });
+  }
+  if (input.notice !== undefined) {
+    blocks.push({ type: 'section', block_id: 'notice', text: mrkdwn(`:warning: ${escapeMrkdwn(input.notice)}`, LIMITS.text) });
+  }
+
+  const fields = page === undefined ? [] : input.allConditionalFields === true ? page.allFields : resolvePage(page, values);
+  const controlling = new Set(page?.controllingKeys ?? []);
+  for (const field of fields) {
+    if (field.visibility !== 'shown') continue;
+    blocks.push(buildFieldInput(field, pageIndex, values[field.key] ?? field.default, controlling.has(field.key)));
+    const error = input.errors?.[field.key];
+    if (error !== undefined) {
+      blocks.push({ type: 'context', block_id: `err:${field.key}`, elements: [mrkdwn(`:x: ${escapeMrkdwn(error)}`, LIMITS.text)] });
+    }
+  }
+  if (!blocks.some((b) => b.type === 'input')) {
+    blocks.push({ type: 'section', block_id: 'no_inputs', text: mrkdwn('This workflow needs no input. Press *Run* to start it.', LIMITS.text) });
+  }
+  if (pageIndex > 0) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'nav',
+      elements: [{ type: 'button', action_id: PAGE_BACK_ACTION_ID, text: plain('Back', LIMITS.buttonText), value: String(pageIndex - 1) }],
+    });
+  }
+  const p = workflow.pipeline;
+  blocks.push({
+    type: 'context',
+    block_id: 'pipeline',
+    elements: [mrkdwn(`Runs Harness pipeline \`${escapeMrkdwn(p.pipelineId)}\` in ${escapeMrkdwn(`${p.orgId}/${p.projectId}`)}`, LIMITS.text)],
+  });
+
+  const last = pageIndex >= pageCount - 1;
+  const otherPages = Object.fromEntries(
+    Object.entries(values).filter(([key]) => !(page?.allFields.some((f) => f.key === key) ?? false)),
+  );
+  return {
+    type: 'modal',
+    callback_id: WORKFLOW_MODAL_CALLBACK_ID,
+    title: plain(workflow.title, LIMITS.modalTitle),
+    submit: plain(last ? (workflow.submitLabel ?? 'Run') : 'Next', LIMITS.modalButton),
+    close: plain('Cancel', LIMITS.modalButton),
+    private_metadata: encodeModalMetadata({
+      workflowId: workflow.id,
+      page: pageIndex,
+      channelId: input.channelId,
+      values: otherPages,
+      draftId: input.draftId,
+    }),
+    blocks,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Every callback_id, action_id and block_id the bot's views use, in one place: listeners
+ * match on these and builders emit them, so the two cannot drift apart.
+ */
+export const WORKFLOW_MODAL_CALLBACK_ID = 'idp_workflow';
+export const PAGE_BACK_ACTION_ID = 'idp_page_back';
+
+/** Field inputs: `idp_field`, with `:options` (external select) and/or `:dispatch` (drives conditions). */
+export const FIELD_ACTION_PREFIX = 'idp_field';
+export const FIELD_DISPATCH_ACTION_PATTERN = /^idp_field(:options)?:dispatch$/;
+export const FIELD_OPTIONS_ACTION_PATTERN = /^idp_field:options(:dispatch)?$/;
+
+export function fieldActionId(opts: { options: boolean; dispatch: boolean }): string {
+  return `${FIELD_ACTION_PREFIX}${opts.options ? ':options' : ''}${opts.dispatch ? ':dispatch' : ''}`;
+}
+
+/** The page is part of the id so Slack never carries one page's input state into another. */
+export function fieldBlockId(page: number, key: string): string {
+  return `f:${page}:${key}`;
+}
+
+export function parseFieldBlockId(blockId: string): { page: number; key: string } | undefined {
+  const m = /^f:(\d+):(.+)$/.exec(blockId);
+  if (m?.[1] === undefined || m[2] === undefined) return undefined;
+  return { page: Number(m[1]), key: m[2] };
+}

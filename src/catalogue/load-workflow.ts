@@ -1,0 +1,214 @@
+import type { z } from 'zod';
+import type { SourceProblem } from '../errors.js';
+import { buildFormPage } from '../forms/form-page.js';
+import type { FormPage, PageProblem } from '../forms/form-page.js';
+import { isRecord } from '../forms/json-schema.js';
+import type { JsonSchema } from '../forms/json-schema.js';
+import { parsePipelineUrl } from './pipeline-target.js';
+import { parseInputsetKey } from './runtime-input.js';
+import type { InputsetEntry } from './runtime-input.js';
+import { parseTemplate, referencedKeys, yieldsScalar } from './template.js';
+import type { Workflow } from './workflow.js';
+import { backstageTemplate, harnessWorkflow, TRIGGER_ACTION } from './workflow-document.js';
+import type { BackstageTemplate, HarnessWorkflow } from './workflow-document.js';
+import { parseYamlSource } from './yaml-source.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+export interface LoadResult {
+  workflow: Workflow | undefined;
+  problems: SourceProblem[];
+  warnings: SourceProblem[];
+}
+
+const ENVELOPES = 'apiVersion: scaffolder.backstage.io/v1beta3 with kind: Template, or apiVersion: harness.io/v1 with kind: Workflow';
+
+/** Reads one IDP workflow file (either envelope) into the bot's Workflow, or says what is wrong. */
+export function loadWorkflow(file: string, text: string): LoadResult {
+  const parsed = parseYamlSource(file, text);
+  if (!parsed.ok) return { workflow: undefined, problems: parsed.problems, warnings: [] };
+  const src = parsed.source;
+  const doc = src.value;
+  if (!isRecord(doc)) {
+    return { workflow: undefined, problems: [src.problemAt([], `a workflow file must be a YAML mapping with ${ENVELOPES}`)], warnings: [] };
+  }
+  if (doc.apiVersion === 'scaffolder.backstage.io/v1beta3') {
+    const r = backstageTemplate.safeParse(doc);
+    if (!r.success) return zodFailure(src, r.error);
+    return normalise(src, fromBackstage(r.data));
+  }
+  if (doc.apiVersion === 'harness.io/v1') {
+    const r = harnessWorkflow.safeParse(doc);
+    if (!r.success) return zodFailure(src, r.error);
+    return normalise(src, fromHarness(r.data));
+  }
+  const where: YamlPath = 'apiVersion' in doc ? ['apiVersion'] : [];
+  return { workflow: undefined, problems: [src.problemAt(where, `unknown workflow envelope: use ${ENVELOPES}`)], warnings: [] };
+}
+
+function zodFailure(src: YamlSource, error: z.ZodError): LoadResult {
+  const problems = error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    return src.problemAt(path, `${dotted(path)} ${issue.message}`);
+  });
+  return { workflow: undefined, problems, warnings: [] };
+}
+
+/** What both envelopes have in common, before normalising. */
+interface Envelope {
+  id: string;
+  title: string;
+  description: string | undefined;
+  envelope: Workflow['envelope'];
+  owner: string | undefined;
+  lifecycle: string | undefined;
+  tags: string[];
+  submitLabel: string | undefined;
+  parameters: unknown;
+  steps: { id?: string | undefined; action: string; input?: Record<string, unknown> | undefined }[];
+  links: { title?: string | undefined; url: string }[];
+}
+
+function fromBackstage(d: BackstageTemplate): Envelope {
+  return {
+    id: d.metadata.name,
+    title: d.metadata.title ?? d.metadata.name,
+    description: d.metadata.description,
+    envelope: 'backstage',
+    owner: d.spec.owner,
+    lifecycle: d.spec.lifecycle,
+    tags: d.metadata.tags ?? [],
+    submitLabel: undefined,
+    parameters: d.spec.parameters,
+    steps: d.spec.steps,
+    links: d.spec.output?.links ?? [],
+  };
+}
+
+function fromHarness(d: HarnessWorkflow): Envelope {
+  return {
+    id: d.identifier,
+    title: d.name,
+    description: d.metadata?.description,
+    envelope: 'harness',
+    owner: d.owner,
+    lifecycle: d.spec.lifecycle,
+    tags: d.metadata?.tags ?? [],
+    submitLabel: d.spec.presentation?.customCreateButtonText,
+    parameters: d.spec.parameters,
+    steps: d.spec.steps,
+    links: d.spec.output?.links ?? [],
+  };
+}
+
+function normalise(src: YamlSource, e: Envelope): LoadResult {
+  const problems: SourceProblem[] = [];
+  const warnings: SourceProblem[] = [];
+  const pages = readPages(src, e.parameters, problems, warnings);
+
+  const fieldPage = new Map<string, number>();
+  for (const page of pages) {
+    for (const field of page.allFields) {
+      const earlier = fieldPage.get(field.key);
+      if (earlier !== undefined && earlier !== page.index) {
+        problems.push(src.problemAt(pagePath(e.parameters, page.index), `field "${field.key}" appears on pages ${earlier + 1} and ${page.index + 1}; field names must be unique across pages`));
+      }
+      fieldPage.set(field.key, page.index);
+    }
+  }
+
+  const triggers = e.steps.flatMap((s, i) => (s.action === TRIGGER_ACTION ? [{ step: s, i }] : []));
+  if (triggers.length !== 1) {
+    problems.push(
+      src.problemAt(['spec', 'steps'], triggers.length === 0
+        ? `no step uses ${TRIGGER_ACTION}; the bot runs workflows that are backed by a Harness pipeline`
+        : `${triggers.length} steps use ${TRIGGER_ACTION}; the bot can run one pipeline per workflow`),
+    );
+    return { workflow: undefined, problems, warnings };
+  }
+  const { step, i: stepIndex } = triggers[0] as (typeof triggers)[number];
+  const inputPath = ['spec', 'steps', stepIndex, 'input'];
+  const input = step.input ?? {};
+  const url = input.url;
+  const target = typeof url === 'string' ? parsePipelineUrl(url) : { error: 'is required: the URL of the pipeline in Harness (Pipeline Studio)' };
+  if ('error' in target) problems.push(src.problemAt([...inputPath, 'url'], `input.url ${target.error}`));
+
+  const fields = new Map(pages.flatMap((p) => p.allFields.map((f) => [f.key, f] as const)));
+  const inputset: InputsetEntry[] = [];
+  const rawInputset = input.inputset ?? {};
+  if (!isRecord(rawInputset)) {
+    problems.push(src.problemAt([...inputPath, 'inputset'], 'input.inputset must be a mapping of pipeline variable to value'));
+  } else {
+    const seen = new Set<string>();
+    for (const [key, value] of Object.entries(rawInputset)) {
+      const at = [...inputPath, 'inputset', key];
+      const t = parseInputsetKey(key);
+      const tpl = parseTemplate(value);
+      if ('error' in t) problems.push(src.problemAt(at, `workflow ${e.id}, inputset key ${t.error}`));
+      if ('error' in tpl) problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": ${tpl.error}`));
+      if ('error' in t || 'error' in tpl) continue;
+      const varId = t.target.scope === 'pipeline' ? t.target.name : `${t.target.stage}.${t.target.name}`;
+      if (seen.has(varId)) problems.push(src.problemAt(at, `workflow ${e.id}: inputset sets variable "${varId}" twice; keep one`));
+      seen.add(varId);
+      for (const part of tpl.template.parts) {
+        if (part.kind !== 'expr') continue;
+        const field = fields.get(part.expr.key);
+        if (field === undefined) {
+          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" reads parameters.${part.expr.key}, which is not a field of the form`));
+        } else if (field.visibility === 'secret') {
+          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`));
+        } else if (!yieldsScalar(part.expr, isListField(field.input.type, field.input))) {
+          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`));
+        }
+      }
+      void referencedKeys;
+      inputset.push({ key, target: t.target, template: tpl.template });
+    }
+  }
+
+  if (problems.length > 0 || 'error' in target) return { workflow: undefined, problems, warnings };
+  return {
+    workflow: {
+      id: e.id,
+      title: e.title,
+      description: e.description,
+      file: src.file,
+      envelope: e.envelope,
+      owner: e.owner,
+      lifecycle: e.lifecycle,
+      tags: e.tags,
+      submitLabel: e.submitLabel,
+      pages,
+      pipeline: target.target,
+      inputset,
+      triggerStepId: step.id ?? 'trigger',
+      outputLinks: e.links.map((l) => ({ title: l.title ?? l.url, url: l.url })),
+    },
+    problems,
+    warnings,
+  };
+}
+
+function isListField(type: string, input: { type: string; multi?: boolean }): boolean {
+  return type === 'multichoice' || type === 'list' || (type === 'picker' && input.multi === true);
+}
+
+function pagePath(parameters: unknown, index: number): YamlPath {
+  return Array.isArray(parameters) ? ['spec', 'parameters', index] : ['spec', 'parameters'];
+}
+
+function readPages(src: YamlSource, parameters: unknown, problems: SourceProblem[], warnings: SourceProblem[]): FormPage[] {
+  if (parameters === undefined) return [];
+  const raw = Array.isArray(parameters) ? parameters : [parameters];
+  return raw.map((p, index) => {
+    const base = pagePath(parameters, index);
+    const built = buildFormPage(p as JsonSchema, index);
+    const at = (x: PageProblem): SourceProblem => src.problemAt([...base, ...x.path], `${dotted([...base, ...x.path])} ${x.message}`);
+    problems.push(...built.problems.map(at));
+    warnings.push(...built.warnings.map(at));
+    return built.page;
+  });
+}
+
+function dotted(path: YamlPath): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc === '' ? seg : `${acc}.${seg}`), '') + ':';
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The only module that reads the environment. Everything else receives a Config.
+ * Every problem is collected and reported at once, each with the fix.
+ */
+
+const DEFAULT_HARNESS_URL = 'https://app.harness.io';
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === undefined || s === '' ? undefined : s));
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText,
+  PORT: optionalText,
+  HARNESS_API_URL: optionalText,
+  HARNESS_API_KEY: optionalText,
+  HARNESS_ACCOUNT_ID: optionalText,
+  DATABASE_PATH: optionalText,
+  MANIFESTS_DIR: optionalText,
+  LOG_LEVEL: optionalText,
+});
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export interface SlackConfig {
+  botToken: string;
+  /** Present in HTTP mode; Socket Mode authenticates with the app token instead. */
+  signingSecret: string | undefined;
+  /** Socket Mode when set. */
+  appToken: string | undefined;
+  /** Base URL of the Web API (the emulator in local mode and tests). */
+  apiUrl: string | undefined;
+}
+
+export interface HarnessConfig {
+  apiUrl: string;
+  apiKey: string;
+  accountId: string;
+}
+
+export interface Config {
+  /** `local` runs against the built-in Slack emulator and Harness simulator. */
+  mode: 'local' | 'connected';
+  slack: SlackConfig | undefined;
+  harness: HarnessConfig | undefined;
+  port: number;
+  databasePath: string;
+  manifestsDir: string;
+  logLevel: LogLevel;
+}
+
+function checkUrl(name: string, value: string, problems: string[]): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return value.replace(/\/+$/, '');
+  } catch {
+    problems.push(`${name} is not an http(s) URL: set it to e.g. https://app.harness.io (without a path).`);
+    return undefined;
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Every field is an optional string, so parsing cannot fail on shape.
+  const raw = envSchema.parse(env);
+  const problems: string[] = [];
+
+  let port = 3000;
+  if (raw.PORT !== undefined) {
+    port = Number(raw.PORT);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.push(`PORT must be a whole number from 1 to 65535 (got "${raw.PORT}").`);
+    }
+  }
+
+  const logLevel = (raw.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw.LOG_LEVEL ?? ''}").`);
+  }
+
+  const slackGiven = [raw.SLACK_BOT_TOKEN, raw.SLACK_SIGNING_SECRET, raw.SLACK_APP_TOKEN].some(Boolean);
+  const harnessGiven = [raw.HARNESS_API_KEY, raw.HARNESS_ACCOUNT_ID].some(Boolean);
+  const mode = slackGiven || harnessGiven ? 'connected' : 'local';
+
+  let slack: SlackConfig | undefined;
+  let harness: HarnessConfig | undefined;
+  if (mode === 'connected') {
+    slack = readSlack(raw, problems);
+    harness = readHarness(raw, problems);
+  } else if (raw.SLACK_API_URL !== undefined) {
+    checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    mode,
+    slack,
+    harness,
+    port,
+    databasePath: raw.DATABASE_PATH ?? 'data/idp-chatops.db',
+    manifestsDir: raw.MANIFESTS_DIR ?? 'manifests',
+    logLevel: logLevel as LogLevel,
+  };
+}
+
+type RawEnv = z.infer<typeof envSchema>;
+
+function readSlack(raw: RawEnv, problems: string[]): SlackConfig | undefined {
+  const before = problems.length;
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: appToken } = raw;
+  if (botToken === undefined) {
+    problems.push(
+      'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your Slack app’s "OAuth & Permissions" page.',
+    );
+  } else if (!botToken.startsWith('xoxb-')) {
+    problems.push('SLACK_BOT_TOKEN does not start with "xoxb-": use the Bot User OAuth Token, not a user or app token.');
+  }
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) {
+    problems.push(
+      'SLACK_APP_TOKEN does not start with "xapp-": create an app-level token with connections:write under "Basic Information".',
+    );
+  }
+  if (appToken === undefined && signingSecret === undefined) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is missing: copy it from "Basic Information → App Credentials", or set SLACK_APP_TOKEN to use Socket Mode.',
+    );
+  }
+  const apiUrl = raw.SLACK_API_URL === undefined ? undefined : checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
+  if (problems.length > before || botToken === undefined) return undefined;
+  return { botToken, signingSecret, appToken, apiUrl: apiUrl === undefined ? undefined : `${apiUrl}/` };
+}
+
+function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined {
+  const before = problems.length;
+  if (raw.HARNESS_API_KEY === undefined) {
+    problems.push(
+      'HARNESS_API_KEY is missing: create a personal access token or service-account token under "My Profile → API Keys" in Harness.',
+    );
+  }
+  if (raw.HARNESS_ACCOUNT_ID === undefined) {
+    problems.push(
+      'HARNESS_ACCOUNT_ID is missing: copy the account id from any Harness URL (…/ng/account/<account id>/…) or "Account Settings → Overview".',
+    );
+  }
+  const apiUrl = checkUrl('HARNESS_API_URL', raw.HARNESS_API_URL ?? DEFAULT_HARNESS_URL, problems);
+  if (problems.length > before || raw.HARNESS_API_KEY === undefined || raw.HARNESS_ACCOUNT_ID === undefined) {
+    return undefined;
+  }
+  return { apiUrl: apiUrl ?? DEFAULT_HARNESS_URL, apiKey: raw.HARNESS_API_KEY, accountId: raw.HARNESS_ACCOUNT_ID };
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SourceProblem } from '../errors.js';
+import type { FieldInput } from '../forms/form-field.js';
 import { buildFormPage } from '../forms/form-page.js';
 import type { FormPage, PageProblem } from '../forms/form-page.js';
 import { isRecord } from '../forms/json-schema.js';
@@ -7,7 +8,8 @@ import type { JsonSchema } from '../forms/json-schema.js';
 import { parsePipelineUrl } from './pipeline-target.js';
 import { parseInputsetKey } from './runtime-input.js';
 import type { InputsetEntry } from './runtime-input.js';
-import { parseTemplate, referencedKeys, yieldsScalar } from './template.js';
+import { checkSlackFit } from './slack-fit.js';
+import { parseTemplate, yieldsScalar } from './template.js';
 import type { Workflow } from './workflow.js';
 import { backstageTemplate, harnessWorkflow, TRIGGER_ACTION } from './workflow-document.js';
 import type { BackstageTemplate, HarnessWorkflow } from './workflow-document.js';
@@ -16,6 +18,8 @@ import type { YamlPath, YamlSource } from './yaml-source.js';
 
 export interface LoadResult {
   workflow: Workflow | undefined;
+  /** The parsed file, to place later problems (undefined when it did not parse). */
+  source: YamlSource | undefined;
   problems: SourceProblem[];
   warnings: SourceProblem[];
 }
@@ -25,11 +29,11 @@ const ENVELOPES = 'apiVersion: scaffolder.backstage.io/v1beta3 with kind: Templa
 /** Reads one IDP workflow file (either envelope) into the bot's Workflow, or says what is wrong. */
 export function loadWorkflow(file: string, text: string): LoadResult {
   const parsed = parseYamlSource(file, text);
-  if (!parsed.ok) return { workflow: undefined, problems: parsed.problems, warnings: [] };
+  if (!parsed.ok) return { workflow: undefined, source: undefined, problems: parsed.problems, warnings: [] };
   const src = parsed.source;
   const doc = src.value;
   if (!isRecord(doc)) {
-    return { workflow: undefined, problems: [src.problemAt([], `a workflow file must be a YAML mapping with ${ENVELOPES}`)], warnings: [] };
+    return { workflow: undefined, source: src, problems: [src.problemAt([], `a workflow file must be a YAML mapping with ${ENVELOPES}`)], warnings: [] };
   }
   if (doc.apiVersion === 'scaffolder.backstage.io/v1beta3') {
     const r = backstageTemplate.safeParse(doc);
@@ -42,7 +46,7 @@ export function loadWorkflow(file: string, text: string): LoadResult {
     return normalise(src, fromHarness(r.data));
   }
   const where: YamlPath = 'apiVersion' in doc ? ['apiVersion'] : [];
-  return { workflow: undefined, problems: [src.problemAt(where, `unknown workflow envelope: use ${ENVELOPES}`)], warnings: [] };
+  return { workflow: undefined, source: src, problems: [src.problemAt(where, `unknown workflow envelope: use ${ENVELOPES}`)], warnings: [] };
 }
 
 function zodFailure(src: YamlSource, error: z.ZodError): LoadResult {
@@ -50,7 +54,7 @@ function zodFailure(src: YamlSource, error: z.ZodError): LoadResult {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     return src.problemAt(path, `${dotted(path)} ${issue.message}`);
   });
-  return { workflow: undefined, problems, warnings: [] };
+  return { workflow: undefined, source: src, problems, warnings: [] };
 }
 
 /** What both envelopes have in common, before normalising. */
@@ -123,7 +127,7 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
         ? `no step uses ${TRIGGER_ACTION}; the bot runs workflows that are backed by a Harness pipeline`
         : `${triggers.length} steps use ${TRIGGER_ACTION}; the bot can run one pipeline per workflow`),
     );
-    return { workflow: undefined, problems, warnings };
+    return { workflow: undefined, source: src, problems, warnings };
   }
   const { step, i: stepIndex } = triggers[0] as (typeof triggers)[number];
   const inputPath = ['spec', 'steps', stepIndex, 'input'];
@@ -156,18 +160,16 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
           problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" reads parameters.${part.expr.key}, which is not a field of the form`));
         } else if (field.visibility === 'secret') {
           problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`));
-        } else if (!yieldsScalar(part.expr, isListField(field.input.type, field.input))) {
+        } else if (!yieldsScalar(part.expr, isListField(field.input))) {
           problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`));
         }
       }
-      void referencedKeys;
       inputset.push({ key, target: t.target, template: tpl.template });
     }
   }
 
-  if (problems.length > 0 || 'error' in target) return { workflow: undefined, problems, warnings };
-  return {
-    workflow: {
+  if (problems.length > 0 || 'error' in target) return { workflow: undefined, source: src, problems, warnings };
+  const workflow: Workflow = {
       id: e.id,
       title: e.title,
       description: e.description,
@@ -181,15 +183,15 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
       pipeline: target.target,
       inputset,
       triggerStepId: step.id ?? 'trigger',
+      triggerStepIndex: stepIndex,
       outputLinks: e.links.map((l) => ({ title: l.title ?? l.url, url: l.url })),
-    },
-    problems,
-    warnings,
   };
+  problems.push(...checkSlackFit(workflow).map((f) => src.problemAt(pagePath(e.parameters, f.page), f.message)));
+  return { workflow: problems.length > 0 ? undefined : workflow, source: src, problems, warnings };
 }
 
-function isListField(type: string, input: { type: string; multi?: boolean }): boolean {
-  return type === 'multichoice' || type === 'list' || (type === 'picker' && input.multi === true);
+function isListField(input: FieldInput): boolean {
+  return input.type === 'multichoice' || input.type === 'list' || (input.type === 'picker' && input.multi);
 }
 
 function pagePath(parameters: unknown, index: number): YamlPath {

@@ -20,5 +20,7 @@ export interface Workflow {
   inputset: InputsetEntry[];
   /** The trigger step's id, as `${{ steps.<id>.output.url }}` refers to it. */
   triggerStepId: string;
+  /** Index of the trigger step in `spec.steps`. */
+  triggerStepIndex: number;
   outputLinks: { title: string; url: string }[];
 }

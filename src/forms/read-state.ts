@@ -1,0 +1,88 @@
+import type { FormField } from './form-field.js';
+import { isRecord } from './json-schema.js';
+import type { FormValues, JsonValue } from './json-schema.js';
+
+/**
+ * Turns Slack's `view.state.values` for one page into typed values. Slack sends numbers as
+ * strings and choices as the option index the builder gave them; nothing here trusts the
+ * payload's shape. Empty inputs are left out, so "not answered" is simply absent.
+ */
+export function readPageState(
+  fields: readonly FormField[],
+  blockIdOf: (key: string) => string,
+  state: unknown,
+): { values: FormValues; errors: Record<string, string> } {
+  const values: FormValues = {};
+  const errors: Record<string, string> = {};
+  const blocks = isRecord(state) ? state : {};
+  for (const field of fields) {
+    if (field.visibility !== 'shown') continue;
+    const block = blocks[blockIdOf(field.key)];
+    if (!isRecord(block)) continue;
+    const action = Object.values(block)[0];
+    if (!isRecord(action)) continue;
+    const r = readValue(field, action);
+    if ('error' in r) errors[field.key] = r.error;
+    else if (r.value !== undefined) values[field.key] = r.value;
+  }
+  return { values, errors };
+}
+
+type Read = { value: JsonValue | undefined } | { error: string };
+
+function readValue(field: FormField, a: Record<string, unknown>): Read {
+  const input = field.input;
+  const text = typeof a.value === 'string' ? a.value : undefined;
+  switch (input.type) {
+    case 'text': {
+      const v = input.multiline ? text?.replace(/\s+$/, '') : text?.trim();
+      return { value: v === undefined || v === '' ? undefined : v };
+    }
+    case 'list': {
+      const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+      return { value: lines.length === 0 ? undefined : lines };
+    }
+    case 'number': {
+      if (text === undefined || text.trim() === '') return { value: undefined };
+      const n = Number(text);
+      if (!Number.isFinite(n)) return { error: `${field.title} must be a number` };
+      return { value: n };
+    }
+    case 'date':
+      return { value: typeof a.selected_date === 'string' ? a.selected_date : undefined };
+    case 'time':
+      return { value: typeof a.selected_time === 'string' ? `${a.selected_time}:00` : undefined };
+    case 'datetime':
+      return {
+        value: typeof a.selected_date_time === 'number' ? new Date(a.selected_date_time * 1000).toISOString() : undefined,
+      };
+    case 'boolean':
+      return { value: Array.isArray(a.selected_options) && a.selected_options.length > 0 };
+    case 'choice': {
+      const picked = isRecord(a.selected_option) ? a.selected_option.value : undefined;
+      if (typeof picked !== 'string') return { value: undefined };
+      const option = input.options[Number(picked)];
+      return option === undefined ? { error: `${field.title}: choose one of the listed options` } : { value: option.value };
+    }
+    case 'multichoice': {
+      const picked = Array.isArray(a.selected_options) ? a.selected_options : [];
+      const out: JsonValue[] = [];
+      for (const p of picked) {
+        const option = isRecord(p) && typeof p.value === 'string' ? input.options[Number(p.value)] : undefined;
+        if (option === undefined) return { error: `${field.title}: choose from the listed options` };
+        out.push(option.value);
+      }
+      return { value: out.length === 0 ? undefined : out };
+    }
+    case 'picker': {
+      if (input.multi) {
+        const picked = (Array.isArray(a.selected_options) ? a.selected_options : [])
+          .map((p) => (isRecord(p) && typeof p.value === 'string' ? p.value : ''))
+          .filter((v) => v !== '');
+        return { value: picked.length === 0 ? undefined : picked };
+      }
+      const picked = isRecord(a.selected_option) ? a.selected_option.value : undefined;
+      return { value: typeof picked === 'string' && picked !== '' ? picked : undefined };
+    }
+  }
+}

@@ -193,7 +193,7 @@ function inputFor(
 function stringInput(property: JsonSchema, schema: JsonSchema, uiWidget: string | undefined): InputResult {
   const options = choicesOf(property);
   if (options !== undefined) return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
-  switch (schema.format) {
+  switch (property.format) {
     case 'date':
       return { input: { type: 'date' } };
     case 'time':

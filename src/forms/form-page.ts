@@ -144,10 +144,13 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
     const condition = schema.if;
     const keys = isRecord(condition.properties) ? Object.keys(condition.properties) : [];
     for (const k of keys) c.controlling.add(k);
-    const holds = w.values === undefined ? undefined : matches(condition, keys, w.values);
     const anchor = keys.at(-1) ?? w.anchor;
-    if (isRecord(schema.then) && holds !== false) collect(schema.then, c, { ...w, anchor, path: [...w.path, 'then'] });
-    if (isRecord(schema.else) && holds !== true) collect(schema.else, c, { ...w, anchor, path: [...w.path, 'else'] });
+    const values = w.values;
+    // Neither branch applies until the condition's fields are answered.
+    const answered = values === undefined || keys.every((k) => hasValue(values[k]));
+    const holds = values === undefined ? undefined : matches(condition, keys, values);
+    if (answered && isRecord(schema.then) && holds !== false) collect(schema.then, c, { ...w, anchor, path: [...w.path, 'then'] });
+    if (answered && isRecord(schema.else) && holds !== true) collect(schema.else, c, { ...w, anchor, path: [...w.path, 'else'] });
   }
 }
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('runs locally with defaults when no Slack or Harness variable is set', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ mode: 'local', port: 3000, manifestsDir: 'manifests', databasePath: 'data/idp-chatops.db', logLevel: 'info' });
+    expect(c.slack).toBeUndefined();
+    expect(c.harness).toBeUndefined();
+  });
+
+  it('reads a full connected configuration', () => {
+    const c = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'sig-test',
+      SLACK_API_URL: 'http://127.0.0.1:9000/api',
+      HARNESS_API_KEY: 'pat.test',
+      HARNESS_ACCOUNT_ID: 'acct',
+      PORT: '8080',
+      MANIFESTS_DIR: 'm',
+      DATABASE_PATH: '/tmp/x.db',
+    });
+    expect(c.mode).toBe('connected');
+    expect(c.slack).toEqual({ botToken: 'xoxb-test', signingSecret: 'sig-test', appToken: undefined, apiUrl: 'http://127.0.0.1:9000/api/' });
+    expect(c.harness).toEqual({ apiUrl: 'https://app.harness.io', apiKey: 'pat.test', accountId: 'acct' });
+    expect(c.port).toBe(8080);
+  });
+
+  it('reports every problem at once, each with its fix', () => {
+    const p = problems({ SLACK_BOT_TOKEN: 'xoxp-user', PORT: 'eighty', HARNESS_API_URL: 'ftp://x' });
+    expect(p).toHaveLength(6);
+    expect(p.join('\n')).toMatch(/SLACK_BOT_TOKEN does not start with "xoxb-"/);
+    expect(p.join('\n')).toMatch(/SLACK_SIGNING_SECRET is missing: copy it from "Basic Information/);
+    expect(p.join('\n')).toMatch(/HARNESS_API_KEY is missing/);
+    expect(p.join('\n')).toMatch(/HARNESS_ACCOUNT_ID is missing/);
+    expect(p.join('\n')).toMatch(/PORT must be a whole number/);
+    expect(p.join('\n')).toMatch(/HARNESS_API_URL is not an http\(s\) URL/);
+  });
+
+  it('accepts Socket Mode without a signing secret', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', HARNESS_API_KEY: 'k', HARNESS_ACCOUNT_ID: 'a' });
+    expect(c.slack?.appToken).toBe('xapp-test');
+  });
+
+  it('never repeats a secret value in its messages', () => {
+    const p = problems({ SLACK_BOT_TOKEN: 'xoxp-very-secret-value', SLACK_APP_TOKEN: 'not-an-app-token-secret' });
+    expect(p.join('\n')).not.toMatch(/very-secret|app-token-secret/);
+  });
+});

@@ -36,7 +36,11 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
   const blocks: KnownBlock[] = [];
 
   if (pageIndex === 0 && workflow.description !== undefined && workflow.description.trim() !== '') {
-    blocks.push({ type: 'section', block_id: 'intro', text: mrkdwn(escapeMrkdwn(workflow.description), LIMITS.text) });
+    blocks.push({
+      type: 'section',
+      block_id: 'intro',
+      text: mrkdwn(escapeMrkdwn(workflow.description), LIMITS.text),
+    });
   }
   if (pageCount > 1 && page !== undefined) {
     blocks.push({
@@ -46,34 +50,65 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
     });
   }
   if (input.notice !== undefined) {
-    blocks.push({ type: 'section', block_id: 'notice', text: mrkdwn(`:warning: ${escapeMrkdwn(input.notice)}`, LIMITS.text) });
+    blocks.push({
+      type: 'section',
+      block_id: 'notice',
+      text: mrkdwn(`:warning: ${escapeMrkdwn(input.notice)}`, LIMITS.text),
+    });
   }
 
-  const fields = page === undefined ? [] : input.allConditionalFields === true ? page.allFields : resolvePage(page, values);
+  const fields =
+    page === undefined
+      ? []
+      : input.allConditionalFields === true
+        ? page.allFields
+        : resolvePage(page, values);
   const controlling = new Set(page?.controllingKeys ?? []);
   for (const field of fields) {
     if (field.visibility !== 'shown') continue;
-    blocks.push(buildFieldInput(field, pageIndex, values[field.key] ?? field.default, controlling.has(field.key)));
+    blocks.push(
+      buildFieldInput(field, pageIndex, values[field.key] ?? field.default, controlling.has(field.key)),
+    );
     const error = input.errors?.[field.key];
     if (error !== undefined) {
-      blocks.push({ type: 'context', block_id: `err:${field.key}`, elements: [mrkdwn(`:x: ${escapeMrkdwn(error)}`, LIMITS.text)] });
+      blocks.push({
+        type: 'context',
+        block_id: `err:${field.key}`,
+        elements: [mrkdwn(`:x: ${escapeMrkdwn(error)}`, LIMITS.text)],
+      });
     }
   }
   if (!blocks.some((b) => b.type === 'input')) {
-    blocks.push({ type: 'section', block_id: 'no_inputs', text: mrkdwn('This workflow needs no input. Press *Run* to start it.', LIMITS.text) });
+    blocks.push({
+      type: 'section',
+      block_id: 'no_inputs',
+      text: mrkdwn('This workflow needs no input. Press *Run* to start it.', LIMITS.text),
+    });
   }
   if (pageIndex > 0) {
     blocks.push({
       type: 'actions',
       block_id: 'nav',
-      elements: [{ type: 'button', action_id: PAGE_BACK_ACTION_ID, text: plain('Back', LIMITS.buttonText), value: String(pageIndex - 1) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: PAGE_BACK_ACTION_ID,
+          text: plain('Back', LIMITS.buttonText),
+          value: String(pageIndex - 1),
+        },
+      ],
     });
   }
   const p = workflow.pipeline;
   blocks.push({
     type: 'context',
     block_id: 'pipeline',
-    elements: [mrkdwn(`Runs Harness pipeline \`${escapeMrkdwn(p.pipelineId)}\` in ${escapeMrkdwn(`${p.orgId}/${p.projectId}`)}`, LIMITS.text)],
+    elements: [
+      mrkdwn(
+        `Runs Harness pipeline \`${escapeMrkdwn(p.pipelineId)}\` in ${escapeMrkdwn(`${p.orgId}/${p.projectId}`)}`,
+        LIMITS.text,
+      ),
+    ],
   });
 
   const last = pageIndex >= pageCount - 1;

@@ -9,7 +9,12 @@ import { plain, truncate } from './text.js';
  * One form field as a Block Kit input block. Choices travel as their index, so any enum
  * value (long, numeric, boolean) fits Slack's 75-character option value.
  */
-export function buildFieldInput(field: FormField, page: number, value: JsonValue | undefined, dispatch: boolean): InputBlock {
+export function buildFieldInput(
+  field: FormField,
+  page: number,
+  value: JsonValue | undefined,
+  dispatch: boolean,
+): InputBlock {
   const element = elementFor(field, value, dispatch);
   const hint = hintFor(field);
   const block: InputBlock = {
@@ -47,15 +52,22 @@ function indexOfValue(options: ChoiceOption[], value: JsonValue | undefined): nu
 
 function elementFor(field: FormField, value: JsonValue | undefined, dispatch: boolean): InputBlockElement {
   const input = field.input;
-  const placeholder = field.placeholder === undefined ? {} : { placeholder: plain(field.placeholder, LIMITS.placeholder) };
-  const isOptions = input.type === 'picker' || ((input.type === 'choice' || input.type === 'multichoice') && input.display === 'external');
+  const placeholder =
+    field.placeholder === undefined ? {} : { placeholder: plain(field.placeholder, LIMITS.placeholder) };
+  const isOptions =
+    input.type === 'picker' ||
+    ((input.type === 'choice' || input.type === 'multichoice') && input.display === 'external');
   const action_id = fieldActionId({ options: isOptions, dispatch });
   switch (input.type) {
     case 'text': {
       const initial = typeof value === 'string' && value !== '' ? { initial_value: value } : {};
-      const onEnter = dispatch ? { dispatch_action_config: { trigger_actions_on: ['on_enter_pressed' as const] } } : {};
-      if (input.format === 'email') return { type: 'email_text_input', action_id, ...initial, ...placeholder, ...onEnter };
-      if (input.format === 'uri') return { type: 'url_text_input', action_id, ...initial, ...placeholder, ...onEnter };
+      const onEnter = dispatch
+        ? { dispatch_action_config: { trigger_actions_on: ['on_enter_pressed' as const] } }
+        : {};
+      if (input.format === 'email')
+        return { type: 'email_text_input', action_id, ...initial, ...placeholder, ...onEnter };
+      if (input.format === 'uri')
+        return { type: 'url_text_input', action_id, ...initial, ...placeholder, ...onEnter };
       const max = Math.min(input.maxLength ?? LIMITS.textInputMax, LIMITS.textInputMax);
       return {
         type: 'plain_text_input',
@@ -70,20 +82,43 @@ function elementFor(field: FormField, value: JsonValue | undefined, dispatch: bo
     }
     case 'list': {
       const text = Array.isArray(value) ? value.map(String).join('\n') : '';
-      return { type: 'plain_text_input', action_id, multiline: true, ...(text === '' ? {} : { initial_value: truncate(text, LIMITS.textInputMax) }), ...placeholder };
+      return {
+        type: 'plain_text_input',
+        action_id,
+        multiline: true,
+        ...(text === '' ? {} : { initial_value: truncate(text, LIMITS.textInputMax) }),
+        ...placeholder,
+      };
     }
     case 'date':
-      return { type: 'datepicker', action_id, ...(typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { initial_date: value } : {}), ...placeholder };
+      return {
+        type: 'datepicker',
+        action_id,
+        ...(typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { initial_date: value } : {}),
+        ...placeholder,
+      };
     case 'time': {
       const m = typeof value === 'string' ? /^(\d{2}:\d{2})/.exec(value) : null;
-      return { type: 'timepicker', action_id, ...(m?.[1] === undefined ? {} : { initial_time: m[1] }), ...placeholder };
+      return {
+        type: 'timepicker',
+        action_id,
+        ...(m?.[1] === undefined ? {} : { initial_time: m[1] }),
+        ...placeholder,
+      };
     }
     case 'datetime': {
       const seconds = typeof value === 'string' ? Math.floor(Date.parse(value) / 1000) : NaN;
-      return { type: 'datetimepicker', action_id, ...(Number.isFinite(seconds) ? { initial_date_time: seconds } : {}) };
+      return {
+        type: 'datetimepicker',
+        action_id,
+        ...(Number.isFinite(seconds) ? { initial_date_time: seconds } : {}),
+      };
     }
     case 'number': {
-      const initial = typeof value === 'number' && withinBounds(value, input.minimum, input.maximum) ? { initial_value: String(value) } : {};
+      const initial =
+        typeof value === 'number' && withinBounds(value, input.minimum, input.maximum)
+          ? { initial_value: String(value) }
+          : {};
       return {
         type: 'number_input',
         action_id,
@@ -99,32 +134,61 @@ function elementFor(field: FormField, value: JsonValue | undefined, dispatch: bo
         type: 'checkboxes',
         action_id,
         options: [{ text: plain('Yes', LIMITS.optionText), value: 'true' }],
-        ...(value === true ? { initial_options: [{ text: plain('Yes', LIMITS.optionText), value: 'true' }] } : {}),
+        ...(value === true
+          ? { initial_options: [{ text: plain('Yes', LIMITS.optionText), value: 'true' }] }
+          : {}),
       };
     case 'choice': {
       const options = input.options.map(choiceOption);
       const i = indexOfValue(input.options, value);
       const initial = i >= 0 ? { initial_option: options[i] } : {};
       if (input.display === 'radio') return { type: 'radio_buttons', action_id, options, ...initial };
-      if (input.display === 'select') return { type: 'static_select', action_id, options, ...initial, ...placeholder };
+      if (input.display === 'select')
+        return { type: 'static_select', action_id, options, ...initial, ...placeholder };
       return { type: 'external_select', action_id, min_query_length: 0, ...initial, ...placeholder };
     }
     case 'multichoice': {
       const options = input.options.map(choiceOption);
-      const chosen = Array.isArray(value) ? value.map((v) => indexOfValue(input.options, v)).filter((i) => i >= 0) : [];
-      const initial = chosen.length > 0 ? { initial_options: chosen.map((i) => options[i] as PlainTextOption) } : {};
-      const maxItems = input.maxItems === undefined ? {} : { max_selected_items: Math.max(1, input.maxItems) };
+      const chosen = Array.isArray(value)
+        ? value.map((v) => indexOfValue(input.options, v)).filter((i) => i >= 0)
+        : [];
+      const initial =
+        chosen.length > 0 ? { initial_options: chosen.map((i) => options[i] as PlainTextOption) } : {};
+      const maxItems =
+        input.maxItems === undefined ? {} : { max_selected_items: Math.max(1, input.maxItems) };
       if (input.display === 'checkboxes') return { type: 'checkboxes', action_id, options, ...initial };
-      if (input.display === 'select') return { type: 'multi_static_select', action_id, options, ...initial, ...maxItems, ...placeholder };
-      return { type: 'multi_external_select', action_id, min_query_length: 0, ...initial, ...maxItems, ...placeholder };
+      if (input.display === 'select')
+        return { type: 'multi_static_select', action_id, options, ...initial, ...maxItems, ...placeholder };
+      return {
+        type: 'multi_external_select',
+        action_id,
+        min_query_length: 0,
+        ...initial,
+        ...maxItems,
+        ...placeholder,
+      };
     }
     case 'picker': {
-      const given = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map(String).filter((v) => v !== '');
+      const given = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value])
+        .map(String)
+        .filter((v) => v !== '');
       if (input.multi) {
-        return { type: 'multi_external_select', action_id, min_query_length: 0, ...(given.length > 0 ? { initial_options: given.map((v) => pickerOption(v)) } : {}), ...placeholder };
+        return {
+          type: 'multi_external_select',
+          action_id,
+          min_query_length: 0,
+          ...(given.length > 0 ? { initial_options: given.map((v) => pickerOption(v)) } : {}),
+          ...placeholder,
+        };
       }
       const first = given[0];
-      return { type: 'external_select', action_id, min_query_length: 0, ...(first === undefined ? {} : { initial_option: pickerOption(first) }), ...placeholder };
+      return {
+        type: 'external_select',
+        action_id,
+        min_query_length: 0,
+        ...(first === undefined ? {} : { initial_option: pickerOption(first) }),
+        ...placeholder,
+      };
     }
   }
 }

@@ -20,7 +20,14 @@ export interface ModalMetadata {
 }
 
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
 );
 
 const wire = z.object({
@@ -55,5 +62,11 @@ export function decodeModalMetadata(text: string): ModalMetadata | undefined {
   }
   const r = wire.safeParse(raw);
   if (!r.success) return undefined;
-  return { workflowId: r.data.w, page: r.data.p, channelId: r.data.c, values: r.data.v ?? {}, draftId: r.data.d };
+  return {
+    workflowId: r.data.w,
+    page: r.data.p,
+    channelId: r.data.c,
+    values: r.data.v ?? {},
+    draftId: r.data.d,
+  };
 }

@@ -2,7 +2,7 @@ import type { MrkdwnElement, PlainTextElement } from '@slack/types';
 
 /** Cuts to `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
+  const chars = Array.from(text);
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }

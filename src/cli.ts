@@ -69,7 +69,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 }
 
 function manifestsDir(io: CliIo): string {
-  return io.env.MANIFESTS_DIR !== undefined && io.env.MANIFESTS_DIR !== '' ? io.env.MANIFESTS_DIR : 'manifests';
+  return io.env.MANIFESTS_DIR !== undefined && io.env.MANIFESTS_DIR !== ''
+    ? io.env.MANIFESTS_DIR
+    : 'manifests';
 }
 
 function printProblems(io: CliIo, problems: SourceProblem[], warnings: SourceProblem[]): void {
@@ -95,7 +97,10 @@ async function validate(args: string[], io: CliIo): Promise<number> {
 }
 
 async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undefined> {
-  const isFile = await stat(ref).then((s) => s.isFile(), () => false);
+  const isFile = await stat(ref).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (isFile) {
     const r = loadWorkflow(ref, await readFile(ref, 'utf8'));
     printProblems(io, r.problems, r.warnings);
@@ -153,10 +158,16 @@ async function preview(args: string[], io: CliIo): Promise<number> {
 }
 
 async function inputs(args: string[], io: CliIo): Promise<number> {
-  const { positionals, values: opts } = parseArgs({ args, allowPositionals: true, options: { values: { type: 'string' } } });
+  const { positionals, values: opts } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { values: { type: 'string' } },
+  });
   const ref = positionals[0];
   if (ref === undefined || opts.values === undefined) {
-    io.err('inputs needs a workflow and --values, e.g. idp-chatops inputs scale_service --values answers.json');
+    io.err(
+      'inputs needs a workflow and --values, e.g. idp-chatops inputs scale_service --values answers.json',
+    );
     return 1;
   }
   const wf = await resolveWorkflow(ref, io);
@@ -188,7 +199,9 @@ async function start(io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(err.message);
-      io.err('Fix these (see .env.example), or unset every SLACK_* and HARNESS_* variable to run locally on the built-in simulators.');
+      io.err(
+        'Fix these (see .env.example), or unset every SLACK_* and HARNESS_* variable to run locally on the built-in simulators.',
+      );
       return 1;
     }
     throw err;
@@ -199,8 +212,12 @@ async function start(io: CliIo): Promise<number> {
     io.err(`Not starting: fix the ${r.problems.length} problem(s) above (idp-chatops validate lists them).`);
     return 1;
   }
-  const commands = [...r.catalogue.bindings.values()].map((b) => `${b.command ?? '/idp run'} → ${b.workflowId}`);
-  io.out(`Loaded ${r.catalogue.workflows.size} workflows from ${config.manifestsDir}/: ${commands.join(', ')}`);
+  const commands = [...r.catalogue.bindings.values()].map(
+    (b) => `${b.command ?? '/idp run'} → ${b.workflowId}`,
+  );
+  io.out(
+    `Loaded ${r.catalogue.workflows.size} workflows from ${config.manifestsDir}/: ${commands.join(', ')}`,
+  );
   io.out(
     config.mode === 'local'
       ? 'Mode: local (no SLACK_* or HARNESS_* variables set): the bot would run on the built-in Slack emulator and Harness simulator.'

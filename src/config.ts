@@ -122,7 +122,9 @@ function readSlack(raw: RawEnv, problems: string[]): SlackConfig | undefined {
       'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your Slack app’s "OAuth & Permissions" page.',
     );
   } else if (!botToken.startsWith('xoxb-')) {
-    problems.push('SLACK_BOT_TOKEN does not start with "xoxb-": use the Bot User OAuth Token, not a user or app token.');
+    problems.push(
+      'SLACK_BOT_TOKEN does not start with "xoxb-": use the Bot User OAuth Token, not a user or app token.',
+    );
   }
   if (appToken !== undefined && !appToken.startsWith('xapp-')) {
     problems.push(
@@ -134,7 +136,8 @@ function readSlack(raw: RawEnv, problems: string[]): SlackConfig | undefined {
       'SLACK_SIGNING_SECRET is missing: copy it from "Basic Information → App Credentials", or set SLACK_APP_TOKEN to use Socket Mode.',
     );
   }
-  const apiUrl = raw.SLACK_API_URL === undefined ? undefined : checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
+  const apiUrl =
+    raw.SLACK_API_URL === undefined ? undefined : checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
   if (problems.length > before || botToken === undefined) return undefined;
   return { botToken, signingSecret, appToken, apiUrl: apiUrl === undefined ? undefined : `${apiUrl}/` };
 }
@@ -155,5 +158,9 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
   if (problems.length > before || raw.HARNESS_API_KEY === undefined || raw.HARNESS_ACCOUNT_ID === undefined) {
     return undefined;
   }
-  return { apiUrl: apiUrl ?? DEFAULT_HARNESS_URL, apiKey: raw.HARNESS_API_KEY, accountId: raw.HARNESS_ACCOUNT_ID };
+  return {
+    apiUrl: apiUrl ?? DEFAULT_HARNESS_URL,
+    apiKey: raw.HARNESS_API_KEY,
+    accountId: raw.HARNESS_ACCOUNT_ID,
+  };
 }

@@ -15,7 +15,13 @@ function problems(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('runs locally with defaults when no Slack or Harness variable is set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ mode: 'local', port: 3000, manifestsDir: 'manifests', databasePath: 'data/idp-chatops.db', logLevel: 'info' });
+    expect(c).toMatchObject({
+      mode: 'local',
+      port: 3000,
+      manifestsDir: 'manifests',
+      databasePath: 'data/idp-chatops.db',
+      logLevel: 'info',
+    });
     expect(c.slack).toBeUndefined();
     expect(c.harness).toBeUndefined();
   });
@@ -32,7 +38,12 @@ describe('loadConfig', () => {
       DATABASE_PATH: '/tmp/x.db',
     });
     expect(c.mode).toBe('connected');
-    expect(c.slack).toEqual({ botToken: 'xoxb-test', signingSecret: 'sig-test', appToken: undefined, apiUrl: 'http://127.0.0.1:9000/api/' });
+    expect(c.slack).toEqual({
+      botToken: 'xoxb-test',
+      signingSecret: 'sig-test',
+      appToken: undefined,
+      apiUrl: 'http://127.0.0.1:9000/api/',
+    });
     expect(c.harness).toEqual({ apiUrl: 'https://app.harness.io', apiKey: 'pat.test', accountId: 'acct' });
     expect(c.port).toBe(8080);
   });
@@ -49,12 +60,20 @@ describe('loadConfig', () => {
   });
 
   it('accepts Socket Mode without a signing secret', () => {
-    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', HARNESS_API_KEY: 'k', HARNESS_ACCOUNT_ID: 'a' });
+    const c = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_APP_TOKEN: 'xapp-test',
+      HARNESS_API_KEY: 'k',
+      HARNESS_ACCOUNT_ID: 'a',
+    });
     expect(c.slack?.appToken).toBe('xapp-test');
   });
 
   it('never repeats a secret value in its messages', () => {
-    const p = problems({ SLACK_BOT_TOKEN: 'xoxp-very-secret-value', SLACK_APP_TOKEN: 'not-an-app-token-secret' });
+    const p = problems({
+      SLACK_BOT_TOKEN: 'xoxp-very-secret-value',
+      SLACK_APP_TOKEN: 'not-an-app-token-secret',
+    });
     expect(p.join('\n')).not.toMatch(/very-secret|app-token-secret/);
   });
 });

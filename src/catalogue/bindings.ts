@@ -28,11 +28,22 @@ export const IDP_COMMAND = '/idp';
 const COMMAND = /^\/[a-z0-9][a-z0-9_-]{0,30}$/;
 
 const list = z.array(z.string({ error: 'must be text' }), { error: 'must be a list' }).optional();
-const access = z.strictObject({ users: list, userGroups: list, channels: list }, { error: 'must be a mapping with users, userGroups and channels' });
+const access = z.strictObject(
+  { users: list, userGroups: list, channels: list },
+  { error: 'must be a mapping with users, userGroups and channels' },
+);
 
 const bindingSchema = z.strictObject({
-  command: z.string().regex(COMMAND, { error: 'must be / followed by 1 to 31 lowercase letters, digits, - or _ (e.g. /rollback)' }).optional(),
-  description: z.string({ error: 'must be text' }).max(100, { error: 'must be at most 100 characters' }).optional(),
+  command: z
+    .string()
+    .regex(COMMAND, {
+      error: 'must be / followed by 1 to 31 lowercase letters, digits, - or _ (e.g. /rollback)',
+    })
+    .optional(),
+  description: z
+    .string({ error: 'must be text' })
+    .max(100, { error: 'must be at most 100 characters' })
+    .optional(),
   usageHint: z.string({ error: 'must be text' }).max(1000).optional(),
   prefill: z.array(z.string({ error: 'must be a field name' })).optional(),
   access: access.optional(),
@@ -42,46 +53,69 @@ const bindingSchema = z.strictObject({
 
 const fileSchema = z.strictObject({
   defaults: z.strictObject({ access: access.optional() }).optional(),
-  workflows: z.record(z.string(), bindingSchema, { error: 'must be a mapping of workflow id to its binding' }),
+  workflows: z.record(z.string(), z.unknown(), { error: 'must be a mapping of workflow id to its binding' }),
 });
 
 /**
  * Reads the bindings against the loaded workflows. A workflow without a binding is still
- * reachable with `/idp run <id>` under the default access rules.
+ * reachable with `/idp run <id>` under the default access rules. Each entry is checked on its
+ * own, so one mistake never hides another.
  */
-export function readBindings(src: YamlSource, workflows: ReadonlyMap<string, Workflow>): { bindings: Map<string, Binding>; problems: SourceProblem[] } {
+export function readBindings(
+  src: YamlSource,
+  workflows: ReadonlyMap<string, Workflow>,
+): { bindings: Map<string, Binding>; problems: SourceProblem[] } {
   const problems: SourceProblem[] = [];
-  const parsed = fileSchema.safeParse(src.value ?? {});
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const report = (error: z.ZodError, prefix: (string | number)[]): void => {
+    for (const issue of error.issues) {
+      const path = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
       problems.push(src.problemAt(path, `${path.join('.') || 'file'}: ${issue.message}`));
     }
+  };
+  const parsed = fileSchema.safeParse(src.value ?? {});
+  if (!parsed.success) {
+    report(parsed.error, []);
     return { bindings: new Map(), problems };
   }
   const defaults = normaliseAccess(parsed.data.defaults?.access);
   const bindings = new Map<string, Binding>();
   const commands = new Map<string, string>();
-  for (const [id, b] of Object.entries(parsed.data.workflows)) {
+  for (const [id, raw] of Object.entries(parsed.data.workflows)) {
     const at = (path: (string | number)[], message: string): void => {
       problems.push(src.problemAt(['workflows', id, ...path], message));
     };
     const workflow = workflows.get(id);
     if (workflow === undefined) {
-      at([], `workflows.${id}: no workflow with identifier "${id}" is loaded; known: ${[...workflows.keys()].join(', ') || 'none'}`);
+      at(
+        [],
+        `workflows.${id}: no workflow with identifier "${id}" is loaded; known: ${[...workflows.keys()].join(', ') || 'none'}`,
+      );
       continue;
     }
+    const entry = bindingSchema.safeParse(raw ?? {});
+    if (!entry.success) {
+      report(entry.error, ['workflows', id]);
+      continue;
+    }
+    const b = entry.data;
     if (b.command !== undefined) {
-      if (b.command === IDP_COMMAND) at(['command'], `workflows.${id}.command: ${IDP_COMMAND} is the bot's own command; choose another`);
+      if (b.command === IDP_COMMAND)
+        at(['command'], `workflows.${id}.command: ${IDP_COMMAND} is the bot's own command; choose another`);
       const other = commands.get(b.command);
-      if (other !== undefined) at(['command'], `workflows.${id}.command: ${b.command} is already bound to ${other}`);
+      if (other !== undefined)
+        at(['command'], `workflows.${id}.command: ${b.command} is already bound to ${other}`);
       commands.set(b.command, id);
     }
     const fields = new Map(workflow.pages.flatMap((p) => p.allFields.map((f) => [f.key, f] as const)));
     (b.prefill ?? []).forEach((key, i) => {
       const field = fields.get(key);
-      if (field === undefined) at(['prefill', i], `workflows.${id}.prefill: "${key}" is not a field of ${id}`);
-      else if (field.visibility !== 'shown') at(['prefill', i], `workflows.${id}.prefill: "${key}" is not shown in Slack, so it cannot be prefilled`);
+      if (field === undefined)
+        at(['prefill', i], `workflows.${id}.prefill: "${key}" is not a field of ${id}`);
+      else if (field.visibility !== 'shown')
+        at(
+          ['prefill', i],
+          `workflows.${id}.prefill: "${key}" is not shown in Slack, so it cannot be prefilled`,
+        );
     });
     bindings.set(id, {
       workflowId: id,
@@ -112,6 +146,9 @@ export function readBindings(src: YamlSource, workflows: ReadonlyMap<string, Wor
 }
 
 function normaliseAccess(a: unknown): Access {
-  const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  return isRecord(a) ? { users: arr(a.users), userGroups: arr(a.userGroups), channels: arr(a.channels) } : { users: [], userGroups: [], channels: [] };
+  const arr = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return isRecord(a)
+    ? { users: arr(a.users), userGroups: arr(a.userGroups), channels: arr(a.channels) }
+    : { users: [], userGroups: [], channels: [] };
 }

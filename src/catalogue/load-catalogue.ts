@@ -41,7 +41,12 @@ export async function loadCatalogue(dir: string): Promise<CatalogueLoad> {
 
   const files = await yamlFiles(workflowsDir);
   if (files === undefined) {
-    problems.push({ file: workflowsDir, line: 1, column: 1, message: `no such directory: put one IDP workflow YAML per file in ${workflowsDir}/ (or set MANIFESTS_DIR)` });
+    problems.push({
+      file: workflowsDir,
+      line: 1,
+      column: 1,
+      message: `no such directory: put one IDP workflow YAML per file in ${workflowsDir}/ (or set MANIFESTS_DIR)`,
+    });
   }
   for (const file of files ?? []) {
     const text = await readFile(file, 'utf8');
@@ -51,14 +56,23 @@ export async function loadCatalogue(dir: string): Promise<CatalogueLoad> {
     if (r.workflow === undefined) continue;
     const earlier = workflows.get(r.workflow.id);
     if (earlier !== undefined) {
-      problems.push({ file, line: 1, column: 1, message: `workflow id "${r.workflow.id}" is also used by ${earlier.file}; identifiers must be unique` });
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        message: `workflow id "${r.workflow.id}" is also used by ${earlier.file}; identifiers must be unique`,
+      });
       continue;
     }
     workflows.set(r.workflow.id, r.workflow);
     if (r.source !== undefined) sources.set(r.workflow.id, r.source);
   }
 
-  const pipelines = await checkPipelineInputs(path.join(dir, PIPELINES_DIR), workflows, (id, p, message) => sources.get(id)?.problemAt(p, message) ?? { file: id, line: 1, column: 1, message });
+  const pipelines = await checkPipelineInputs(
+    path.join(dir, PIPELINES_DIR),
+    workflows,
+    (id, p, message) => sources.get(id)?.problemAt(p, message) ?? { file: id, line: 1, column: 1, message },
+  );
   problems.push(...pipelines.problems);
   warnings.push(...pipelines.warnings);
 
@@ -75,8 +89,20 @@ export async function loadCatalogue(dir: string): Promise<CatalogueLoad> {
       bindings = r.bindings;
     }
   } else {
-    warnings.push({ file: bindingsFile, line: 1, column: 1, message: 'no command bindings: workflows are reachable only with /idp run <workflow>' });
-    bindings = readBindings({ file: bindingsFile, value: { workflows: {} }, problemAt: (_p, message) => ({ file: bindingsFile, line: 1, column: 1, message }) }, workflows).bindings;
+    warnings.push({
+      file: bindingsFile,
+      line: 1,
+      column: 1,
+      message: 'no command bindings: workflows are reachable only with /idp run <workflow>',
+    });
+    bindings = readBindings(
+      {
+        file: bindingsFile,
+        value: { workflows: {} },
+        problemAt: (_p, message) => ({ file: bindingsFile, line: 1, column: 1, message }),
+      },
+      workflows,
+    ).bindings;
   }
 
   if (problems.length > 0) return { catalogue: undefined, problems, warnings };

@@ -24,7 +24,8 @@ export interface LoadResult {
   warnings: SourceProblem[];
 }
 
-const ENVELOPES = 'apiVersion: scaffolder.backstage.io/v1beta3 with kind: Template, or apiVersion: harness.io/v1 with kind: Workflow';
+const ENVELOPES =
+  'apiVersion: scaffolder.backstage.io/v1beta3 with kind: Template, or apiVersion: harness.io/v1 with kind: Workflow';
 
 /** Reads one IDP workflow file (either envelope) into the bot's Workflow, or says what is wrong. */
 export function loadWorkflow(file: string, text: string): LoadResult {
@@ -33,7 +34,12 @@ export function loadWorkflow(file: string, text: string): LoadResult {
   const src = parsed.source;
   const doc = src.value;
   if (!isRecord(doc)) {
-    return { workflow: undefined, source: src, problems: [src.problemAt([], `a workflow file must be a YAML mapping with ${ENVELOPES}`)], warnings: [] };
+    return {
+      workflow: undefined,
+      source: src,
+      problems: [src.problemAt([], `a workflow file must be a YAML mapping with ${ENVELOPES}`)],
+      warnings: [],
+    };
   }
   if (doc.apiVersion === 'scaffolder.backstage.io/v1beta3') {
     const r = backstageTemplate.safeParse(doc);
@@ -46,7 +52,12 @@ export function loadWorkflow(file: string, text: string): LoadResult {
     return normalise(src, fromHarness(r.data));
   }
   const where: YamlPath = 'apiVersion' in doc ? ['apiVersion'] : [];
-  return { workflow: undefined, source: src, problems: [src.problemAt(where, `unknown workflow envelope: use ${ENVELOPES}`)], warnings: [] };
+  return {
+    workflow: undefined,
+    source: src,
+    problems: [src.problemAt(where, `unknown workflow envelope: use ${ENVELOPES}`)],
+    warnings: [],
+  };
 }
 
 function zodFailure(src: YamlSource, error: z.ZodError): LoadResult {
@@ -114,7 +125,12 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
     for (const field of page.allFields) {
       const earlier = fieldPage.get(field.key);
       if (earlier !== undefined && earlier !== page.index) {
-        problems.push(src.problemAt(pagePath(e.parameters, page.index), `field "${field.key}" appears on pages ${earlier + 1} and ${page.index + 1}; field names must be unique across pages`));
+        problems.push(
+          src.problemAt(
+            pagePath(e.parameters, page.index),
+            `field "${field.key}" appears on pages ${earlier + 1} and ${page.index + 1}; field names must be unique across pages`,
+          ),
+        );
       }
       fieldPage.set(field.key, page.index);
     }
@@ -123,9 +139,12 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
   const triggers = e.steps.flatMap((s, i) => (s.action === TRIGGER_ACTION ? [{ step: s, i }] : []));
   if (triggers.length !== 1) {
     problems.push(
-      src.problemAt(['spec', 'steps'], triggers.length === 0
-        ? `no step uses ${TRIGGER_ACTION}; the bot runs workflows that are backed by a Harness pipeline`
-        : `${triggers.length} steps use ${TRIGGER_ACTION}; the bot can run one pipeline per workflow`),
+      src.problemAt(
+        ['spec', 'steps'],
+        triggers.length === 0
+          ? `no step uses ${TRIGGER_ACTION}; the bot runs workflows that are backed by a Harness pipeline`
+          : `${triggers.length} steps use ${TRIGGER_ACTION}; the bot can run one pipeline per workflow`,
+      ),
     );
     return { workflow: undefined, source: src, problems, warnings };
   }
@@ -133,14 +152,22 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
   const inputPath = ['spec', 'steps', stepIndex, 'input'];
   const input = step.input ?? {};
   const url = input.url;
-  const target = typeof url === 'string' ? parsePipelineUrl(url) : { error: 'is required: the URL of the pipeline in Harness (Pipeline Studio)' };
+  const target =
+    typeof url === 'string'
+      ? parsePipelineUrl(url)
+      : { error: 'is required: the URL of the pipeline in Harness (Pipeline Studio)' };
   if ('error' in target) problems.push(src.problemAt([...inputPath, 'url'], `input.url ${target.error}`));
 
   const fields = new Map(pages.flatMap((p) => p.allFields.map((f) => [f.key, f] as const)));
   const inputset: InputsetEntry[] = [];
   const rawInputset = input.inputset ?? {};
   if (!isRecord(rawInputset)) {
-    problems.push(src.problemAt([...inputPath, 'inputset'], 'input.inputset must be a mapping of pipeline variable to value'));
+    problems.push(
+      src.problemAt(
+        [...inputPath, 'inputset'],
+        'input.inputset must be a mapping of pipeline variable to value',
+      ),
+    );
   } else {
     const seen = new Set<string>();
     for (const [key, value] of Object.entries(rawInputset)) {
@@ -148,45 +175,67 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
       const t = parseInputsetKey(key);
       const tpl = parseTemplate(value);
       if ('error' in t) problems.push(src.problemAt(at, `workflow ${e.id}, inputset key ${t.error}`));
-      if ('error' in tpl) problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": ${tpl.error}`));
+      if ('error' in tpl)
+        problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": ${tpl.error}`));
       if ('error' in t || 'error' in tpl) continue;
       const varId = t.target.scope === 'pipeline' ? t.target.name : `${t.target.stage}.${t.target.name}`;
-      if (seen.has(varId)) problems.push(src.problemAt(at, `workflow ${e.id}: inputset sets variable "${varId}" twice; keep one`));
+      if (seen.has(varId))
+        problems.push(
+          src.problemAt(at, `workflow ${e.id}: inputset sets variable "${varId}" twice; keep one`),
+        );
       seen.add(varId);
       for (const part of tpl.template.parts) {
         if (part.kind !== 'expr') continue;
         const field = fields.get(part.expr.key);
         if (field === undefined) {
-          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" reads parameters.${part.expr.key}, which is not a field of the form`));
+          problems.push(
+            src.problemAt(
+              at,
+              `workflow ${e.id}, inputset key "${key}" reads parameters.${part.expr.key}, which is not a field of the form`,
+            ),
+          );
         } else if (field.visibility === 'secret') {
-          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`));
+          problems.push(
+            src.problemAt(
+              at,
+              `workflow ${e.id}, inputset key "${key}" reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`,
+            ),
+          );
         } else if (!yieldsScalar(part.expr, isListField(field.input))) {
-          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`));
+          problems.push(
+            src.problemAt(
+              at,
+              `workflow ${e.id}, inputset key "${key}": "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`,
+            ),
+          );
         }
       }
       inputset.push({ key, target: t.target, template: tpl.template });
     }
   }
 
-  if (problems.length > 0 || 'error' in target) return { workflow: undefined, source: src, problems, warnings };
+  if (problems.length > 0 || 'error' in target)
+    return { workflow: undefined, source: src, problems, warnings };
   const workflow: Workflow = {
-      id: e.id,
-      title: e.title,
-      description: e.description,
-      file: src.file,
-      envelope: e.envelope,
-      owner: e.owner,
-      lifecycle: e.lifecycle,
-      tags: e.tags,
-      submitLabel: e.submitLabel,
-      pages,
-      pipeline: target.target,
-      inputset,
-      triggerStepId: step.id ?? 'trigger',
-      triggerStepIndex: stepIndex,
-      outputLinks: e.links.map((l) => ({ title: l.title ?? l.url, url: l.url })),
+    id: e.id,
+    title: e.title,
+    description: e.description,
+    file: src.file,
+    envelope: e.envelope,
+    owner: e.owner,
+    lifecycle: e.lifecycle,
+    tags: e.tags,
+    submitLabel: e.submitLabel,
+    pages,
+    pipeline: target.target,
+    inputset,
+    triggerStepId: step.id ?? 'trigger',
+    triggerStepIndex: stepIndex,
+    outputLinks: e.links.map((l) => ({ title: l.title ?? l.url, url: l.url })),
   };
-  problems.push(...checkSlackFit(workflow).map((f) => src.problemAt(pagePath(e.parameters, f.page), f.message)));
+  problems.push(
+    ...checkSlackFit(workflow).map((f) => src.problemAt(pagePath(e.parameters, f.page), f.message)),
+  );
   return { workflow: problems.length > 0 ? undefined : workflow, source: src, problems, warnings };
 }
 
@@ -198,13 +247,19 @@ function pagePath(parameters: unknown, index: number): YamlPath {
   return Array.isArray(parameters) ? ['spec', 'parameters', index] : ['spec', 'parameters'];
 }
 
-function readPages(src: YamlSource, parameters: unknown, problems: SourceProblem[], warnings: SourceProblem[]): FormPage[] {
+function readPages(
+  src: YamlSource,
+  parameters: unknown,
+  problems: SourceProblem[],
+  warnings: SourceProblem[],
+): FormPage[] {
   if (parameters === undefined) return [];
   const raw = Array.isArray(parameters) ? parameters : [parameters];
   return raw.map((p, index) => {
     const base = pagePath(parameters, index);
     const built = buildFormPage(p as JsonSchema, index);
-    const at = (x: PageProblem): SourceProblem => src.problemAt([...base, ...x.path], `${dotted([...base, ...x.path])} ${x.message}`);
+    const at = (x: PageProblem): SourceProblem =>
+      src.problemAt([...base, ...x.path], `${dotted([...base, ...x.path])} ${x.message}`);
     problems.push(...built.problems.map(at));
     warnings.push(...built.warnings.map(at));
     return built.page;
@@ -212,5 +267,10 @@ function readPages(src: YamlSource, parameters: unknown, problems: SourceProblem
 }
 
 function dotted(path: YamlPath): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc === '' ? seg : `${acc}.${seg}`), '') + ':';
+  return (
+    path.reduce<string>(
+      (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc === '' ? seg : `${acc}.${seg}`),
+      '',
+    ) + ':'
+  );
 }

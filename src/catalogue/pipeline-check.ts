@@ -37,19 +37,36 @@ export async function checkPipelineInputs(
       problems.push(parsed.source.problemAt([], 'a pipeline file must hold pipeline.identifier'));
       continue;
     }
-    inputs.set(pipeline.identifier, { file, pipelineVars: runtimeVars(pipeline.variables), stageVars: stageRuntimeVars(pipeline.stages) });
+    inputs.set(pipeline.identifier, {
+      file,
+      pipelineVars: runtimeVars(pipeline.variables),
+      stageVars: stageRuntimeVars(pipeline.stages),
+    });
   }
   for (const wf of workflows.values()) {
     const p = inputs.get(wf.pipeline.pipelineId);
     if (p === undefined) {
-      warnings.push(locate(wf.id, triggerUrlPath(wf), `workflow ${wf.id}: no pipeline "${wf.pipeline.pipelineId}" in ${dir}/, so its inputs were not checked`));
+      warnings.push(
+        locate(
+          wf.id,
+          triggerUrlPath(wf),
+          `workflow ${wf.id}: no pipeline "${wf.pipeline.pipelineId}" in ${dir}/, so its inputs were not checked`,
+        ),
+      );
       continue;
     }
     for (const entry of wf.inputset) {
       const t = entry.target;
-      const ok = t.scope === 'pipeline' ? p.pipelineVars.has(t.name) : p.stageVars.has(`${t.stage}.${t.name}`);
+      const ok =
+        t.scope === 'pipeline' ? p.pipelineVars.has(t.name) : p.stageVars.has(`${t.stage}.${t.name}`);
       if (!ok) {
-        problems.push(locate(wf.id, [...triggerUrlPath(wf).slice(0, -1), 'inputset', entry.key], `workflow ${wf.id}, inputset key "${entry.key}": pipeline ${wf.pipeline.pipelineId} (${p.file}) has no runtime input (<+input>) variable for it`));
+        problems.push(
+          locate(
+            wf.id,
+            [...triggerUrlPath(wf).slice(0, -1), 'inputset', entry.key],
+            `workflow ${wf.id}, inputset key "${entry.key}": pipeline ${wf.pipeline.pipelineId} (${p.file}) has no runtime input (<+input>) variable for it`,
+          ),
+        );
       }
     }
   }
@@ -60,7 +77,13 @@ function runtimeVars(variables: unknown): Set<string> {
   const out = new Set<string>();
   if (!Array.isArray(variables)) return out;
   for (const v of variables) {
-    if (isRecord(v) && typeof v.name === 'string' && typeof v.value === 'string' && v.value.startsWith('<+input>')) out.add(v.name);
+    if (
+      isRecord(v) &&
+      typeof v.name === 'string' &&
+      typeof v.value === 'string' &&
+      v.value.startsWith('<+input>')
+    )
+      out.add(v.name);
   }
   return out;
 }

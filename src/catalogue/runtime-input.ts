@@ -8,7 +8,8 @@ import type { Template } from './template.js';
  * Where an `inputset` key lands in the pipeline: a pipeline variable (`x` or
  * `pipeline.variables.x`) or a stage variable (`pipeline.stages.S.variables.x`).
  */
-export type VariableTarget = { scope: 'pipeline'; name: string } | { scope: 'stage'; stage: string; name: string };
+export type VariableTarget =
+  { scope: 'pipeline'; name: string } | { scope: 'stage'; stage: string; name: string };
 
 export interface InputsetEntry {
   key: string;
@@ -45,7 +46,11 @@ interface VariableYaml {
  * value is a String variable, as the trigger:harness-custom-pipeline action sends it.
  * An empty inputset gives an empty body, which Harness expects instead of no body.
  */
-export function renderRuntimeInput(pipelineId: string, entries: readonly InputsetEntry[], values: FormValues): string {
+export function renderRuntimeInput(
+  pipelineId: string,
+  entries: readonly InputsetEntry[],
+  values: FormValues,
+): string {
   if (entries.length === 0) return '';
   const variables: VariableYaml[] = [];
   const stages = new Map<string, VariableYaml[]>();

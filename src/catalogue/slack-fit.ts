@@ -12,7 +12,9 @@ export function checkSlackFit(workflow: Workflow): { page: number; message: stri
   const problems: { page: number; message: string }[] = [];
   for (const page of workflow.pages) {
     const errors = Object.fromEntries(page.allFields.map((f) => [f.key, 'x'.repeat(200)]));
-    const values = Object.fromEntries(page.allFields.flatMap((f) => (f.default === undefined ? [] : [[f.key, f.default]])));
+    const values = Object.fromEntries(
+      page.allFields.flatMap((f) => (f.default === undefined ? [] : [[f.key, f.default]])),
+    );
     let violations: string[];
     try {
       const view = buildWorkflowModal({
@@ -32,7 +34,10 @@ export function checkSlackFit(workflow: Workflow): { page: number; message: stri
     const shown = page.allFields.filter((f) => f.visibility === 'shown').length;
     for (const v of violations) {
       const hint = v.startsWith('blocks:') ? ` (the page has ${shown} fields; split it into more pages)` : '';
-      problems.push({ page: page.index, message: `workflow ${workflow.id}, page ${page.index + 1} would not fit in a Slack modal: ${v}${hint}` });
+      problems.push({
+        page: page.index,
+        message: `workflow ${workflow.id}, page ${page.index + 1} would not fit in a Slack modal: ${v}${hint}`,
+      });
     }
   }
   return problems;

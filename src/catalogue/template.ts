@@ -1,3 +1,4 @@
+import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
 
 /**
@@ -10,7 +11,18 @@ export interface Filter {
   name: FilterName;
   args: (string | number)[];
 }
-const FILTERS = ['join', 'lower', 'upper', 'trim', 'default', 'replace', 'dump', 'first', 'last', 'length'] as const;
+const FILTERS = [
+  'join',
+  'lower',
+  'upper',
+  'trim',
+  'default',
+  'replace',
+  'dump',
+  'first',
+  'last',
+  'length',
+] as const;
 type FilterName = (typeof FILTERS)[number];
 
 export interface Expression {
@@ -34,7 +46,8 @@ const EXPR = /\$\{\{([\s\S]*?)\}\}/g;
 
 export function parseTemplate(value: unknown): { template: Template } | { error: string } {
   if (typeof value !== 'string') {
-    if (value === null || ['number', 'boolean'].includes(typeof value)) return { template: { literal: value as JsonValue, parts: [] } };
+    if (value === null || ['number', 'boolean'].includes(typeof value))
+      return { template: { literal: value as JsonValue, parts: [] } };
     return { error: 'must be a string, number or boolean' };
   }
   const parts: TemplatePart[] = [];
@@ -58,7 +71,8 @@ type Token = { t: 'id' | 'str' | 'num' | 'punct'; v: string };
 
 function tokenize(src: string): Token[] | { error: string } {
   const tokens: Token[] = [];
-  const re = /\s*(?:([A-Za-z_$][\w$-]*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|([.[\](),|]))/y;
+  const re =
+    /\s*(?:([A-Za-z_$][\w$-]*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|([.[\](),|]))/y;
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
@@ -143,7 +157,14 @@ export function referencedKeys(template: Template): string[] {
 export function yieldsScalar(expr: Expression, fieldIsList: boolean): boolean {
   let list = fieldIsList && expr.path.length === 0;
   for (const f of expr.filters) {
-    if (f.name === 'join' || f.name === 'dump' || f.name === 'length' || f.name === 'first' || f.name === 'last') list = false;
+    if (
+      f.name === 'join' ||
+      f.name === 'dump' ||
+      f.name === 'length' ||
+      f.name === 'first' ||
+      f.name === 'last'
+    )
+      list = false;
   }
   return !list;
 }
@@ -199,9 +220,5 @@ function applyFilter(f: Filter, v: JsonValue): JsonValue {
   }
 }
 
-export function stringify(v: JsonValue): string {
-  if (v === null) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-}
+/** Pipeline variables are text. */
+export const stringify = toText;

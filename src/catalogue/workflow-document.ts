@@ -6,17 +6,19 @@ import { z } from 'zod';
  */
 export const TRIGGER_ACTION = 'trigger:harness-custom-pipeline';
 
-const identifier = z
-  .string({ error: 'must be text' })
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, {
-    error: 'must start with a letter or _ and hold only letters, digits, _ and - (at most 128)',
-  });
+const identifier = z.string({ error: 'must be text' }).regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, {
+  error: 'must start with a letter or _ and hold only letters, digits, _ and - (at most 128)',
+});
 
 const page = z.looseObject({
   title: z.string({ error: 'must be text' }).optional(),
   description: z.string({ error: 'must be text' }).optional(),
-  required: z.array(z.string({ error: 'must be a field name' }), { error: 'must be a list of field names' }).optional(),
-  properties: z.record(z.string(), z.unknown(), { error: 'must be a mapping of field name to schema' }).optional(),
+  required: z
+    .array(z.string({ error: 'must be a field name' }), { error: 'must be a list of field names' })
+    .optional(),
+  properties: z
+    .record(z.string(), z.unknown(), { error: 'must be a mapping of field name to schema' })
+    .optional(),
 });
 
 const step = z.looseObject({
@@ -67,7 +69,10 @@ export const harnessWorkflow = z.looseObject({
   orgIdentifier: z.string().optional(),
   projectIdentifier: z.string().optional(),
   metadata: z
-    .looseObject({ description: z.string({ error: 'must be text' }).optional(), tags: z.array(z.string()).optional() })
+    .looseObject({
+      description: z.string({ error: 'must be text' }).optional(),
+      tags: z.array(z.string()).optional(),
+    })
     .optional(),
   spec: z.looseObject({
     lifecycle: z.string().optional(),

@@ -1,4 +1,14 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { SourceProblem } from '../errors.js';
 
@@ -53,7 +63,7 @@ export function parseYamlSource(file: string, text: string): ParseResult {
   };
   const problems: SourceProblem[] = [];
   for (const err of [...doc.errors, ...doc.warnings]) {
-    problems.push(at(err.pos[0], `${yamlMessage(err.code, err.message)}`));
+    problems.push(at(err.pos[0], yamlMessage(err.code, err.message)));
   }
   if (problems.length === 0) problems.push(...checkNodes(doc, at));
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
@@ -88,7 +98,10 @@ function yamlMessage(code: string, message: string): string {
   }
 }
 
-function checkNodes(doc: Document.Parsed, at: (offset: number, message: string) => SourceProblem): SourceProblem[] {
+function checkNodes(
+  doc: Document.Parsed,
+  at: (offset: number, message: string) => SourceProblem,
+): SourceProblem[] {
   const problems: SourceProblem[] = [];
   visit(doc, (_key, node, path) => {
     if (isPair(node)) {
@@ -99,7 +112,9 @@ function checkNodes(doc: Document.Parsed, at: (offset: number, message: string) 
     }
     // yaml sets `tag` only where the source wrote one (!!binary, !!js/function, !custom).
     if ((isScalar(node) || isCollection(node)) && node.tag !== undefined) {
-      problems.push(at(node.range?.[0] ?? 0, `explicit YAML tags (${node.tag}) are not allowed; remove the tag`));
+      problems.push(
+        at(node.range?.[0] ?? 0, `explicit YAML tags (${node.tag}) are not allowed; remove the tag`),
+      );
     }
     if (isCollection(node) && path.filter((p) => isCollection(p)).length >= MAX_YAML_DEPTH) {
       problems.push(at(node.range?.[0] ?? 0, `nesting deeper than ${MAX_YAML_DEPTH} levels is not allowed`));
@@ -118,7 +133,9 @@ function offsetOf(doc: Document.Parsed, path: YamlPath): number {
     if (isAlias(node)) break;
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (pair === undefined) break;
       const keyNode = pair.key as Node;
       offset = keyNode.range?.[0] ?? offset;

@@ -1,6 +1,6 @@
 import { MULTI_PICKER_FIELDS, pickerSourceFor } from './option-source.js';
 import type { PickerSource } from './option-source.js';
-import { isRecord, schemaProblem, stripUiKeys, validateAgainst } from './json-schema.js';
+import { isRecord, schemaProblem, stripUiKeys, toText, validateAgainst } from './json-schema.js';
 import type { JsonSchema, JsonValue } from './json-schema.js';
 
 /** Radio buttons and checkboxes hold at most 10 options; static selects 100 (Slack limits). */
@@ -80,9 +80,11 @@ export function describeField(
 
   let visibility: FormField['visibility'] = 'shown';
   if ((uiField !== undefined && SECRET_FIELDS.has(uiField)) || uiWidget === 'password') visibility = 'secret';
-  else if (uiWidget === 'hidden' || uiField === 'hidden' || property['ui:hidden'] === true) visibility = 'hidden';
+  else if (uiWidget === 'hidden' || uiField === 'hidden' || property['ui:hidden'] === true)
+    visibility = 'hidden';
 
-  const input = visibility === 'secret' ? secretInput() : inputFor(property, schema, uiField, uiWidget, uiOptions);
+  const input =
+    visibility === 'secret' ? secretInput() : inputFor(property, schema, uiField, uiWidget, uiOptions);
   if ('problem' in input) {
     problems.push(input.problem);
     return { field: undefined, problems, warnings };
@@ -126,7 +128,9 @@ export function describeField(
 type InputResult = { input: FieldInput; warning?: FieldProblem } | { problem: FieldProblem };
 
 function secretInput(): InputResult {
-  return { input: { type: 'text', multiline: false, format: undefined, minLength: undefined, maxLength: undefined } };
+  return {
+    input: { type: 'text', multiline: false, format: undefined, minLength: undefined, maxLength: undefined },
+  };
 }
 
 function inputFor(
@@ -140,7 +144,13 @@ function inputFor(
   if (uiField !== undefined && !TEXT_FIELDS.has(uiField)) {
     const picker = pickerSourceFor(uiField, uiOptions);
     if (picker !== undefined && 'source' in picker) {
-      return { input: { type: 'picker', source: picker.source, multi: type === 'array' || MULTI_PICKER_FIELDS.has(uiField) } };
+      return {
+        input: {
+          type: 'picker',
+          source: picker.source,
+          multi: type === 'array' || MULTI_PICKER_FIELDS.has(uiField),
+        },
+      };
     }
     if (picker !== undefined) {
       return {
@@ -154,7 +164,10 @@ function inputFor(
     if (uiField !== 'hidden') {
       return {
         input: textInput(schema, false),
-        warning: { path: ['ui:field'], message: `the custom field ${uiField} is shown as a text box in Slack` },
+        warning: {
+          path: ['ui:field'],
+          message: `the custom field ${uiField} is shown as a text box in Slack`,
+        },
       };
     }
   }
@@ -164,7 +177,8 @@ function inputFor(
     case 'number':
     case 'integer': {
       const options = choicesOf(property);
-      if (options !== undefined) return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
+      if (options !== undefined)
+        return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
       return {
         input: {
           type: 'number',
@@ -186,13 +200,19 @@ function inputFor(
         },
       };
     default:
-      return { problem: { path: ['type'], message: `the type "${String(type)}" is not supported; use string, number, integer, boolean or array` } };
+      return {
+        problem: {
+          path: ['type'],
+          message: `the type "${String(type)}" is not supported; use string, number, integer, boolean or array`,
+        },
+      };
   }
 }
 
 function stringInput(property: JsonSchema, schema: JsonSchema, uiWidget: string | undefined): InputResult {
   const options = choicesOf(property);
-  if (options !== undefined) return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
+  if (options !== undefined)
+    return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
   switch (property.format) {
     case 'date':
       return { input: { type: 'date' } };
@@ -206,7 +226,12 @@ function stringInput(property: JsonSchema, schema: JsonSchema, uiWidget: string 
 }
 
 function textInput(schema: JsonSchema, multiline: boolean): FieldInput {
-  const format = schema.format === 'email' ? 'email' : schema.format === 'uri' || schema.format === 'url' ? 'uri' : undefined;
+  const format =
+    schema.format === 'email'
+      ? 'email'
+      : schema.format === 'uri' || schema.format === 'url'
+        ? 'uri'
+        : undefined;
   return {
     type: 'text',
     multiline,
@@ -222,7 +247,11 @@ function arrayInput(property: JsonSchema, schema: JsonSchema, uiWidget: string |
   const options = items === undefined ? undefined : choicesOf(items);
   if (options !== undefined) {
     let display: 'checkboxes' | 'select' | 'external' =
-      options.length > MAX_STATIC_OPTIONS ? 'external' : options.length > MAX_RADIO_OPTIONS ? 'select' : 'checkboxes';
+      options.length > MAX_STATIC_OPTIONS
+        ? 'external'
+        : options.length > MAX_RADIO_OPTIONS
+          ? 'select'
+          : 'checkboxes';
     if (display === 'checkboxes' && uiWidget !== undefined && uiWidget !== 'checkboxes') display = 'select';
     return { input: { type: 'multichoice', options, display, maxItems } };
   }
@@ -230,7 +259,8 @@ function arrayInput(property: JsonSchema, schema: JsonSchema, uiWidget: string |
   return {
     problem: {
       path: ['items'],
-      message: 'only lists of strings or of enum values can be asked for in Slack; change items to type: string or add an enum',
+      message:
+        'only lists of strings or of enum values can be asked for in Slack; change items to type: string or add an enum',
     },
   };
 }
@@ -241,20 +271,31 @@ function choicesOf(property: JsonSchema): ChoiceOption[] | undefined {
     const names = Array.isArray(property.enumNames) ? property.enumNames : [];
     return (property.enum as JsonValue[]).map((value, i) => ({
       value,
-      label: typeof names[i] === 'string' ? names[i] : String(value),
+      label: typeof names[i] === 'string' ? names[i] : toText(value),
     }));
   }
-  const alternatives = Array.isArray(property.oneOf) ? property.oneOf : Array.isArray(property.anyOf) ? property.anyOf : undefined;
-  if (alternatives !== undefined && alternatives.length > 0 && alternatives.every((a) => isRecord(a) && 'const' in a)) {
+  const alternatives = Array.isArray(property.oneOf)
+    ? property.oneOf
+    : Array.isArray(property.anyOf)
+      ? property.anyOf
+      : undefined;
+  if (
+    alternatives !== undefined &&
+    alternatives.length > 0 &&
+    alternatives.every((a) => isRecord(a) && 'const' in a)
+  ) {
     return (alternatives as Record<string, unknown>[]).map((a) => ({
       value: a.const as JsonValue,
-      label: typeof a.title === 'string' ? a.title : String(a.const),
+      label: typeof a.title === 'string' ? a.title : toText(a.const as JsonValue),
     }));
   }
   return undefined;
 }
 
-function choiceDisplay(options: ChoiceOption[], uiWidget: string | undefined): 'radio' | 'select' | 'external' {
+function choiceDisplay(
+  options: ChoiceOption[],
+  uiWidget: string | undefined,
+): 'radio' | 'select' | 'external' {
   if (options.length > MAX_STATIC_OPTIONS) return 'external';
   if (options.length > MAX_RADIO_OPTIONS) return 'select';
   return uiWidget === 'select' ? 'select' : 'radio';

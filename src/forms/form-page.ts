@@ -45,10 +45,18 @@ export function buildFormPage(
   problems.push(...fieldProblems);
   warnings.push(...fieldWarnings);
   for (const key of c.required) {
-    if (!c.props.has(key)) problems.push({ path: ['required'], message: `"${key}" is listed as required but is not a property of this page; add it or remove it from required` });
+    if (!c.props.has(key))
+      problems.push({
+        path: ['required'],
+        message: `"${key}" is listed as required but is not a property of this page; add it or remove it from required`,
+      });
   }
   for (const key of c.controlling) {
-    if (!c.props.has(key)) problems.push({ path: ['dependencies'], message: `the condition refers to "${key}", which is not a property of this page` });
+    if (!c.props.has(key))
+      problems.push({
+        path: ['dependencies'],
+        message: `the condition refers to "${key}", which is not a property of this page`,
+      });
   }
   const title = typeof raw.title === 'string' && raw.title.trim() !== '' ? raw.title : `Page ${index + 1}`;
   return {
@@ -99,7 +107,10 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
   for (const key of ordered(Object.keys(properties), schema['ui:order'])) {
     const prop = properties[key];
     if (!isRecord(prop)) {
-      w.problems?.push({ path: [...w.path, 'properties', key], message: 'must be a mapping (a JSON Schema)' });
+      w.problems?.push({
+        path: [...w.path, 'properties', key],
+        message: 'must be a mapping (a JSON Schema)',
+      });
       continue;
     }
     c.add(key, prop, [...w.path, 'properties', key], w.anchor);
@@ -128,7 +139,10 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
       const selector = selectorOf(branch, c);
       for (const k of selector) c.controlling.add(k);
       if (combinator !== 'allOf' && selector.length === 0) {
-        w.warnings?.push({ path, message: `this ${combinator} branch constrains no field the person fills, so it never applies in Slack` });
+        w.warnings?.push({
+          path,
+          message: `this ${combinator} branch constrains no field the person fills, so it never applies in Slack`,
+        });
         return;
       }
       const applies =
@@ -149,8 +163,10 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
     // Neither branch applies until the condition's fields are answered.
     const answered = values === undefined || keys.every((k) => hasValue(values[k]));
     const holds = values === undefined ? undefined : matches(condition, keys, values);
-    if (answered && isRecord(schema.then) && holds !== false) collect(schema.then, c, { ...w, anchor, path: [...w.path, 'then'] });
-    if (answered && isRecord(schema.else) && holds !== true) collect(schema.else, c, { ...w, anchor, path: [...w.path, 'else'] });
+    if (answered && isRecord(schema.then) && holds !== false)
+      collect(schema.then, c, { ...w, anchor, path: [...w.path, 'then'] });
+    if (answered && isRecord(schema.else) && holds !== true)
+      collect(schema.else, c, { ...w, anchor, path: [...w.path, 'else'] });
   }
 }
 
@@ -184,17 +200,33 @@ function ordered(keys: string[], uiOrder: unknown): string[] {
   return out;
 }
 
-function fieldsOf(c: Collector): { fields: FormField[]; fieldProblems: PageProblem[]; fieldWarnings: PageProblem[] } {
+function fieldsOf(c: Collector): {
+  fields: FormField[];
+  fieldProblems: PageProblem[];
+  fieldWarnings: PageProblem[];
+} {
   const fields: FormField[] = [];
   const fieldProblems: PageProblem[] = [];
   const fieldWarnings: PageProblem[] = [];
-  const at = (base: (string | number)[], p: FieldProblem): PageProblem => ({ path: [...base, ...p.path], message: p.message });
+  const at = (base: (string | number)[], p: FieldProblem): PageProblem => ({
+    path: [...base, ...p.path],
+    message: p.message,
+  });
   for (const key of c.order) {
     const entry = c.props.get(key);
     if (entry === undefined) continue;
     const { field, problems, warnings } = describeField(key, entry.schema, c.required.has(key));
-    fieldProblems.push(...problems.map((p) => at(entry.path, { ...p, message: `field "${key}" ${p.path.length === 0 ? '' : `(${p.path.join('.')}) `}${p.message}` })));
-    fieldWarnings.push(...warnings.map((p) => at(entry.path, { ...p, message: `field "${key}": ${p.message}` })));
+    fieldProblems.push(
+      ...problems.map((p) =>
+        at(entry.path, {
+          ...p,
+          message: `field "${key}" ${p.path.length === 0 ? '' : `(${p.path.join('.')}) `}${p.message}`,
+        }),
+      ),
+    );
+    fieldWarnings.push(
+      ...warnings.map((p) => at(entry.path, { ...p, message: `field "${key}": ${p.message}` })),
+    );
     if (field !== undefined) fields.push(field);
   }
   return { fields, fieldProblems, fieldWarnings };

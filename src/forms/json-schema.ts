@@ -66,3 +66,11 @@ export function hasValue(value: JsonValue | undefined): boolean {
   if (Array.isArray(value)) return value.length > 0;
   return true;
 }
+
+/** A value as text: strings as they are, null as empty, anything else as JSON. */
+export function toText(v: JsonValue): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}

@@ -78,7 +78,12 @@ export function pickerSourceFor(
   uiField: string,
   options: Record<string, unknown>,
 ): { source: PickerSource } | { unknownPath: string } | undefined {
-  const base = { params: {}, dependsOn: [], kinds: [], allowArbitraryValues: options.allowArbitraryValues === true };
+  const base = {
+    params: {},
+    dependsOn: [],
+    kinds: [],
+    allowArbitraryValues: options.allowArbitraryValues === true,
+  };
   switch (uiField) {
     case 'HarnessUserGroupPicker':
       return { source: { ...base, endpoint: 'userGroups' } };
@@ -96,7 +101,9 @@ export function pickerSourceFor(
   }
 }
 
-function selectFieldFromApi(options: Record<string, unknown>): { source: PickerSource } | { unknownPath: string } {
+function selectFieldFromApi(
+  options: Record<string, unknown>,
+): { source: PickerSource } | { unknownPath: string } {
   const path = typeof options.path === 'string' ? options.path : '';
   const [rawPath = '', query = ''] = path.split('?', 2);
   const apiPath = rawPath.replace(/^\/?proxy\/[^/]+\//, '').replace(/^\/+/, '');

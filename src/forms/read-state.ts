@@ -39,7 +39,10 @@ function readValue(field: FormField, a: Record<string, unknown>): Read {
       return { value: v === undefined || v === '' ? undefined : v };
     }
     case 'list': {
-      const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+      const lines = (text ?? '')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
       return { value: lines.length === 0 ? undefined : lines };
     }
     case 'number': {
@@ -54,7 +57,10 @@ function readValue(field: FormField, a: Record<string, unknown>): Read {
       return { value: typeof a.selected_time === 'string' ? `${a.selected_time}:00` : undefined };
     case 'datetime':
       return {
-        value: typeof a.selected_date_time === 'number' ? new Date(a.selected_date_time * 1000).toISOString() : undefined,
+        value:
+          typeof a.selected_date_time === 'number'
+            ? new Date(a.selected_date_time * 1000).toISOString()
+            : undefined,
       };
     case 'boolean':
       return { value: Array.isArray(a.selected_options) && a.selected_options.length > 0 };
@@ -62,13 +68,16 @@ function readValue(field: FormField, a: Record<string, unknown>): Read {
       const picked = isRecord(a.selected_option) ? a.selected_option.value : undefined;
       if (typeof picked !== 'string') return { value: undefined };
       const option = input.options[Number(picked)];
-      return option === undefined ? { error: `${field.title}: choose one of the listed options` } : { value: option.value };
+      return option === undefined
+        ? { error: `${field.title}: choose one of the listed options` }
+        : { value: option.value };
     }
     case 'multichoice': {
       const picked = Array.isArray(a.selected_options) ? a.selected_options : [];
       const out: JsonValue[] = [];
       for (const p of picked) {
-        const option = isRecord(p) && typeof p.value === 'string' ? input.options[Number(p.value)] : undefined;
+        const option =
+          isRecord(p) && typeof p.value === 'string' ? input.options[Number(p.value)] : undefined;
         if (option === undefined) return { error: `${field.title}: choose from the listed options` };
         out.push(option.value);
       }

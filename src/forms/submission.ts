@@ -17,11 +17,22 @@ export type SubmissionOutcome =
  * One page submitted: read its state, validate it, and either stay with inline errors, go to
  * the next page, or (on the last page) re-validate every page and render the runtime input.
  */
-export function handleSubmission(workflow: Workflow, pageIndex: number, state: unknown, earlier: FormValues): SubmissionOutcome {
+export function handleSubmission(
+  workflow: Workflow,
+  pageIndex: number,
+  state: unknown,
+  earlier: FormValues,
+): SubmissionOutcome {
   const page = workflow.pages[pageIndex];
   if (page === undefined) return complete(workflow, earlier);
   const read = readPageState(page.allFields, (key) => fieldBlockId(pageIndex, key), state);
-  const answers = { ...withoutPage(earlier, page.allFields.map((f) => f.key)), ...read.values };
+  const answers = {
+    ...withoutPage(
+      earlier,
+      page.allFields.map((f) => f.key),
+    ),
+    ...read.values,
+  };
   const checked = validatePage(page, answers);
   const errors = { ...checked.errors, ...read.errors };
   if (Object.keys(errors).length > 0) {
@@ -32,7 +43,13 @@ export function handleSubmission(workflow: Workflow, pageIndex: number, state: u
       errors: Object.fromEntries(Object.entries(errors).map(([k, m]) => [fieldBlockId(pageIndex, k), m])),
     };
   }
-  const values = { ...withoutPage(earlier, page.allFields.map((f) => f.key)), ...checked.values };
+  const values = {
+    ...withoutPage(
+      earlier,
+      page.allFields.map((f) => f.key),
+    ),
+    ...checked.values,
+  };
   if (pageIndex + 1 < workflow.pages.length) return { kind: 'next-page', page: pageIndex + 1, values };
   return complete(workflow, values);
 }
@@ -47,7 +64,9 @@ function complete(workflow: Workflow, answers: FormValues): SubmissionOutcome {
         kind: 'errors',
         page: page.index,
         values: answers,
-        errors: Object.fromEntries(Object.entries(checked.errors).map(([k, m]) => [fieldBlockId(page.index, k), m])),
+        errors: Object.fromEntries(
+          Object.entries(checked.errors).map(([k, m]) => [fieldBlockId(page.index, k), m]),
+        ),
       };
     }
     values = { ...values, ...checked.values };

@@ -66,12 +66,17 @@ export function describeError(field: FormField, err: ErrorObject): string {
     case 'required':
       return `${t} is required`;
     case 'type':
-      return p.type === 'integer' ? `${t} must be a whole number` : p.type === 'number' ? `${t} must be a number` : `${t} must be ${String(p.type)}`;
+      return p.type === 'integer'
+        ? `${t} must be a whole number`
+        : p.type === 'number'
+          ? `${t} must be a number`
+          : `${t} must be ${String(p.type)}`;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
-      if (typeof s.minimum === 'number' && typeof s.maximum === 'number') return `${t} must be between ${num(s.minimum)} and ${num(s.maximum)}`;
+      if (typeof s.minimum === 'number' && typeof s.maximum === 'number')
+        return `${t} must be between ${num(s.minimum)} and ${num(s.maximum)}`;
       if (err.keyword === 'minimum') return `${t} must be at least ${num(p.limit)}`;
       if (err.keyword === 'maximum') return `${t} must be at most ${num(p.limit)}`;
       return `${t} must be ${err.keyword === 'exclusiveMinimum' ? 'greater' : 'less'} than ${num(p.limit)}`;

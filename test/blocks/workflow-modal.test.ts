@@ -1,4 +1,4 @@
-import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
+import type { InputBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { checkModalView } from '../../blocks/limits.js';
@@ -44,11 +44,12 @@ const wf = mustLoad(workflowYaml(KITCHEN_SINK));
 const view = buildWorkflowModal({ workflow: wf, page: 0, values: {}, channelId: 'C123' });
 
 function input(key: string, v: ModalView = view): InputBlock {
-  const block = v.blocks.find((b: KnownBlock) => b.block_id === `f:0:${key}`);
+  const block = v.blocks.find((b) => b.block_id === `f:0:${key}`);
   if (block?.type !== 'input') throw new Error(`no input block for ${key}`);
-  return block;
+  return block as InputBlock;
 }
-const element = (key: string, v?: ModalView): Record<string, unknown> => input(key, v).element as unknown as Record<string, unknown>;
+const element = (key: string, v?: ModalView): Record<string, unknown> =>
+  input(key, v).element as unknown as Record<string, unknown>;
 
 describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   it('produces a view within every Slack limit', () => {
@@ -67,8 +68,18 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('maps strings to text inputs honouring lengths, placeholder, hint and required', () => {
-    expect(element('name')).toMatchObject({ type: 'plain_text_input', multiline: false, min_length: 3, max_length: 40, placeholder: { text: 'payments' } });
-    expect(input('name')).toMatchObject({ optional: false, label: { text: 'Name' }, hint: { text: 'Lowercase name' } });
+    expect(element('name')).toMatchObject({
+      type: 'plain_text_input',
+      multiline: false,
+      min_length: 3,
+      max_length: 40,
+      placeholder: { text: 'payments' },
+    });
+    expect(input('name')).toMatchObject({
+      optional: false,
+      label: { text: 'Name' },
+      hint: { text: 'Lowercase name' },
+    });
     expect(element('notes')).toMatchObject({ type: 'plain_text_input', multiline: true });
     expect(element('notes').max_length).toBeUndefined();
     expect(input('notes').optional).toBe(true);
@@ -83,21 +94,44 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('maps numbers to number inputs with bounds and decimals', () => {
-    expect(element('replicas')).toMatchObject({ type: 'number_input', is_decimal_allowed: false, min_value: '0', max_value: '50', initial_value: '3' });
-    expect(element('ratio')).toMatchObject({ type: 'number_input', is_decimal_allowed: true, min_value: '0.5' });
+    expect(element('replicas')).toMatchObject({
+      type: 'number_input',
+      is_decimal_allowed: false,
+      min_value: '0',
+      max_value: '50',
+      initial_value: '3',
+    });
+    expect(element('ratio')).toMatchObject({
+      type: 'number_input',
+      is_decimal_allowed: true,
+      min_value: '0.5',
+    });
   });
 
   it('maps enums by size: radio buttons, static select, external select', () => {
     expect(element('env')).toMatchObject({
       type: 'radio_buttons',
-      options: [{ text: { text: 'Staging' }, value: '0' }, { text: { text: 'Production' }, value: '1' }],
+      options: [
+        { text: { text: 'Staging' }, value: '0' },
+        { text: { text: 'Production' }, value: '1' },
+      ],
       initial_option: { value: '1' },
     });
     expect(element('region')).toMatchObject({ type: 'static_select' });
     expect((element('region').options as unknown[]).length).toBe(12);
-    expect(element('big')).toMatchObject({ type: 'external_select', action_id: 'idp_field:options', min_query_length: 0 });
-    expect(element('tier')).toMatchObject({ type: 'radio_buttons', options: [{ text: { text: 'Gold' } }, { text: { text: 'Silver' } }] });
-    expect(element('size')).toMatchObject({ type: 'radio_buttons', options: [{ text: { text: '1' } }, { text: { text: '2' } }, { text: { text: '4' } }] });
+    expect(element('big')).toMatchObject({
+      type: 'external_select',
+      action_id: 'idp_field:options',
+      min_query_length: 0,
+    });
+    expect(element('tier')).toMatchObject({
+      type: 'radio_buttons',
+      options: [{ text: { text: 'Gold' } }, { text: { text: 'Silver' } }],
+    });
+    expect(element('size')).toMatchObject({
+      type: 'radio_buttons',
+      options: [{ text: { text: '1' } }, { text: { text: '2' } }, { text: { text: '4' } }],
+    });
   });
 
   it('maps arrays of enums to checkboxes or multi-selects, and free arrays to one per line', () => {
@@ -108,13 +142,21 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('maps booleans to one optional checkbox', () => {
-    expect(element('dry_run')).toMatchObject({ type: 'checkboxes', options: [{ value: 'true' }], initial_options: [{ value: 'true' }] });
+    expect(element('dry_run')).toMatchObject({
+      type: 'checkboxes',
+      options: [{ value: 'true' }],
+      initial_options: [{ value: 'true' }],
+    });
     expect(input('dry_run').optional).toBe(true);
   });
 
   it('maps pickers to external selects served by the option source', () => {
-    for (const key of ['service', 'group', 'owner']) expect(element(key)).toMatchObject({ type: 'external_select', action_id: 'idp_field:options' });
-    const pickers = Object.fromEntries(wf.pages[0]?.allFields.flatMap((f) => (f.input.type === 'picker' ? [[f.key, f.input.source]] : [])) ?? []);
+    for (const key of ['service', 'group', 'owner'])
+      expect(element(key)).toMatchObject({ type: 'external_select', action_id: 'idp_field:options' });
+    const pickers = Object.fromEntries(
+      wf.pages[0]?.allFields.flatMap((f) => (f.input.type === 'picker' ? [[f.key, f.input.source]] : [])) ??
+        [],
+    );
     expect(pickers).toMatchObject({
       service: { endpoint: 'services', params: { orgIdentifier: 'default', projectIdentifier: 'p' } },
       group: { endpoint: 'userGroups' },
@@ -123,11 +165,18 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('uses values so far as initial values, including a picked option', () => {
-    const v = buildWorkflowModal({ workflow: wf, page: 0, values: { name: 'abc', replicas: 7, env: 'staging', service: 'payments-api', features: ['a', 'c'] } });
+    const v = buildWorkflowModal({
+      workflow: wf,
+      page: 0,
+      values: { name: 'abc', replicas: 7, env: 'staging', service: 'payments-api', features: ['a', 'c'] },
+    });
     expect(element('name', v).initial_value).toBe('abc');
     expect(element('replicas', v).initial_value).toBe('7');
     expect(element('env', v).initial_option).toMatchObject({ value: '0' });
-    expect(element('service', v).initial_option).toMatchObject({ value: 'payments-api', text: { text: 'payments-api' } });
+    expect(element('service', v).initial_option).toMatchObject({
+      value: 'payments-api',
+      text: { text: 'payments-api' },
+    });
     expect(element('features', v).initial_options).toMatchObject([{ value: '0' }, { value: '2' }]);
     expect(checkModalView(v)).toEqual([]);
   });
@@ -138,19 +187,34 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('carries workflow, page and channel in private_metadata', () => {
-    expect(decodeModalMetadata(view.private_metadata ?? '')).toEqual({ workflowId: 'test_wf', page: 0, channelId: 'C123', values: {}, draftId: undefined });
+    expect(decodeModalMetadata(view.private_metadata ?? '')).toEqual({
+      workflowId: 'test_wf',
+      page: 0,
+      channelId: 'C123',
+      values: {},
+      draftId: undefined,
+    });
   });
 
   it('escapes mrkdwn in texts taken from the workflow', () => {
-    const evil = mustLoad(workflowYaml(KITCHEN_SINK).replace('description: A test', 'description: "<!channel> & <https://evil|click>"'));
+    const evil = mustLoad(
+      workflowYaml(KITCHEN_SINK).replace(
+        'description: A test',
+        'description: "<!channel> & <https://evil|click>"',
+      ),
+    );
     const v = buildWorkflowModal({ workflow: evil, page: 0, values: {} });
     expect(JSON.stringify(v.blocks[0])).toContain('&lt;!channel&gt; &amp; &lt;https://evil|click&gt;');
   });
 
   it('cuts long titles and labels to Slack limits', () => {
-    const long = mustLoad(workflowYaml(`    - properties:\n        x: { title: "${'L'.repeat(2500)}", type: string, enum: ["${'o'.repeat(200)}"] }`).replace('name: Test workflow', 'name: A workflow title much longer than twenty-four'));
+    const long = mustLoad(
+      workflowYaml(
+        `    - properties:\n        x: { title: "${'L'.repeat(2500)}", type: string, enum: ["${'o'.repeat(200)}"] }`,
+      ).replace('name: Test workflow', 'name: A workflow title much longer than twenty-four'),
+    );
     const v = buildWorkflowModal({ workflow: long, page: 0, values: {} });
-    expect([...v.title.text]).toHaveLength(24);
+    expect(Array.from(v.title.text)).toHaveLength(24);
     expect(v.title.text.endsWith('…')).toBe(true);
     expect(checkModalView(v)).toEqual([]);
   });

@@ -12,7 +12,11 @@ function tpl(source: unknown): Template {
   if ('error' in r) throw new Error(r.error);
   return r.template;
 }
-const entry = (name: string, source: string): InputsetEntry => ({ key: name, target: { scope: 'pipeline', name }, template: tpl(source) });
+const entry = (name: string, source: string): InputsetEntry => ({
+  key: name,
+  target: { scope: 'pipeline', name },
+  template: tpl(source),
+});
 
 describe('inputset templates', () => {
   const values: FormValues = { svc: 'api', envs: ['eu', 'us'], n: 3, empty: '', obj: { a: 'deep' } };
@@ -57,17 +61,34 @@ describe('inputset templates', () => {
 
 describe('renderRuntimeInput', () => {
   it('keeps hostile values plain strings: the document structure cannot change', () => {
-    const hostile = ['a: b', 'line1\nline2: x\n- y', '---\nother: doc', 'null', 'true', '0123', '#comment', "'quoted'", '{"json": 1}', '!!binary aGk=', '<+input>', ' padded '];
+    const hostile = [
+      'a: b',
+      'line1\nline2: x\n- y',
+      '---\nother: doc',
+      'null',
+      'true',
+      '0123',
+      '#comment',
+      "'quoted'",
+      '{"json": 1}',
+      '!!binary aGk=',
+      '<+input>',
+      ' padded ',
+    ];
     const entries = hostile.map((_, i) => entry(`v${i}`, `\${{ parameters.v${i} }}`));
     const values = Object.fromEntries(hostile.map((h, i) => [`v${i}`, h]));
-    const doc = parse(renderRuntimeInput('pipe', entries, values)) as { pipeline: { variables: { name: string; value: string }[] } };
+    const doc = parse(renderRuntimeInput('pipe', entries, values)) as {
+      pipeline: { variables: { name: string; value: string }[] };
+    };
     expect(Object.keys(doc)).toEqual(['pipeline']);
     expect(doc.pipeline.variables.map((v) => v.value)).toEqual(hostile);
     expect(doc.pipeline.variables.every((v) => typeof v.value === 'string')).toBe(true);
   });
 
   it('sends an absent optional answer as an empty string', () => {
-    expect(parse(renderRuntimeInput('p', [entry('x', '${{ parameters.x }}')], {}))).toEqual({ pipeline: { identifier: 'p', variables: [{ name: 'x', type: 'String', value: '' }] } });
+    expect(parse(renderRuntimeInput('p', [entry('x', '${{ parameters.x }}')], {}))).toEqual({
+      pipeline: { identifier: 'p', variables: [{ name: 'x', type: 'String', value: '' }] },
+    });
   });
 
   it('gives an empty body for a pipeline without inputs', () => {
@@ -75,7 +96,9 @@ describe('renderRuntimeInput', () => {
   });
 
   it('refuses a list where a pipeline variable needs text', () => {
-    expect(() => renderRuntimeInput('p', [entry('x', '${{ parameters.x }}')], { x: ['a'] })).toThrow(/x would be a list/);
+    expect(() => renderRuntimeInput('p', [entry('x', '${{ parameters.x }}')], { x: ['a'] })).toThrow(
+      /x would be a list/,
+    );
   });
 });
 
@@ -86,16 +109,25 @@ describe('parsePipelineUrl', () => {
     'https://app.harness.io/ng/account/A1/home/orgs/O1/projects/P1/pipelines/X1/executions',
   ])('reads %s', (url) => {
     const r = parsePipelineUrl(url);
-    expect('target' in r && r.target).toMatchObject({ accountId: 'A1', orgId: 'O1', projectId: 'P1', pipelineId: 'X1' });
+    expect('target' in r && r.target).toMatchObject({
+      accountId: 'A1',
+      orgId: 'O1',
+      projectId: 'P1',
+      pipelineId: 'X1',
+    });
   });
 
   it('reads the Git branch and repository of a remote pipeline', () => {
-    const r = parsePipelineUrl('https://app.harness.io/ng/account/A/module/idp/orgs/O/projects/P/pipelines/X/pipeline-studio/?storeType=REMOTE&repoName=infra&branch=main');
+    const r = parsePipelineUrl(
+      'https://app.harness.io/ng/account/A/module/idp/orgs/O/projects/P/pipelines/X/pipeline-studio/?storeType=REMOTE&repoName=infra&branch=main',
+    );
     expect('target' in r && r.target).toMatchObject({ repoName: 'infra', branch: 'main' });
   });
 
   it('explains what is missing', () => {
     expect(parsePipelineUrl('not a url')).toEqual({ error: expect.stringMatching(/is not a URL/) });
-    expect(parsePipelineUrl('https://app.harness.io/ng/account/A/module/idp/orgs/O/projects/P')).toEqual({ error: expect.stringMatching(/lacks pipelines\/<pipeline>/) });
+    expect(parsePipelineUrl('https://app.harness.io/ng/account/A/module/idp/orgs/O/projects/P')).toEqual({
+      error: expect.stringMatching(/lacks pipelines\/<pipeline>/),
+    });
   });
 });

@@ -13,19 +13,70 @@ import { validatePage } from '../../src/forms/validate-page.js';
 
 /** The form fields of the seed document (idp-workflow-patterns.txt), by label. */
 const SEED_FIELDS: Record<string, string[]> = {
-  onboard_service: ['Project Name', 'Repository type', 'Repository description', 'Email for notification', 'Template url', 'owner', 'stack'],
-  provision_infrastructure: ['Owner', 'IaCM workspace', 'Jira Project', 'Jira Issue Summary', 'Cloud Provider', 'Instance Type', 'AMI', 'Subnet', 'VPC', 'Instance Count'],
+  onboard_service: [
+    'Project Name',
+    'Repository type',
+    'Repository description',
+    'Email for notification',
+    'Template url',
+    'owner',
+    'stack',
+  ],
+  provision_infrastructure: [
+    'Owner',
+    'IaCM workspace',
+    'Jira Project',
+    'Jira Issue Summary',
+    'Cloud Provider',
+    'Instance Type',
+    'AMI',
+    'Subnet',
+    'VPC',
+    'Instance Count',
+  ],
   toggle_feature_flag: ['Flag name', 'Target user key', 'action', 'environment'],
-  rotate_token: ['Token identifier', 'Org for rotation API', 'Service account identifier', 'API Key identifier', 'Secret identifier', 'Secret scoped org', 'Secret display name'],
+  rotate_token: [
+    'Token identifier',
+    'Org for rotation API',
+    'Service account identifier',
+    'API Key identifier',
+    'Secret identifier',
+    'Secret scoped org',
+    'Secret display name',
+  ],
   rollback_service: ['Service Identifier', 'Environment Identifier', 'Infradef'],
-  scale_service: ['Service Identifier', 'Environment Identifier', 'Infrastructure Definition', 'Namespace', 'Target Replicas'],
+  scale_service: [
+    'Service Identifier',
+    'Environment Identifier',
+    'Infrastructure Definition',
+    'Namespace',
+    'Target Replicas',
+  ],
   restart_service: ['Service Identifier', 'Environment Identifier', 'Infrastructure Definition', 'Namespace'],
 };
 
 /** The pipeline steps of the seed's tables, in order, as Harness step types. */
 const SEED_STEPS: Record<string, string[]> = {
-  onboard_service: ['CookieCutter', 'CreateRepo', 'CreateCatalog', 'DirectPush', 'RegisterCatalog', 'CreateResource', 'SlackNotify'],
-  provision_infrastructure: ['JiraCreate', 'IACMTerraformPlugin', 'Plugin', 'IACMTerraformPlugin', 'Run', 'IACMApproval', 'IACMTerraformPlugin', 'Policy', 'JiraUpdate'],
+  onboard_service: [
+    'CookieCutter',
+    'CreateRepo',
+    'CreateCatalog',
+    'DirectPush',
+    'RegisterCatalog',
+    'CreateResource',
+    'SlackNotify',
+  ],
+  provision_infrastructure: [
+    'JiraCreate',
+    'IACMTerraformPlugin',
+    'Plugin',
+    'IACMTerraformPlugin',
+    'Run',
+    'IACMApproval',
+    'IACMTerraformPlugin',
+    'Policy',
+    'JiraUpdate',
+  ],
   toggle_feature_flag: ['Policy', 'FmeFlagAddRemoveIndividualTargets', 'FmeFlagAddRemoveIndividualTargets'],
   rotate_token: ['HarnessApproval', 'Http', 'Http'],
   rollback_service: ['HarnessApproval', 'K8sRollingRollback'],
@@ -39,7 +90,8 @@ const workflow = (id: string): Workflow => {
   if (wf === undefined) throw new Error(`no workflow ${id}`);
   return wf;
 };
-const values = async (id: string): Promise<FormValues> => JSON.parse(await readFile(`test/fixtures/values/${id}.json`, 'utf8')) as FormValues;
+const values = async (id: string): Promise<FormValues> =>
+  JSON.parse(await readFile(`test/fixtures/values/${id}.json`, 'utf8')) as FormValues;
 
 beforeAll(async () => {
   const r = await loadCatalogue('manifests');
@@ -52,12 +104,16 @@ beforeAll(async () => {
 describe('the shipped catalogue', () => {
   it('holds the seven workflows of the seed, in both envelopes', () => {
     expect([...catalogue.workflows.keys()].sort()).toEqual(Object.keys(SEED_FIELDS).sort());
-    expect(new Set([...catalogue.workflows.values()].map((w) => w.envelope))).toEqual(new Set(['backstage', 'harness']));
+    expect(new Set([...catalogue.workflows.values()].map((w) => w.envelope))).toEqual(
+      new Set(['backstage', 'harness']),
+    );
   });
 
   describe.each(Object.keys(SEED_FIELDS))('%s', (id) => {
     it('asks exactly the seed’s fields, and never for a secret', () => {
-      const shown = workflow(id).pages.flatMap((p) => p.allFields.filter((f) => f.visibility === 'shown').map((f) => f.title));
+      const shown = workflow(id).pages.flatMap((p) =>
+        p.allFields.filter((f) => f.visibility === 'shown').map((f) => f.title),
+      );
       expect(shown).toEqual(SEED_FIELDS[id]);
     });
 
@@ -65,8 +121,14 @@ describe('the shipped catalogue', () => {
       const wf = workflow(id);
       const filled = await values(id);
       for (const page of wf.pages) {
-        expect(checkModalView(buildWorkflowModal({ workflow: wf, page: page.index, values: {}, channelId: 'C1' }))).toEqual([]);
-        expect(checkModalView(buildWorkflowModal({ workflow: wf, page: page.index, values: filled, channelId: 'C1' }))).toEqual([]);
+        expect(
+          checkModalView(buildWorkflowModal({ workflow: wf, page: page.index, values: {}, channelId: 'C1' })),
+        ).toEqual([]);
+        expect(
+          checkModalView(
+            buildWorkflowModal({ workflow: wf, page: page.index, values: filled, channelId: 'C1' }),
+          ),
+        ).toEqual([]);
       }
     });
 
@@ -74,21 +136,34 @@ describe('the shipped catalogue', () => {
       const wf = workflow(id);
       const answers = await values(id);
       for (const page of wf.pages) expect(validatePage(page, answers).errors).toEqual({});
-      const runtime = parse(buildRuntimeInput(wf, answers)) as { pipeline: { identifier: string; variables: { name: string; value: string }[] } };
+      const runtime = parse(buildRuntimeInput(wf, answers)) as {
+        pipeline: { identifier: string; variables: { name: string; value: string }[] };
+      };
       expect(runtime.pipeline.identifier).toBe(wf.pipeline.pipelineId);
-      const pipeline = parse(await readFile(`manifests/pipelines/${wf.pipeline.pipelineId}.yaml`, 'utf8')) as { pipeline: { variables: { name: string; value: string }[] } };
-      const inputs = pipeline.pipeline.variables.filter((v) => v.value.startsWith('<+input>')).map((v) => v.name);
+      const pipeline = parse(
+        await readFile(`manifests/pipelines/${wf.pipeline.pipelineId}.yaml`, 'utf8'),
+      ) as { pipeline: { variables: { name: string; value: string }[] } };
+      const inputs = pipeline.pipeline.variables
+        .filter((v) => v.value.startsWith('<+input>'))
+        .map((v) => v.name);
       expect(runtime.pipeline.variables.map((v) => v.name).sort()).toEqual(inputs.sort());
       for (const v of runtime.pipeline.variables) expect(typeof v.value).toBe('string');
     });
 
     it('has a pipeline with the seed’s steps in order', async () => {
       const wf = workflow(id);
-      const pipeline = parse(await readFile(`manifests/pipelines/${wf.pipeline.pipelineId}.yaml`, 'utf8')) as {
-        pipeline: { identifier: string; stages: { stage: { spec: { execution: { steps: { step: { type: string } }[] } } } }[] };
+      const pipeline = parse(
+        await readFile(`manifests/pipelines/${wf.pipeline.pipelineId}.yaml`, 'utf8'),
+      ) as {
+        pipeline: {
+          identifier: string;
+          stages: { stage: { spec: { execution: { steps: { step: { type: string } }[] } } } }[];
+        };
       };
       expect(pipeline.pipeline.identifier).toBe(wf.pipeline.pipelineId);
-      const steps = pipeline.pipeline.stages.flatMap((s) => s.stage.spec.execution.steps.map((x) => x.step.type));
+      const steps = pipeline.pipeline.stages.flatMap((s) =>
+        s.stage.spec.execution.steps.map((x) => x.step.type),
+      );
       expect(steps).toEqual(SEED_STEPS[id]);
     });
   });
@@ -96,17 +171,32 @@ describe('the shipped catalogue', () => {
   it('rejects the classic bad answers with inline messages', () => {
     const scale = workflow('scale_service').pages[0];
     if (scale === undefined) throw new Error('no page');
-    const r = validatePage(scale, { service: 's', environment: 'e', infrastructure: 'i', workload: 'not a workload', replicas: 51 });
+    const r = validatePage(scale, {
+      service: 's',
+      environment: 'e',
+      infrastructure: 'i',
+      workload: 'not a workload',
+      replicas: 51,
+    });
     expect(r.errors).toEqual({
-      workload: 'Namespace is not in the expected format: The workload to scale, as [namespace/]Kind/Name, e.g. payments/Deployment/payments-api',
+      workload:
+        'Namespace is not in the expected format: The workload to scale, as [namespace/]Kind/Name, e.g. payments/Deployment/payments-api',
       replicas: 'Target Replicas must be between 0 and 50',
     });
   });
 
   it('makes the infrastructure picker depend on the chosen environment', () => {
     const page = workflow('scale_service').pages[0];
-    const infra = page === undefined ? undefined : resolvePage(page, {}).find((f) => f.key === 'infrastructure');
-    expect(infra?.input).toMatchObject({ type: 'picker', source: { endpoint: 'infrastructures', dependsOn: ['environment'], params: { environmentIdentifier: '{{ parameters.environment }}' } } });
+    const infra =
+      page === undefined ? undefined : resolvePage(page, {}).find((f) => f.key === 'infrastructure');
+    expect(infra?.input).toMatchObject({
+      type: 'picker',
+      source: {
+        endpoint: 'infrastructures',
+        dependsOn: ['environment'],
+        params: { environmentIdentifier: '{{ parameters.environment }}' },
+      },
+    });
   });
 });
 
@@ -124,7 +214,10 @@ describe('slack-app.yaml', () => {
       expect(c.description).toBe(binding?.description);
       expect(c.usage_hint).toBe(binding?.usageHint);
     }
-    expect(manifest.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true } });
+    expect(manifest.settings).toMatchObject({
+      socket_mode_enabled: true,
+      interactivity: { is_enabled: true },
+    });
   });
 
   it('binds every workflow to a command whose prefill fields exist', () => {

@@ -9,7 +9,9 @@ function problems(text: string): string[] {
 
 describe('parseYamlSource (hostile input)', () => {
   it('refuses custom tags with the line of the tag', () => {
-    expect(problems('a: 1\nb: !shell "rm -rf /"\n')).toEqual([expect.stringMatching(/^f\.yaml:2:4: .*custom YAML tags are not allowed/)]);
+    expect(problems('a: 1\nb: !shell "rm -rf /"\n')).toEqual([
+      expect.stringMatching(/^f\.yaml:2:4: .*custom YAML tags are not allowed/),
+    ]);
   });
 
   it('refuses explicit standard tags such as !!binary and !!js/function', () => {
@@ -18,7 +20,9 @@ describe('parseYamlSource (hostile input)', () => {
   });
 
   it('refuses merge keys', () => {
-    expect(problems('base: &b {x: 1}\nother:\n  <<: *b\n')).toEqual([expect.stringMatching(/^f\.yaml:3:3: merge keys \(<<\) are not allowed/)]);
+    expect(problems('base: &b {x: 1}\nother:\n  <<: *b\n')).toEqual([
+      expect.stringMatching(/^f\.yaml:3:3: merge keys \(<<\) are not allowed/),
+    ]);
   });
 
   it('refuses duplicate keys and several documents', () => {
@@ -28,7 +32,9 @@ describe('parseYamlSource (hostile input)', () => {
 
   it('refuses huge files before parsing them', () => {
     const huge = `a: "${'x'.repeat(MAX_MANIFEST_BYTES)}"\n`;
-    expect(problems(huge)).toEqual([expect.stringMatching(/^f\.yaml:1:1: file is 257 KiB; the limit is 256 KiB/)]);
+    expect(problems(huge)).toEqual([
+      expect.stringMatching(/^f\.yaml:1:1: file is 257 KiB; the limit is 256 KiB/),
+    ]);
   });
 
   it('refuses deep nesting without crashing', () => {
@@ -39,7 +45,13 @@ describe('parseYamlSource (hostile input)', () => {
   });
 
   it('refuses alias bombs', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    ].join('\n');
     expect(problems(bomb).join()).toMatch(/cannot read this YAML|alias/i);
   });
 
@@ -50,7 +62,10 @@ describe('parseYamlSource (hostile input)', () => {
   it('locates values by path, and missing keys at their parent', () => {
     const r = parseYamlSource('f.yaml', 'spec:\n  steps:\n    - id: a\n      input:\n        url: 5\n');
     if (!r.ok) throw new Error('parse failed');
-    expect(r.source.problemAt(['spec', 'steps', 0, 'input', 'url'], 'm')).toMatchObject({ line: 5, column: 14 });
+    expect(r.source.problemAt(['spec', 'steps', 0, 'input', 'url'], 'm')).toMatchObject({
+      line: 5,
+      column: 14,
+    });
     expect(r.source.problemAt(['spec', 'steps', 0, 'input', 'nope'], 'm')).toMatchObject({ line: 4 });
   });
 

@@ -51,19 +51,37 @@ describe('conditional fields (dependencies with oneOf)', () => {
 
   it('requires a branch field only while it is shown, and drops values of hidden branches', () => {
     const state = (values: Record<string, unknown>) => ({
-      'f:0:action': { 'idp_field:dispatch': { type: 'radio_buttons', selected_option: { value: String(['enable', 'disable', 'kill'].indexOf(String(values.action))) } } },
-      ...(values.target === undefined ? {} : { 'f:0:target': { idp_field: { type: 'plain_text_input', value: values.target } } }),
-      ...(values.reason === undefined ? {} : { 'f:0:reason': { idp_field: { type: 'plain_text_input', value: values.reason } } }),
+      'f:0:action': {
+        'idp_field:dispatch': {
+          type: 'radio_buttons',
+          selected_option: { value: String(['enable', 'disable', 'kill'].indexOf(String(values.action))) },
+        },
+      },
+      ...(values.target === undefined
+        ? {}
+        : { 'f:0:target': { idp_field: { type: 'plain_text_input', value: values.target } } }),
+      ...(values.reason === undefined
+        ? {}
+        : { 'f:0:reason': { idp_field: { type: 'plain_text_input', value: values.reason } } }),
     });
-    expect(handleSubmission(wf, 0, state({ action: 'enable' }), {})).toMatchObject({ kind: 'errors', errors: { 'f:0:target': 'Target is required' } });
+    expect(handleSubmission(wf, 0, state({ action: 'enable' }), {})).toMatchObject({
+      kind: 'errors',
+      errors: { 'f:0:target': 'Target is required' },
+    });
     const done = handleSubmission(wf, 0, state({ action: 'disable', reason: 'noisy', target: 'stale' }), {});
     expect(done).toMatchObject({ kind: 'complete', values: { action: 'disable', reason: 'noisy' } });
     expect(done.kind === 'complete' && 'target' in done.values).toBe(false);
   });
 
   it('treats a property dependency (array form) as "required when answered"', () => {
-    const state = { 'f:0:action': { 'idp_field:dispatch': { type: 'radio_buttons', selected_option: { value: '2' } } }, 'f:0:note': { 'idp_field:dispatch': { type: 'plain_text_input', value: 'hi' } } };
-    expect(handleSubmission(wf, 0, state, {})).toMatchObject({ kind: 'complete', values: { action: 'kill', note: 'hi' } });
+    const state = {
+      'f:0:action': { 'idp_field:dispatch': { type: 'radio_buttons', selected_option: { value: '2' } } },
+      'f:0:note': { 'idp_field:dispatch': { type: 'plain_text_input', value: 'hi' } },
+    };
+    expect(handleSubmission(wf, 0, state, {})).toMatchObject({
+      kind: 'complete',
+      values: { action: 'kill', note: 'hi' },
+    });
   });
 });
 
@@ -102,6 +120,9 @@ describe('conditional fields (allOf with if/then/else, anyOf)', () => {
       'f:0:env': { 'idp_field:dispatch': { type: 'radio_buttons', selected_option: { value: '1' } } },
       'f:0:ticket': { idp_field: { type: 'plain_text_input', value: 'JIRA-1' } },
     };
-    expect(handleSubmission(w, 0, state, {})).toMatchObject({ kind: 'errors', errors: { 'f:0:ticket': 'Change ticket is not in the expected format (^CHG-[0-9]+$)' } });
+    expect(handleSubmission(w, 0, state, {})).toMatchObject({
+      kind: 'errors',
+      errors: { 'f:0:ticket': 'Change ticket is not in the expected format (^CHG-[0-9]+$)' },
+    });
   });
 });

@@ -62,14 +62,28 @@ describe('handleSubmission', () => {
   });
 
   it('words errors for a person, keyed by block_id', () => {
-    const r = handleSubmission(wf, 0, { ...page1, 'f:0:replicas': num('80'), 'f:0:service': text('Bad Name') }, {});
+    const r = handleSubmission(
+      wf,
+      0,
+      { ...page1, 'f:0:replicas': num('80'), 'f:0:service': text('Bad Name') },
+      {},
+    );
     expect(r).toMatchObject({
       kind: 'errors',
-      errors: { 'f:0:replicas': 'Target Replicas must be between 0 and 50', 'f:0:service': 'Service is not in the expected format (^[a-z-]+$)' },
+      errors: {
+        'f:0:replicas': 'Target Replicas must be between 0 and 50',
+        'f:0:service': 'Service is not in the expected format (^[a-z-]+$)',
+      },
     });
-    expect(handleSubmission(wf, 0, { ...page1, 'f:0:replicas': num('2.5') }, {})).toMatchObject({ errors: { 'f:0:replicas': 'Target Replicas must be a whole number' } });
-    expect(handleSubmission(wf, 0, { ...page1, 'f:0:replicas': num('lots') }, {})).toMatchObject({ errors: { 'f:0:replicas': 'Target Replicas must be a number' } });
-    expect(handleSubmission(wf, 0, { ...page1, 'f:0:service': text('   ') }, {})).toMatchObject({ errors: { 'f:0:service': 'Service is required' } });
+    expect(handleSubmission(wf, 0, { ...page1, 'f:0:replicas': num('2.5') }, {})).toMatchObject({
+      errors: { 'f:0:replicas': 'Target Replicas must be a whole number' },
+    });
+    expect(handleSubmission(wf, 0, { ...page1, 'f:0:replicas': num('lots') }, {})).toMatchObject({
+      errors: { 'f:0:replicas': 'Target Replicas must be a number' },
+    });
+    expect(handleSubmission(wf, 0, { ...page1, 'f:0:service': text('   ') }, {})).toMatchObject({
+      errors: { 'f:0:service': 'Service is required' },
+    });
   });
 
   it('keeps earlier answers across pages and renders the runtime input on the last page', () => {
@@ -94,7 +108,14 @@ describe('handleSubmission', () => {
     expect(parse(done.runtimeInputYaml)).toEqual({
       pipeline: {
         identifier: 'pipe',
-        stages: [{ stage: { identifier: 'notify', variables: [{ name: 'contact', type: 'String', value: 'sre@example.com' }] } }],
+        stages: [
+          {
+            stage: {
+              identifier: 'notify',
+              variables: [{ name: 'contact', type: 'String', value: 'sre@example.com' }],
+            },
+          },
+        ],
         variables: [
           { name: 'service', type: 'String', value: 'payments-api' },
           { name: 'replicas', type: 'String', value: '5' },
@@ -110,20 +131,47 @@ describe('handleSubmission', () => {
 
   it('shows the first page again when earlier answers come back invalid', () => {
     const r = handleSubmission(wf, 1, page2, { service: 'x', replicas: 500 });
-    expect(r).toMatchObject({ kind: 'errors', page: 0, errors: { 'f:0:replicas': 'Target Replicas must be between 0 and 50' } });
+    expect(r).toMatchObject({
+      kind: 'errors',
+      page: 0,
+      errors: { 'f:0:replicas': 'Target Replicas must be between 0 and 50' },
+    });
   });
 
   it('rejects choices that were not offered and lists that are too long', () => {
-    const bad = handleSubmission(wf, 0, { ...page1, 'f:0:env': { idp_field: { type: 'radio_buttons', selected_option: { value: '7' } } } }, {});
-    expect(bad).toMatchObject({ kind: 'errors', errors: { 'f:0:env': 'Env: choose one of the listed options' } });
-    const long = handleSubmission(wf, 1, { ...page2, 'f:1:hosts': text('a\nb\nc') }, { service: 'x', replicas: 1 });
+    const bad = handleSubmission(
+      wf,
+      0,
+      { ...page1, 'f:0:env': { idp_field: { type: 'radio_buttons', selected_option: { value: '7' } } } },
+      {},
+    );
+    expect(bad).toMatchObject({
+      kind: 'errors',
+      errors: { 'f:0:env': 'Env: choose one of the listed options' },
+    });
+    const long = handleSubmission(
+      wf,
+      1,
+      { ...page2, 'f:1:hosts': text('a\nb\nc') },
+      { service: 'x', replicas: 1 },
+    );
     expect(long).toMatchObject({ errors: { 'f:1:hosts': 'Choose at most 2 for Hosts' } });
-    const mail = handleSubmission(wf, 1, { ...page2, 'f:1:contact': text('not-an-email') }, { service: 'x', replicas: 1 });
-    expect(mail).toMatchObject({ errors: { 'f:1:contact': 'Contact must be an email address (name@example.com)' } });
+    const mail = handleSubmission(
+      wf,
+      1,
+      { ...page2, 'f:1:contact': text('not-an-email') },
+      { service: 'x', replicas: 1 },
+    );
+    expect(mail).toMatchObject({
+      errors: { 'f:1:contact': 'Contact must be an email address (name@example.com)' },
+    });
   });
 
   it('ignores state it does not know and survives a malformed payload', () => {
     expect(handleSubmission(wf, 0, { junk: 1, 'f:0:service': 'nope' }, {})).toMatchObject({ kind: 'errors' });
-    expect(handleSubmission(wf, 0, null, {})).toMatchObject({ kind: 'errors', errors: { 'f:0:service': 'Service is required' } });
+    expect(handleSubmission(wf, 0, null, {})).toMatchObject({
+      kind: 'errors',
+      errors: { 'f:0:service': 'Service is required' },
+    });
   });
 });

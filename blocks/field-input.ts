@@ -196,3 +196,22 @@ function elementFor(field: FormField, value: JsonValue | undefined, dispatch: bo
 function withinBounds(n: number, min: number | undefined, max: number | undefined): boolean {
   return (min === undefined || n >= min) && (max === undefined || n <= max);
 }
+
+/** The body of a block_suggestion answer: at most 100 options, each within Slack's limits. */
+export function buildSuggestionOptions(
+  options: readonly { value: string; label: string; description?: string }[],
+): {
+  options: PlainTextOption[];
+} {
+  return {
+    options: options
+      .filter((o) => o.value !== '' && Array.from(o.value).length <= LIMITS.optionValue)
+      .slice(0, LIMITS.staticOptions)
+      .map((o) => ({
+        ...pickerOption(o.value, o.label),
+        ...(o.description === undefined || o.description === ''
+          ? {}
+          : { description: plain(o.description, LIMITS.optionDescription) }),
+      })),
+  };
+}

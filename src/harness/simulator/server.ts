@@ -1,0 +1,334 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { isRecord } from '../../forms/json-schema.js';
+import { SimEngine, SimHttpError } from './engine.js';
+import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
+import { loadPipelines } from './pipeline-model.js';
+import * as json from './responses.js';
+import { DEFAULT_SEED, withAdminKey } from './seed.js';
+import type { Seed } from './seed.js';
+
+/** Faults on demand, for tests and benchmarks. Rates are 0..1; `*Next` counts are consumed per request. */
+export interface Faults {
+  /** Answer 429 (no Retry-After, like Harness) beyond this many requests per minute per key. */
+  rateLimitPerMinute: number | undefined;
+  failNext: number;
+  failStatus: number;
+  garbageNext: number;
+  errorRate: number;
+  garbageRate: number;
+  latencyMs: number;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  speed?: number;
+  seed?: Seed;
+  /** Holds pipelines/*.yaml. */
+  manifestsDir?: string;
+  /** A key for an administrator who is in every group. */
+  apiKey?: string;
+  webhookUrl?: string;
+  webhookHeaders?: Record<string, string>;
+}
+
+export interface HarnessSimulator {
+  url: string;
+  engine: SimEngine;
+  faults: Faults;
+  /** Webhook deliveries that failed (the receiver was down or answered non-2xx). */
+  webhookFailures: number;
+  close(): Promise<void>;
+}
+
+const NO_FAULTS: Faults = { rateLimitPerMinute: undefined, failNext: 0, failStatus: 500, garbageNext: 0, errorRate: 0, garbageRate: 0, latencyMs: 0 };
+
+export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promise<HarnessSimulator> {
+  const seed = opts.apiKey === undefined ? (opts.seed ?? DEFAULT_SEED) : withAdminKey(opts.seed ?? DEFAULT_SEED, opts.apiKey);
+  const pipelines = await loadPipelines(path.join(opts.manifestsDir ?? 'manifests', 'pipelines'));
+  const faults: Faults = { ...NO_FAULTS };
+  const pending = new Set<Promise<unknown>>();
+  let baseUrl = '';
+  const sim: HarnessSimulator = {
+    url: '',
+    faults,
+    webhookFailures: 0,
+    engine: new SimEngine({
+      seed,
+      pipelines,
+      speed: opts.speed ?? 1,
+      notify: (event: WebhookEvent, e: Execution, stage?: StageRun, step?: StepRun) => {
+        if (opts.webhookUrl === undefined) return;
+        const body = JSON.stringify(json.webhookPayload(event, e, seed.accountId, baseUrl, stage, step));
+        const delivery = fetch(opts.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', ...opts.webhookHeaders }, body })
+          .then((r) => {
+            if (!r.ok) sim.webhookFailures++;
+          })
+          .catch(() => {
+            sim.webhookFailures++;
+          })
+          .finally(() => pending.delete(delivery));
+        pending.add(delivery);
+      },
+    }),
+    close: async () => {
+      for (const e of sim.engine.executions.values()) e.abort.abort();
+      await Promise.allSettled([...pending]);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const hits = new Map<string, number[]>();
+  const server = createServer((req, res) => {
+    handle(sim, seed, hits, req, res).catch((err: unknown) => {
+      send(res, 500, json.failure('DEFAULT_ERROR_CODE', (err as Error).message));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://${opts.host ?? '127.0.0.1'}:${String(address.port)}`;
+  sim.url = baseUrl;
+  return sim;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, raw = false): void {
+  const text = raw ? String(body) : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1_000_000) throw new SimHttpError(413, 'INVALID_ARGUMENT', 'Request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function handle(sim: HarnessSimulator, seed: Seed, hits: Map<string, number[]>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sim');
+  const p = url.pathname.replace(/^\/gateway/, '');
+  const q = url.searchParams;
+  const method = req.method ?? 'GET';
+  if (p.startsWith('/_sim/')) {
+    await control(sim, p, method === 'POST' ? await readBody(req) : '', res);
+    return;
+  }
+  const key = req.headers['x-api-key'];
+  const user = typeof key === 'string' ? seed.users.find((u) => u.apiKeys.includes(key)) : undefined;
+  if (user === undefined) {
+    send(res, 401, json.failure('INVALID_TOKEN', 'Invalid API token: authentication failed'));
+    return;
+  }
+  if (await injectFault(sim.faults, hits, key as string, res)) return;
+  try {
+    const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
+    const result = route(sim, seed, user, method, p, q, body);
+    if (result === undefined) {
+      send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`));
+      return;
+    }
+    send(res, 200, result);
+  } catch (err) {
+    if (err instanceof SimHttpError) send(res, err.status, json.failure(err.code, err.message));
+    else throw err;
+  }
+}
+
+async function injectFault(f: Faults, hits: Map<string, number[]>, key: string, res: ServerResponse): Promise<boolean> {
+  if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+  if (f.rateLimitPerMinute !== undefined) {
+    const now = Date.now();
+    const recent = (hits.get(key) ?? []).filter((t) => now - t < 60_000);
+    recent.push(now);
+    hits.set(key, recent);
+    if (recent.length > f.rateLimitPerMinute) {
+      // Harness sends no Retry-After header.
+      send(res, 429, json.failure('DEFAULT_ERROR_CODE', 'Too many requests. Please try again later.'));
+      return true;
+    }
+  }
+  if (f.failNext > 0 || Math.random() < f.errorRate) {
+    if (f.failNext > 0) f.failNext--;
+    send(res, f.failStatus, json.failure('DEFAULT_ERROR_CODE', 'Oops, something went wrong on our end. Please contact Harness Support.'));
+    return true;
+  }
+  if (f.garbageNext > 0 || Math.random() < f.garbageRate) {
+    if (f.garbageNext > 0) f.garbageNext--;
+    send(res, 200, '<html><body>502 Bad Gateway</body>', true);
+    return true;
+  }
+  return false;
+}
+
+async function control(sim: HarnessSimulator, p: string, body: string, res: ServerResponse): Promise<void> {
+  const data: unknown = body === '' ? {} : JSON.parse(body);
+  const input = isRecord(data) ? data : {};
+  switch (p) {
+    case '/_sim/health':
+      send(res, 200, { ok: true, executions: sim.engine.executions.size });
+      return;
+    case '/_sim/faults':
+      Object.assign(sim.faults, NO_FAULTS, input);
+      send(res, 200, sim.faults);
+      return;
+    case '/_sim/fail-step':
+      sim.engine.failNextStep(String(input.stepId), typeof input.message === 'string' ? input.message : 'Step failed');
+      send(res, 200, { ok: true });
+      return;
+    case '/_sim/expire':
+      sim.engine.expire(String(input.approvalId));
+      send(res, 200, { ok: true });
+      return;
+    default:
+      send(res, 404, { ok: false });
+  }
+}
+
+type Query = URLSearchParams;
+
+function requireAccount(seed: Seed, q: Query): void {
+  const account = q.get('accountIdentifier');
+  if (account === null || account === '') throw new SimHttpError(400, 'INVALID_ARGUMENT', 'accountIdentifier: must not be null');
+  if (account !== seed.accountId) throw new SimHttpError(403, 'ACCESS_DENIED', `Not authorized to access account [${account}]`);
+}
+
+function requireParam(q: Query, name: string): string {
+  const v = q.get(name);
+  if (v === null || v === '') throw new SimHttpError(400, 'INVALID_ARGUMENT', `${name}: must not be null`);
+  return v;
+}
+
+function pageArgs(q: Query, pageKey: string, sizeKey: string): [number, number] {
+  return [Number(q.get(pageKey) ?? 0) || 0, Math.min(100, Number(q.get(sizeKey) ?? 50) || 50)];
+}
+
+function matches(search: string | null, ...texts: string[]): boolean {
+  const s = (search ?? '').toLowerCase();
+  return s === '' || texts.some((t) => t.toLowerCase().includes(s));
+}
+
+function route(sim: HarnessSimulator, seed: Seed, user: SimUser, method: string, p: string, q: Query, body: string): unknown {
+  const engine = sim.engine;
+  let m: RegExpExecArray | null;
+  if (method === 'POST' && (m = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/.exec(p))) {
+    requireAccount(seed, q);
+    const scope = { orgId: requireParam(q, 'orgIdentifier'), projectId: requireParam(q, 'projectIdentifier') };
+    return json.planExecution(engine.start(decodeURIComponent(m[1] ?? ''), scope, body, user, q.get('notesForPipelineExecution') ?? undefined));
+  }
+  if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/v2\/([^/]+)$/.exec(p))) {
+    requireAccount(seed, q);
+    return json.executionDetail(engine.mustGet(decodeURIComponent(m[1] ?? '')));
+  }
+  if (method === 'PUT' && (m = /^\/pipeline\/api\/pipeline\/execute\/interrupt\/([^/]+)$/.exec(p))) {
+    requireAccount(seed, q);
+    const type = requireParam(q, 'interruptType');
+    if (type !== 'AbortAll' && type !== 'Abort') throw new SimHttpError(400, 'INVALID_ARGUMENT', `The simulator supports AbortAll, not ${type}`);
+    const e = engine.abort(decodeURIComponent(m[1] ?? ''));
+    return json.ok({ id: `${e.id}-abort`, type, planExecutionId: e.id });
+  }
+  if ((m = /^\/pipeline\/api\/approvals\/([^/]+)(\/harness\/(activity|authorization))?$/.exec(p))) {
+    const id = decodeURIComponent(m[1] ?? '');
+    const a = engine.approvals.get(id);
+    if (a === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${id}] not found`);
+    if (method === 'GET' && m[3] === undefined) return json.ok(json.approvalInstance(a));
+    if (method === 'GET' && m[3] === 'authorization') {
+      const member = a.userGroups.some((g) => engine.isMember(g, user.uuid));
+      const executor = a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid;
+      return json.ok({ authorized: member && !executor, reason: !member ? 'User not authorized to approve/reject' : executor ? 'Pipeline executor is not allowed to approve/reject' : '' });
+    }
+    if (method === 'POST' && m[3] === 'activity') {
+      const input = parseJson(body);
+      const action = input.action;
+      if (action !== 'APPROVE' && action !== 'REJECT') throw new SimHttpError(400, 'INVALID_ARGUMENT', 'action: must be APPROVE or REJECT');
+      const inputs = (Array.isArray(input.approverInputs) ? input.approverInputs : []).flatMap((i) =>
+        isRecord(i) && typeof i.name === 'string' ? [{ name: i.name, value: typeof i.value === 'string' ? i.value : '' }] : [],
+      );
+      return json.ok(json.approvalInstance(engine.decide(id, user, action, typeof input.comments === 'string' ? input.comments : '', inputs)));
+    }
+  }
+  if (method === 'GET' && (m = /^\/pipeline\/api\/v1\/orgs\/([^/]+)\/projects\/([^/]+)\/approvals\/execution\/([^/]+)$/.exec(p))) {
+    const e = engine.mustGet(decodeURIComponent(m[3] ?? ''));
+    const status = q.get('approval_status');
+    return [...engine.approvals.values()].filter((a) => a.execution === e && (status === null || a.status === status)).map(json.approvalSummary);
+  }
+  if (p.startsWith('/ng/api/')) return ngRoute(engine.seed, engine, method, p, q, body, user);
+  return undefined;
+}
+
+function parseJson(body: string): Record<string, unknown> {
+  try {
+    const v: unknown = body === '' ? {} : JSON.parse(body);
+    return isRecord(v) ? v : {};
+  } catch {
+    throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Unable to process JSON');
+  }
+}
+
+function ngRoute(seed: Seed, engine: SimEngine, method: string, p: string, q: Query, _body: string, user: SimUser): unknown {
+  if (method === 'GET' && p === '/ng/api/user/currentUser') {
+    return json.ok({ uuid: user.uuid, name: user.name, email: user.email, defaultAccountId: seed.accountId, admin: false, emailVerified: true, locked: false, twoFactorAuthenticationEnabled: false });
+  }
+  requireAccount(seed, q);
+  const search = q.get('searchTerm');
+  let m: RegExpExecArray | null;
+  if (method === 'GET' && p === '/ng/api/servicesV2') {
+    const [pg, size] = pageArgs(q, 'page', 'size');
+    const items = seed.services.filter((s) => matches(search, s.identifier, s.name));
+    return json.page(items.map((s) => ({ service: { accountId: seed.accountId, identifier: s.identifier, orgIdentifier: q.get('orgIdentifier') ?? undefined, projectIdentifier: q.get('projectIdentifier') ?? undefined, name: s.name, description: '', deleted: false, tags: {}, version: 1 }, createdAt: 0, lastModifiedAt: 0 })), pg, size);
+  }
+  if (method === 'GET' && p === '/ng/api/environmentsV2') {
+    const [pg, size] = pageArgs(q, 'page', 'size');
+    const items = seed.environments.filter((s) => matches(search, s.identifier, s.name));
+    return json.page(items.map((s) => ({ environment: { accountId: seed.accountId, identifier: s.identifier, orgIdentifier: q.get('orgIdentifier') ?? undefined, projectIdentifier: q.get('projectIdentifier') ?? undefined, name: s.name, description: '', color: '#0063F7', type: s.type, deleted: false, tags: {}, version: 1 }, createdAt: 0, lastModifiedAt: 0 })), pg, size);
+  }
+  if (method === 'GET' && p === '/ng/api/infrastructures') {
+    const env = requireParam(q, 'environmentIdentifier');
+    const [pg, size] = pageArgs(q, 'page', 'size');
+    const items = seed.infrastructures.filter((s) => s.environment === env && matches(search, s.identifier, s.name));
+    return json.page(items.map((s) => ({ infrastructure: { accountId: seed.accountId, identifier: s.identifier, name: s.name, environmentRef: s.environment, deploymentType: s.deploymentType, orgIdentifier: q.get('orgIdentifier') ?? undefined, projectIdentifier: q.get('projectIdentifier') ?? undefined } })), pg, size);
+  }
+  if (method === 'GET' && p === '/ng/api/organizations') {
+    const [pg, size] = pageArgs(q, 'page', 'size');
+    return json.page(seed.orgs.filter((o) => matches(search, o.identifier, o.name)).map((o) => ({ organization: { identifier: o.identifier, name: o.name } })), pg, size);
+  }
+  if (method === 'GET' && p === '/ng/api/projects') {
+    const [pg, size] = pageArgs(q, 'page', 'size');
+    const org = q.get('orgIdentifier');
+    const items = seed.orgs.filter((o) => org === null || o.identifier === org).flatMap((o) => o.projects.map((pr) => ({ ...pr, orgIdentifier: o.identifier })));
+    return json.page(items.filter((pr) => matches(search, pr.identifier, pr.name)).map((pr) => ({ project: pr })), pg, size);
+  }
+  const refOf = (id: string): string => (q.get('projectIdentifier') ? id : q.get('orgIdentifier') ? `org.${id}` : `account.${id}`);
+  const groupDto = (g: Seed['userGroups'][number]) => ({ accountIdentifier: seed.accountId, identifier: g.ref.replace(/^(account|org)\./, ''), name: g.name, users: g.users, notificationConfigs: [], description: '', tags: {}, ssoLinked: false });
+  if (method === 'GET' && p === '/ng/api/user-groups') {
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
+    const scopePrefix = q.get('projectIdentifier') ? '' : q.get('orgIdentifier') ? 'org.' : 'account.';
+    const items = seed.userGroups.filter((g) => (scopePrefix === '' ? !/^(account|org)\./.test(g.ref) : g.ref.startsWith(scopePrefix)) && matches(search, g.ref, g.name));
+    return json.page(items.map(groupDto), pg, size);
+  }
+  if (method === 'GET' && (m = /^\/ng\/api\/user-groups\/([^/]+)\/member\/([^/]+)$/.exec(p))) {
+    return json.ok(engine.isMember(refOf(decodeURIComponent(m[1] ?? '')), decodeURIComponent(m[2] ?? '')));
+  }
+  if (method === 'GET' && (m = /^\/ng\/api\/user-groups\/([^/]+)$/.exec(p))) {
+    const g = seed.userGroups.find((x) => x.ref === refOf(decodeURIComponent(m?.[1] ?? '')));
+    if (g === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `User Group [${m[1] ?? ''}] not found`);
+    return json.ok(groupDto(g));
+  }
+  if (method === 'POST' && (m = /^\/ng\/api\/user-groups\/([^/]+)\/users$/.exec(p))) {
+    const g = seed.userGroups.find((x) => x.ref === refOf(decodeURIComponent(m?.[1] ?? '')));
+    if (g === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `User Group [${m[1] ?? ''}] not found`);
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
+    return json.page(seed.users.filter((u) => g.users.includes(u.uuid)).map((u) => ({ uuid: u.uuid, name: u.name, email: u.email, locked: false })), pg, size);
+  }
+  if (method === 'POST' && p === '/ng/api/user/aggregate') {
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
+    const items = seed.users.filter((u) => matches(search, u.email, u.name));
+    return json.page(items.map((u) => ({ user: { uuid: u.uuid, name: u.name, email: u.email, locked: false }, roleAssignmentMetadata: [] })), pg, size);
+  }
+  return undefined;
+}

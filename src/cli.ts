@@ -11,12 +11,26 @@ import { isRecord } from './forms/json-schema.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
 import { buildRuntimeInput } from './forms/submission.js';
 import { validatePage } from './forms/validate-page.js';
+import { harnessSimCommand } from './harness/simulator/command.js';
 
 /** Where the CLI writes; a parameter so tests run it in-process. */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** Resolves when a long-running command should stop (default: SIGINT or SIGTERM). */
+  stopped?: Promise<void>;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => {
+      resolve();
+    });
+    process.once('SIGTERM', () => {
+      resolve();
+    });
+  });
 }
 
 const USAGE = `Usage: idp-chatops <command> [options]
@@ -27,6 +41,8 @@ Commands:
   preview <workflow> [--page N] [--values file.json]
                                          print the modal view Slack would receive
   inputs <workflow> --values file.json   validate answers and print the runtime-input YAML
+  harness-sim [--port N] [--speed X] [--api-key K] [--seed file] [--webhook-url URL]
+                                         run the Harness simulator; prints its base URL
 
 <workflow> is a workflow file or the id of a workflow in MANIFESTS_DIR (default: manifests).
 `;
@@ -49,6 +65,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await preview(rest, io);
       case 'inputs':
         return await inputs(rest, io);
+      case 'harness-sim':
+        return await harnessSimCommand(rest, { ...io, stopped: io.stopped ?? untilSignal() });
       case undefined:
       case 'help':
       case '--help':

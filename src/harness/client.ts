@@ -104,14 +104,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
           contentType: 'application/yaml',
           retry: 'not-sent-only',
         });
-        const plan = r.data?.planExecution;
-        if (plan === undefined)
-          throw new HarnessApiError(
-            'POST /pipeline/api/pipeline/execute',
-            200,
-            'no planExecution in the response',
-            'malformed',
-          );
+        const plan = r.data.planExecution;
         return { executionId: plan.uuid, status: plan.status ?? 'RUNNING' };
       } catch (err) {
         if (err instanceof HarnessApiError) throw new HarnessRunError(mayHaveReachedHarness(err), err);
@@ -126,13 +119,6 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         params: { ...scopeParams(scope), renderFullBottomGraph: true },
         retry: 'safe',
       });
-      if (r.data === undefined || r.data === null)
-        throw new HarnessApiError(
-          `GET /pipeline/api/pipelines/execution/v2`,
-          200,
-          'no execution in the response',
-          'malformed',
-        );
       return parseExecutionGraph(r.data);
     },
 
@@ -242,7 +228,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         params: { orgIdentifier: orgId, projectIdentifier: projectId },
         retry: 'safe',
       });
-      return r.data === true;
+      return r.data;
     },
 
     async findUserByEmail(email: string): Promise<HarnessUser | undefined> {
@@ -255,7 +241,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         // A search: repeating it changes nothing.
         retry: 'safe',
       });
-      const users = (r.data?.content ?? []).map((c) => c.user);
+      const users = (r.data.content ?? []).map((c) => c.user);
       const match = users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
       return match === undefined
         ? undefined
@@ -270,13 +256,6 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         retry: 'safe',
         ...(apiKey === undefined ? {} : { apiKey }),
       });
-      if (r.data === undefined || r.data === null)
-        throw new HarnessApiError(
-          'GET /ng/api/user/currentUser',
-          200,
-          'no user in the response',
-          'malformed',
-        );
       return { uuid: r.data.uuid, name: r.data.name ?? undefined, email: r.data.email ?? undefined };
     },
   };

@@ -75,15 +75,20 @@ function walkStages(start: string | undefined, map: Record<string, LayoutNode>):
     seen.add(id);
     const node = map[id];
     if (node === undefined) return;
-    if (node.nodeGroup === 'STAGE') out.push(toStage(id, node));
+    if (isStage(node)) out.push(toStage(id, node));
     for (const child of node.edgeLayoutList?.currentNodeChildren ?? []) visit(child);
     for (const next of node.edgeLayoutList?.nextIds ?? []) visit(next);
   };
   visit(start);
   // Stages the walk did not reach still exist: keep them, in map order, after the others.
   for (const [id, node] of Object.entries(map))
-    if (!seen.has(id) && node.nodeGroup === 'STAGE') out.push(toStage(id, node));
+    if (!seen.has(id) && isStage(node)) out.push(toStage(id, node));
   return out;
+}
+
+/** Parallel blocks sit in the layout as STAGE-group nodes of type `parallel`: they only hold stages. */
+function isStage(node: LayoutNode): boolean {
+  return node.nodeGroup === 'STAGE' && node.nodeType?.toLowerCase() !== 'parallel';
 }
 
 function toStage(id: string, node: LayoutNode): StageView {

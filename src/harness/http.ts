@@ -73,6 +73,8 @@ export class HarnessHttp {
     });
     axiosRetry(this.axios, {
       retries: opts.retries,
+      // Each attempt gets the full timeout.
+      shouldResetTimeout: true,
       retryCondition: (err) => isRetryable(err, 'safe'),
       retryDelay: (attempt) => Math.random() * Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** attempt),
     });

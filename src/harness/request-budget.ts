@@ -22,7 +22,9 @@ export function createRequestBudget(perMinute = DEFAULT_REQUESTS_PER_MINUTE): Re
   const throttled = pThrottle({
     limit: Math.max(1, Math.floor(perMinute / windows)),
     interval: 60_000 / windows,
-  })(() => undefined);
+  })(async () => {
+    // Nothing to do: the turn itself is the point.
+  });
   return {
     acquire: async () => {
       await throttled();

@@ -47,11 +47,13 @@ export interface ExecutionView {
   steps: StepView[];
 }
 
-export type ApprovalStatus = 'WAITING' | 'APPROVED' | 'REJECTED' | 'FAILED' | 'ABORTED' | 'EXPIRED' | string;
+/** WAITING, APPROVED, REJECTED, FAILED, ABORTED, EXPIRED, or a value newer than the bot. */
+export type ApprovalStatus = string;
 
 export interface ApprovalActivity {
   user: { uuid: string | undefined; name: string | undefined; email: string | undefined };
-  action: 'APPROVE' | 'REJECT' | string;
+  /** APPROVE or REJECT. */
+  action: string;
   comments: string | undefined;
   at: number | undefined;
   approverInputs: { name: string; value: string }[];

@@ -42,7 +42,8 @@ export async function waitFor(
   }
 }
 
-export const waitingApproval = (v: ExecutionView): boolean => v.steps.some((s) => s.approvalInstanceId !== undefined);
+export const waitingApproval = (v: ExecutionView): boolean =>
+  v.steps.some((s) => s.approvalInstanceId !== undefined);
 export const approvalIdOf = (v: ExecutionView): string => {
   const id = v.steps.find((s) => s.approvalInstanceId !== undefined)?.approvalInstanceId;
   if (id === undefined) throw new Error(`no waiting approval in ${v.status}`);

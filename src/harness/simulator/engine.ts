@@ -83,7 +83,15 @@ export interface Approval {
   settle: () => void;
 }
 
-export type WebhookEvent = 'PipelineStart' | 'StageStart' | 'StageSuccess' | 'StageFailed' | 'StepFailed' | 'PipelineSuccess' | 'PipelineFailed' | 'PipelineEnd';
+export type WebhookEvent =
+  | 'PipelineStart'
+  | 'StageStart'
+  | 'StageSuccess'
+  | 'StageFailed'
+  | 'StepFailed'
+  | 'PipelineSuccess'
+  | 'PipelineFailed'
+  | 'PipelineEnd';
 
 export interface EngineOptions {
   seed: Seed;
@@ -118,10 +126,20 @@ export class SimEngine {
     this.stepFailures.set(stepId, message);
   }
 
-  start(pipelineId: string, scope: { orgId: string; projectId: string }, runtimeYaml: string, user: SimUser, notes?: string): Execution {
+  start(
+    pipelineId: string,
+    scope: { orgId: string; projectId: string },
+    runtimeYaml: string,
+    user: SimUser,
+    notes?: string,
+  ): Execution {
     const pipeline = this.opts.pipelines.get(pipelineId);
     if (pipeline === undefined || pipeline.orgId !== scope.orgId || pipeline.projectId !== scope.projectId) {
-      throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Pipeline [${pipelineId}] in project [${scope.projectId}], org [${scope.orgId}] does not exist or has been deleted.`);
+      throw new SimHttpError(
+        404,
+        'RESOURCE_NOT_FOUND',
+        `Pipeline [${pipelineId}] in project [${scope.projectId}], org [${scope.orgId}] does not exist or has been deleted.`,
+      );
     }
     const execution: Execution = {
       id: newId(),
@@ -134,7 +152,15 @@ export class SimEngine {
       startTs: Date.now(),
       endTs: undefined,
       failureMessage: undefined,
-      stages: pipeline.stages.map((stage) => ({ nodeId: newId(), nodeExecutionId: '', stage, status: 'NotStarted', startTs: undefined, endTs: undefined, failureMessage: undefined })),
+      stages: pipeline.stages.map((stage) => ({
+        nodeId: newId(),
+        nodeExecutionId: '',
+        stage,
+        status: 'NotStarted',
+        startTs: undefined,
+        endTs: undefined,
+        failureMessage: undefined,
+      })),
       steps: [],
       abort: new AbortController(),
     };
@@ -152,28 +178,56 @@ export class SimEngine {
 
   mustGet(executionId: string): Execution {
     const e = this.executions.get(executionId);
-    if (e === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Plan Execution with id [${executionId}] is not present or has been deleted`);
+    if (e === undefined)
+      throw new SimHttpError(
+        404,
+        'RESOURCE_NOT_FOUND',
+        `Plan Execution with id [${executionId}] is not present or has been deleted`,
+      );
     return e;
   }
 
   /** Approve or reject as `user`, enforcing the step's approvers like Harness does. */
-  decide(approvalId: string, user: SimUser, action: 'APPROVE' | 'REJECT', comments: string, inputs: { name: string; value: string }[]): Approval {
+  decide(
+    approvalId: string,
+    user: SimUser,
+    action: 'APPROVE' | 'REJECT',
+    comments: string,
+    inputs: { name: string; value: string }[],
+  ): Approval {
     const a = this.approvals.get(approvalId);
-    if (a === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${approvalId}] not found`);
-    if (a.status === 'EXPIRED') throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Harness approval instance has already expired');
-    if (a.status !== 'WAITING') throw new SimHttpError(400, 'INVALID_ARGUMENT', `Approval instance is already ${a.status.toLowerCase()}`);
+    if (a === undefined)
+      throw new SimHttpError(
+        404,
+        'RESOURCE_NOT_FOUND',
+        `Approval instance with id [${approvalId}] not found`,
+      );
+    if (a.status === 'EXPIRED')
+      throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Harness approval instance has already expired');
+    if (a.status !== 'WAITING')
+      throw new SimHttpError(
+        400,
+        'INVALID_ARGUMENT',
+        `Approval instance is already ${a.status.toLowerCase()}`,
+      );
     if (a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid) {
       throw new SimHttpError(403, 'ACCESS_DENIED', 'Pipeline executor is not allowed to approve/reject');
     }
-    if (!a.userGroups.some((g) => this.isMember(g, user.uuid))) throw new SimHttpError(403, 'ACCESS_DENIED', 'User not authorized to approve/reject');
+    if (!a.userGroups.some((g) => this.isMember(g, user.uuid)))
+      throw new SimHttpError(403, 'ACCESS_DENIED', 'User not authorized to approve/reject');
     if (a.activities.some((x) => x.user.uuid === user.uuid)) {
-      throw new SimHttpError(400, 'INVALID_ARGUMENT', `You have already ${a.activities.find((x) => x.user.uuid === user.uuid)?.action === 'APPROVE' ? 'approved' : 'rejected'} the pipeline`);
+      throw new SimHttpError(
+        400,
+        'INVALID_ARGUMENT',
+        `You have already ${a.activities.find((x) => x.user.uuid === user.uuid)?.action === 'APPROVE' ? 'approved' : 'rejected'} the pipeline`,
+      );
     }
     const now = Date.now();
     a.activities.push({ user, action, comments, approvedAt: now, approverInputs: inputs });
     a.lastModifiedAt = now;
     if (action === 'REJECT') a.status = 'REJECTED';
-    else if (a.activities.filter((x) => x.action === 'APPROVE').length >= a.minimumCount) a.status = 'APPROVED';
+    else if (a.activities.filter((x) => x.action === 'APPROVE').length >= a.minimumCount)
+      a.status = 'APPROVED';
     if (a.status !== 'WAITING') a.settle();
     return a;
   }
@@ -198,20 +252,48 @@ export class SimEngine {
       try {
         doc = parse(yaml);
       } catch (err) {
-        throw new SimHttpError(400, 'INVALID_ARGUMENT', `Invalid yaml: ${(err as Error).message.split('\n')[0] ?? ''}`);
+        throw new SimHttpError(
+          400,
+          'INVALID_ARGUMENT',
+          `Invalid yaml: ${(err as Error).message.split('\n')[0] ?? ''}`,
+        );
       }
       const p = isRecord(doc) ? doc.pipeline : undefined;
-      if (!isRecord(p)) throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Invalid runtime input yaml: missing pipeline');
+      if (!isRecord(p))
+        throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Invalid runtime input yaml: missing pipeline');
       if (p.identifier !== undefined && p.identifier !== pipeline.identifier) {
-        throw new SimHttpError(400, 'INVALID_ARGUMENT', `Runtime input is for pipeline [${String(p.identifier)}], not [${pipeline.identifier}]`);
+        throw new SimHttpError(
+          400,
+          'INVALID_ARGUMENT',
+          `Runtime input is for pipeline [${JSON.stringify(p.identifier)}], not [${pipeline.identifier}]`,
+        );
       }
       for (const v of Array.isArray(p.variables) ? p.variables : []) {
-        if (!isRecord(v) || typeof v.name !== 'string') throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Invalid runtime input yaml: a variable has no name');
+        if (!isRecord(v) || typeof v.name !== 'string')
+          throw new SimHttpError(
+            400,
+            'INVALID_ARGUMENT',
+            'Invalid runtime input yaml: a variable has no name',
+          );
         const def = pipeline.variables.find((x) => x.name === v.name);
-        if (def?.runtime !== true) throw new SimHttpError(400, 'INVALID_ARGUMENT', `Variable [${v.name}] is not a runtime input of pipeline [${pipeline.identifier}]`);
-        const value = typeof v.value === 'string' ? v.value : v.value === undefined || v.value === null ? '' : String(v.value as number);
+        if (def?.runtime !== true)
+          throw new SimHttpError(
+            400,
+            'INVALID_ARGUMENT',
+            `Variable [${v.name}] is not a runtime input of pipeline [${pipeline.identifier}]`,
+          );
+        const value =
+          typeof v.value === 'string'
+            ? v.value
+            : v.value === undefined || v.value === null
+              ? ''
+              : JSON.stringify(v.value);
         if (def.allowedValues !== undefined && value !== '' && !def.allowedValues.includes(value)) {
-          throw new SimHttpError(400, 'INVALID_ARGUMENT', `Value [${value}] for variable [${v.name}] is not one of the allowed values [${def.allowedValues.join(', ')}]`);
+          throw new SimHttpError(
+            400,
+            'INVALID_ARGUMENT',
+            `Value [${value}] for variable [${v.name}] is not one of the allowed values [${def.allowedValues.join(', ')}]`,
+          );
         }
         given.set(v.name, value);
       }
@@ -219,11 +301,17 @@ export class SimEngine {
     const out: Record<string, string> = {};
     const missing: string[] = [];
     for (const v of pipeline.variables) {
-      const value = v.runtime ? (given.get(v.name) || v.defaultValue) : v.value;
-      if (v.runtime && v.required && (value === undefined || value === '')) missing.push(`pipeline.variables.${v.name}`);
+      const value = v.runtime ? given.get(v.name) || v.defaultValue : v.value;
+      if (v.runtime && v.required && (value === undefined || value === ''))
+        missing.push(`pipeline.variables.${v.name}`);
       out[v.name] = value ?? '';
     }
-    if (missing.length > 0) throw new SimHttpError(400, 'INVALID_ARGUMENT', `The following runtime inputs are required: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new SimHttpError(
+        400,
+        'INVALID_ARGUMENT',
+        `The following runtime inputs are required: ${missing.join(', ')}`,
+      );
     return out;
   }
 
@@ -242,7 +330,7 @@ export class SimEngine {
   }
 
   private async run(e: Execution): Promise<void> {
-    let outcome: 'Success' | string = 'Success';
+    let outcome = 'Success';
     for (const stageRun of e.stages) {
       if (outcome !== 'Success') break;
       stageRun.status = 'Running';
@@ -263,7 +351,10 @@ export class SimEngine {
     }
     e.status = outcome;
     e.endTs = Date.now();
-    e.failureMessage = outcome === 'Success' ? undefined : e.stages.find((s) => s.failureMessage !== undefined)?.failureMessage;
+    e.failureMessage =
+      outcome === 'Success'
+        ? undefined
+        : e.stages.find((s) => s.failureMessage !== undefined)?.failureMessage;
     this.opts.notify?.(outcome === 'Success' ? 'PipelineSuccess' : 'PipelineFailed', e);
     this.opts.notify?.('PipelineEnd', e);
   }
@@ -286,7 +377,8 @@ export class SimEngine {
       run.status = status;
       run.endTs = Date.now();
       run.failureMessage = message;
-      if (status !== 'Success' && status !== 'Skipped' && status !== 'Aborted') this.opts.notify?.('StepFailed', e, stageRun, run);
+      if (status !== 'Success' && status !== 'Skipped' && status !== 'Aborted')
+        this.opts.notify?.('StepFailed', e, stageRun, run);
       return status;
     };
     if (e.abort.signal.aborted) return finish('Aborted', 'Pipeline execution was aborted');
@@ -298,9 +390,10 @@ export class SimEngine {
       }
     }
     const spec = substituteAll(step.spec, resolve) as Record<string, unknown>;
-    if (step.type === 'HarnessApproval' || step.type === 'IACMApproval') return this.awaitApproval(e, stageRun, run, spec, finish);
+    if (step.type === 'HarnessApproval' || step.type === 'IACMApproval')
+      return this.awaitApproval(e, stageRun, run, spec, finish);
     await sleep(stepDurationMs(step.type) / this.opts.speed, e.abort.signal);
-    if (e.abort.signal.aborted) return finish('Aborted', 'Pipeline execution was aborted');
+    if (aborted(e)) return finish('Aborted', 'Pipeline execution was aborted');
     const failure = this.stepFailures.get(step.identifier);
     if (failure !== undefined) {
       this.stepFailures.delete(step.identifier);
@@ -332,12 +425,18 @@ export class SimEngine {
       createdAt: now,
       lastModifiedAt: now,
       deadline: now + timeoutMs,
-      message: typeof spec.approvalMessage === 'string' ? spec.approvalMessage : 'Approve the infrastructure plan?',
-      userGroups: run.step.type === 'IACMApproval' ? this.opts.seed.iacmApproverGroups : stringList(approvers.userGroups),
+      message:
+        typeof spec.approvalMessage === 'string' ? spec.approvalMessage : 'Approve the infrastructure plan?',
+      userGroups:
+        run.step.type === 'IACMApproval'
+          ? this.opts.seed.iacmApproverGroups
+          : stringList(approvers.userGroups),
       minimumCount: typeof approvers.minimumCount === 'number' ? approvers.minimumCount : 1,
       disallowPipelineExecutor: approvers.disallowPipelineExecutor === true,
       approverInputs: (Array.isArray(spec.approverInputs) ? spec.approverInputs : []).flatMap((i) =>
-        isRecord(i) && typeof i.name === 'string' ? [{ name: i.name, defaultValue: typeof i.defaultValue === 'string' ? i.defaultValue : '' }] : [],
+        isRecord(i) && typeof i.name === 'string'
+          ? [{ name: i.name, defaultValue: typeof i.defaultValue === 'string' ? i.defaultValue : '' }]
+          : [],
       ),
       activities: [],
       settle: () => {
@@ -368,15 +467,24 @@ export class SimEngine {
       stageRun.status = 'Running';
       run.outcomes = {
         output: {
-          approvalActivities: approval.activities.map((a) => ({ user: a.user.email, action: a.action, comments: a.comments })),
-          approverInputs: Object.fromEntries(approval.activities.flatMap((a) => a.approverInputs.map((i) => [i.name, i.value]))),
+          approvalActivities: approval.activities.map((a) => ({
+            user: a.user.email,
+            action: a.action,
+            comments: a.comments,
+          })),
+          approverInputs: Object.fromEntries(
+            approval.activities.flatMap((a) => a.approverInputs.map((i) => [i.name, i.value])),
+          ),
         },
       };
       return finish('Success');
     }
     if (approval.status === 'REJECTED') {
       const by = approval.activities.find((a) => a.action === 'REJECT');
-      return finish('ApprovalRejected', `Approval rejected by ${by?.user.name ?? 'an approver'}${by?.comments ? `: ${by.comments}` : ''}`);
+      return finish(
+        'ApprovalRejected',
+        `Approval rejected by ${by?.user.name ?? 'an approver'}${by?.comments ? `: ${by.comments}` : ''}`,
+      );
     }
     if (approval.status === 'EXPIRED') return finish('Expired', 'Approval timed out');
     return finish('Aborted', 'Pipeline execution was aborted');
@@ -401,4 +509,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Read afresh after an await: an abort may have arrived meanwhile. */
+function aborted(e: Execution): boolean {
+  return e.abort.signal.aborted;
 }

@@ -26,7 +26,8 @@ type Token = { t: 'str'; v: string } | { t: 'op'; v: string } | { t: 'bool'; v: 
 /** Evaluates a condition; throws with a message Harness-like enough when it cannot. */
 export function evaluateCondition(condition: string, resolve: Resolve): boolean {
   const tokens: Token[] = [];
-  const re = /\s*(?:<\+([^<>]+)>|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(==|!=|&&|\|\||!|\(|\))|(true|false)|(-?\d+(?:\.\d+)?))/y;
+  const re =
+    /\s*(?:<\+([^<>]+)>|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(==|!=|&&|\|\||!|\(|\))|(true|false)|(-?\d+(?:\.\d+)?))/y;
   let pos = 0;
   const src = condition.trim();
   while (pos < src.length) {

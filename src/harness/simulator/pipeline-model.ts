@@ -72,7 +72,9 @@ export function parsePipeline(doc: unknown): SimPipeline | undefined {
     name: typeof p.name === 'string' ? p.name : p.identifier,
     orgId: typeof p.orgIdentifier === 'string' ? p.orgIdentifier : 'default',
     projectId: typeof p.projectIdentifier === 'string' ? p.projectIdentifier : 'default',
-    variables: (Array.isArray(p.variables) ? p.variables : []).flatMap((v) => (isRecord(v) && typeof v.name === 'string' ? [readVariable(v)] : [])),
+    variables: (Array.isArray(p.variables) ? p.variables : []).flatMap((v) =>
+      isRecord(v) && typeof v.name === 'string' ? [readVariable(v)] : [],
+    ),
     stages,
   };
 }
@@ -101,7 +103,8 @@ function readSteps(list: unknown): SimStep[] {
 }
 
 function readVariable(v: Record<string, unknown>): SimVariable {
-  const value = typeof v.value === 'string' ? v.value : v.value === undefined ? undefined : JSON.stringify(v.value);
+  const value =
+    typeof v.value === 'string' ? v.value : v.value === undefined ? undefined : JSON.stringify(v.value);
   const runtime = value?.startsWith('<+input>') ?? false;
   const def = runtime && value !== undefined ? /\.default\(([^)]*)\)/.exec(value)?.[1] : undefined;
   const allowed = runtime && value !== undefined ? /\.allowedValues\(([^)]*)\)/.exec(value)?.[1] : undefined;
@@ -118,7 +121,14 @@ function readVariable(v: Record<string, unknown>): SimVariable {
 
 /** Harness durations: `30s`, `10m`, `1h`, `1d`, `53w`, and combinations like `1h30m`. */
 export function parseDuration(text: string): number | undefined {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+  };
   let total = 0;
   let matched = '';
   for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {

@@ -7,7 +7,14 @@ export function ok(data: unknown): Record<string, unknown> {
 }
 
 export function failure(code: string, message: string): Record<string, unknown> {
-  return { status: 'ERROR', code, message, correlationId: newId(), detailedMessage: null, responseMessages: [{ code, level: 'ERROR', message, failureTypes: [] }] };
+  return {
+    status: 'ERROR',
+    code,
+    message,
+    correlationId: newId(),
+    detailedMessage: null,
+    responseMessages: [{ code, level: 'ERROR', message, failureTypes: [] }],
+  };
 }
 
 const STAGE_STEP_TYPE: Record<string, string> = {
@@ -17,9 +24,19 @@ const STAGE_STEP_TYPE: Record<string, string> = {
   IDP: 'IDP_STAGE',
   IACM: 'IACM_STAGE',
 };
-const MODULE: Record<string, string> = { Deployment: 'cd', Custom: 'pms', Approval: 'pms', IDP: 'idp', IACM: 'iacm' };
+const MODULE: Record<string, string> = {
+  Deployment: 'cd',
+  Custom: 'pms',
+  Approval: 'pms',
+  IDP: 'idp',
+  IACM: 'iacm',
+};
 
-const failureInfo = (message: string | undefined) => ({ message: message ?? '', failureTypeList: message === undefined ? [] : ['APPLICATION_ERROR'], responseMessages: [] });
+const failureInfo = (message: string | undefined) => ({
+  message: message ?? '',
+  failureTypeList: message === undefined ? [] : ['APPLICATION_ERROR'],
+  responseMessages: [],
+});
 
 export function planExecution(e: Execution): Record<string, unknown> {
   return ok({
@@ -73,7 +90,10 @@ function stepNode(r: StepRun): Record<string, unknown> {
     stepType: r.step.type,
     status: r.status,
     failureInfo: failureInfo(r.failureMessage),
-    executableResponses: r.approvalId === undefined ? [] : [{ async: { callbackIds: [r.approvalId], logKeys: [], units: [], timeout: 0 } }],
+    executableResponses:
+      r.approvalId === undefined
+        ? []
+        : [{ async: { callbackIds: [r.approvalId], logKeys: [], units: [], timeout: 0 } }],
     unitProgresses: [],
     progressData: {},
     delegateInfoList: [],
@@ -83,7 +103,16 @@ function stepNode(r: StepRun): Record<string, unknown> {
   };
 }
 
-function containerNode(id: string, identifier: string, name: string, stepType: string, baseFqn: string, status: string, startTs: number | undefined, endTs: number | undefined): Record<string, unknown> {
+function containerNode(
+  id: string,
+  identifier: string,
+  name: string,
+  stepType: string,
+  baseFqn: string,
+  status: string,
+  startTs: number | undefined,
+  endTs: number | undefined,
+): Record<string, unknown> {
   return {
     uuid: id,
     setupId: newId(),
@@ -123,8 +152,26 @@ export function executionDetail(e: Execution): Record<string, unknown> {
     if (previousStageNode !== undefined) adjacency[previousStageNode]?.nextIds.push(stageNodeId);
     previousStageNode = stageNodeId;
     const fqn = `pipeline.stages.${s.stage.identifier}`;
-    nodeMap[stageNodeId] = containerNode(stageNodeId, s.stage.identifier, s.stage.name, STAGE_STEP_TYPE[s.stage.type] ?? 'CUSTOM_STAGE', fqn, s.status, s.startTs, s.endTs);
-    nodeMap[sectionId] = containerNode(sectionId, 'execution', 'Execution', 'NG_EXECUTION', `${fqn}.spec.execution`, s.status, s.startTs, s.endTs);
+    nodeMap[stageNodeId] = containerNode(
+      stageNodeId,
+      s.stage.identifier,
+      s.stage.name,
+      STAGE_STEP_TYPE[s.stage.type] ?? 'CUSTOM_STAGE',
+      fqn,
+      s.status,
+      s.startTs,
+      s.endTs,
+    );
+    nodeMap[sectionId] = containerNode(
+      sectionId,
+      'execution',
+      'Execution',
+      'NG_EXECUTION',
+      `${fqn}.spec.execution`,
+      s.status,
+      s.startTs,
+      s.endTs,
+    );
     const steps = e.steps.filter((r) => r.stageId === s.stage.identifier);
     adjacency[stageNodeId] = { children: [sectionId], nextIds: [] };
     adjacency[sectionId] = { children: steps[0] === undefined ? [] : [steps[0].nodeId], nextIds: [] };
@@ -142,7 +189,14 @@ export function executionDetail(e: Execution): Record<string, unknown> {
       name: e.pipeline.name,
       status: e.status,
       tags: [],
-      executionTriggerInfo: { triggerType: 'MANUAL', triggeredBy: { uuid: e.triggeredBy.uuid, identifier: e.triggeredBy.name, extraInfo: { email: e.triggeredBy.email } } },
+      executionTriggerInfo: {
+        triggerType: 'MANUAL',
+        triggeredBy: {
+          uuid: e.triggeredBy.uuid,
+          identifier: e.triggeredBy.name,
+          extraInfo: { email: e.triggeredBy.email },
+        },
+      },
       failureInfo: failureInfo(e.failureMessage),
       moduleInfo: {},
       layoutNodeMap,
@@ -155,7 +209,8 @@ export function executionDetail(e: Execution): Record<string, unknown> {
       showRetryHistory: false,
       runSequence: e.runSequence,
       successfulStagesCount: stagesDone,
-      runningStagesCount: e.stages.filter((s) => s.status === 'Running' || s.status === 'ApprovalWaiting').length,
+      runningStagesCount: e.stages.filter((s) => s.status === 'Running' || s.status === 'ApprovalWaiting')
+        .length,
       failedStagesCount: e.stages.filter((s) => s.endTs !== undefined && s.status !== 'Success').length,
       totalStagesCount: e.stages.length,
       storeType: 'INLINE',
@@ -163,7 +218,12 @@ export function executionDetail(e: Execution): Record<string, unknown> {
       allowStageExecutions: false,
       stagesExecution: false,
     },
-    executionGraph: { rootNodeId: rootNodeId ?? '', nodeMap, nodeAdjacencyListMap: adjacency, representationStrategy: 'camelCase' },
+    executionGraph: {
+      rootNodeId: rootNodeId ?? '',
+      nodeMap,
+      nodeAdjacencyListMap: adjacency,
+      representationStrategy: 'camelCase',
+    },
   });
 }
 
@@ -176,7 +236,11 @@ export function approvalInstance(a: Approval): Record<string, unknown> {
     details: {
       approvalMessage: a.message,
       includePipelineExecutionHistory: true,
-      approvers: { userGroups: a.userGroups, minimumCount: a.minimumCount, disallowPipelineExecutor: a.disallowPipelineExecutor },
+      approvers: {
+        userGroups: a.userGroups,
+        minimumCount: a.minimumCount,
+        disallowPipelineExecutor: a.disallowPipelineExecutor,
+      },
       approvalActivities: a.activities.map((x) => ({
         user: { uuid: x.user.uuid, name: x.user.name, email: x.user.email },
         action: x.action,
@@ -194,10 +258,18 @@ export function approvalInstance(a: Approval): Record<string, unknown> {
 
 /** v1 list: a bare array, snake_case. */
 export function approvalSummary(a: Approval): Record<string, unknown> {
-  return { id: a.id, type: 'HarnessApproval', status: a.status, deadline: a.deadline, created: a.createdAt, updated: a.lastModifiedAt, error_message: null };
+  return {
+    id: a.id,
+    type: 'HarnessApproval',
+    status: a.status,
+    deadline: a.deadline,
+    created: a.createdAt,
+    updated: a.lastModifiedAt,
+    error_message: null,
+  };
 }
 
-export function page<T>(items: T[], pageIndex: number, pageSize: number): Record<string, unknown> {
+export function page(items: unknown[], pageIndex: number, pageSize: number): Record<string, unknown> {
   const content = items.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize);
   return ok({
     totalPages: Math.ceil(items.length / pageSize),
@@ -211,9 +283,21 @@ export function page<T>(items: T[], pageIndex: number, pageSize: number): Record
 }
 
 /** Webhook notification payload (harness-api.md §7): times in seconds. */
-export function webhookPayload(event: string, e: Execution, accountId: string, baseUrl: string, stage?: StageRun, step?: StepRun): Record<string, unknown> {
+export function webhookPayload(
+  event: string,
+  e: Execution,
+  accountId: string,
+  baseUrl: string,
+  stage?: StageRun,
+  step?: StepRun,
+): Record<string, unknown> {
   const sec = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / 1000));
-  const ended = event === 'PipelineSuccess' || event === 'PipelineFailed' || event === 'PipelineEnd' || event === 'StageSuccess' || event === 'StageFailed';
+  const ended =
+    event === 'PipelineSuccess' ||
+    event === 'PipelineFailed' ||
+    event === 'PipelineEnd' ||
+    event === 'StageSuccess' ||
+    event === 'StageFailed';
   const start = stage?.startTs ?? e.startTs;
   const end = stage?.endTs ?? e.endTs;
   return {
@@ -224,7 +308,9 @@ export function webhookPayload(event: string, e: Execution, accountId: string, b
       pipelineIdentifier: e.pipeline.identifier,
       pipelineName: e.pipeline.name,
       planExecutionId: e.id,
-      ...(stage === undefined ? {} : { stageIdentifier: stage.stage.identifier, stageName: stage.stage.name }),
+      ...(stage === undefined
+        ? {}
+        : { stageIdentifier: stage.stage.identifier, stageName: stage.stage.name }),
       ...(step === undefined ? {} : { stepIdentifier: step.step.identifier }),
       executionUrl: `${baseUrl}/ng/#/account/${accountId}/cd/orgs/${e.pipeline.orgId}/projects/${e.pipeline.projectId}/pipelines/${e.pipeline.identifier}/executions/${e.id}/pipeline`,
       eventType: event,
@@ -233,7 +319,11 @@ export function webhookPayload(event: string, e: Execution, accountId: string, b
       startTime: new Date(start).toUTCString(),
       startTs: sec(start),
       ...(ended && end !== undefined ? { endTime: new Date(end).toUTCString(), endTs: sec(end) } : {}),
-      ...(step?.failureMessage === undefined ? (event.endsWith('Failed') && e.failureMessage !== undefined ? { errorMessage: e.failureMessage } : {}) : { errorMessage: step.failureMessage }),
+      ...(step?.failureMessage === undefined
+        ? event.endsWith('Failed') && e.failureMessage !== undefined
+          ? { errorMessage: e.failureMessage }
+          : {}
+        : { errorMessage: step.failureMessage }),
     },
   };
 }

@@ -12,12 +12,21 @@ const named = z.object({ identifier: z.string(), name: z.string() });
 export const seedSchema = z.object({
   accountId: z.string(),
   orgs: z.array(named.extend({ projects: z.array(named) })),
-  users: z.array(z.object({ uuid: z.string(), name: z.string(), email: z.string(), apiKeys: z.array(z.string()).default([]) })),
+  users: z.array(
+    z.object({
+      uuid: z.string(),
+      name: z.string(),
+      email: z.string(),
+      apiKeys: z.array(z.string()).default([]),
+    }),
+  ),
   /** `account.x`, `org.x` or plain (project) ids, as approval steps name them. */
   userGroups: z.array(z.object({ ref: z.string(), name: z.string(), users: z.array(z.string()) })),
   services: z.array(named),
   environments: z.array(named.extend({ type: z.enum(['PreProduction', 'Production']) })),
-  infrastructures: z.array(named.extend({ environment: z.string(), deploymentType: z.string().default('Kubernetes') })),
+  infrastructures: z.array(
+    named.extend({ environment: z.string(), deploymentType: z.string().default('Kubernetes') }),
+  ),
   /** IACMApproval has no approvers of its own: the simulator asks these groups. */
   iacmApproverGroups: z.array(z.string()).default([]),
 });
@@ -35,7 +44,9 @@ export const SEED_KEYS = {
 
 export const DEFAULT_SEED: Seed = {
   accountId: 'idp_sandbox',
-  orgs: [{ identifier: 'default', name: 'Default', projects: [{ identifier: 'platform', name: 'Platform' }] }],
+  orgs: [
+    { identifier: 'default', name: 'Default', projects: [{ identifier: 'platform', name: 'Platform' }] },
+  ],
   users: [
     { uuid: 'u-bot', name: 'idp-chatops bot', email: 'idp-chatops@example.com', apiKeys: [SEED_KEYS.bot] },
     { uuid: 'u-alice', name: 'Alice Developer', email: 'alice@example.com', apiKeys: [SEED_KEYS.alice] },
@@ -63,9 +74,24 @@ export const DEFAULT_SEED: Seed = {
   ],
   infrastructures: [
     { identifier: 'k8s_dev', name: 'k8s dev cluster', environment: 'dev', deploymentType: 'Kubernetes' },
-    { identifier: 'k8s_staging', name: 'k8s staging cluster', environment: 'staging', deploymentType: 'Kubernetes' },
-    { identifier: 'k8s_prod_eu', name: 'k8s prod eu-west-1', environment: 'prod', deploymentType: 'Kubernetes' },
-    { identifier: 'k8s_prod_us', name: 'k8s prod us-east-1', environment: 'prod', deploymentType: 'Kubernetes' },
+    {
+      identifier: 'k8s_staging',
+      name: 'k8s staging cluster',
+      environment: 'staging',
+      deploymentType: 'Kubernetes',
+    },
+    {
+      identifier: 'k8s_prod_eu',
+      name: 'k8s prod eu-west-1',
+      environment: 'prod',
+      deploymentType: 'Kubernetes',
+    },
+    {
+      identifier: 'k8s_prod_us',
+      name: 'k8s prod us-east-1',
+      environment: 'prod',
+      deploymentType: 'Kubernetes',
+    },
   ],
   iacmApproverGroups: ['platform_admins'],
 };
@@ -74,7 +100,9 @@ export async function loadSeed(file: string): Promise<Seed> {
   const raw: unknown = parse(await readFile(file, 'utf8'));
   const r = seedSchema.safeParse(raw);
   if (!r.success) {
-    throw new Error(`${file}: not a simulator seed: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file}: not a simulator seed: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return r.data;
 }

@@ -44,10 +44,21 @@ export interface HarnessSimulator {
   close(): Promise<void>;
 }
 
-const NO_FAULTS: Faults = { rateLimitPerMinute: undefined, failNext: 0, failStatus: 500, garbageNext: 0, errorRate: 0, garbageRate: 0, latencyMs: 0 };
+const NO_FAULTS: Faults = {
+  rateLimitPerMinute: undefined,
+  failNext: 0,
+  failStatus: 500,
+  garbageNext: 0,
+  errorRate: 0,
+  garbageRate: 0,
+  latencyMs: 0,
+};
 
 export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promise<HarnessSimulator> {
-  const seed = opts.apiKey === undefined ? (opts.seed ?? DEFAULT_SEED) : withAdminKey(opts.seed ?? DEFAULT_SEED, opts.apiKey);
+  const seed =
+    opts.apiKey === undefined
+      ? (opts.seed ?? DEFAULT_SEED)
+      : withAdminKey(opts.seed ?? DEFAULT_SEED, opts.apiKey);
   const pipelines = await loadPipelines(path.join(opts.manifestsDir ?? 'manifests', 'pipelines'));
   const faults: Faults = { ...NO_FAULTS };
   const pending = new Set<Promise<unknown>>();
@@ -63,7 +74,11 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
       notify: (event: WebhookEvent, e: Execution, stage?: StageRun, step?: StepRun) => {
         if (opts.webhookUrl === undefined) return;
         const body = JSON.stringify(json.webhookPayload(event, e, seed.accountId, baseUrl, stage, step));
-        const delivery = fetch(opts.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', ...opts.webhookHeaders }, body })
+        const delivery = fetch(opts.webhookUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...opts.webhookHeaders },
+          body,
+        })
           .then((r) => {
             if (!r.ok) sim.webhookFailures++;
           })
@@ -77,7 +92,11 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
     close: async () => {
       for (const e of sim.engine.executions.values()) e.abort.abort();
       await Promise.allSettled([...pending]);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     },
   };
   const hits = new Map<string, number[]>();
@@ -110,13 +129,19 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function handle(sim: HarnessSimulator, seed: Seed, hits: Map<string, number[]>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  sim: HarnessSimulator,
+  seed: Seed,
+  hits: Map<string, number[]>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim');
   const p = url.pathname.replace(/^\/gateway/, '');
   const q = url.searchParams;
   const method = req.method ?? 'GET';
   if (p.startsWith('/_sim/')) {
-    await control(sim, p, method === 'POST' ? await readBody(req) : '', res);
+    control(sim, p, method === 'POST' ? await readBody(req) : '', res);
     return;
   }
   const key = req.headers['x-api-key'];
@@ -140,7 +165,12 @@ async function handle(sim: HarnessSimulator, seed: Seed, hits: Map<string, numbe
   }
 }
 
-async function injectFault(f: Faults, hits: Map<string, number[]>, key: string, res: ServerResponse): Promise<boolean> {
+async function injectFault(
+  f: Faults,
+  hits: Map<string, number[]>,
+  key: string,
+  res: ServerResponse,
+): Promise<boolean> {
   if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
   if (f.rateLimitPerMinute !== undefined) {
     const now = Date.now();
@@ -155,7 +185,14 @@ async function injectFault(f: Faults, hits: Map<string, number[]>, key: string, 
   }
   if (f.failNext > 0 || Math.random() < f.errorRate) {
     if (f.failNext > 0) f.failNext--;
-    send(res, f.failStatus, json.failure('DEFAULT_ERROR_CODE', 'Oops, something went wrong on our end. Please contact Harness Support.'));
+    send(
+      res,
+      f.failStatus,
+      json.failure(
+        'DEFAULT_ERROR_CODE',
+        'Oops, something went wrong on our end. Please contact Harness Support.',
+      ),
+    );
     return true;
   }
   if (f.garbageNext > 0 || Math.random() < f.garbageRate) {
@@ -166,7 +203,7 @@ async function injectFault(f: Faults, hits: Map<string, number[]>, key: string, 
   return false;
 }
 
-async function control(sim: HarnessSimulator, p: string, body: string, res: ServerResponse): Promise<void> {
+function control(sim: HarnessSimulator, p: string, body: string, res: ServerResponse): void {
   const data: unknown = body === '' ? {} : JSON.parse(body);
   const input = isRecord(data) ? data : {};
   switch (p) {
@@ -178,7 +215,10 @@ async function control(sim: HarnessSimulator, p: string, body: string, res: Serv
       send(res, 200, sim.faults);
       return;
     case '/_sim/fail-step':
-      sim.engine.failNextStep(String(input.stepId), typeof input.message === 'string' ? input.message : 'Step failed');
+      sim.engine.failNextStep(
+        String(input.stepId),
+        typeof input.message === 'string' ? input.message : 'Step failed',
+      );
       send(res, 200, { ok: true });
       return;
     case '/_sim/expire':
@@ -194,8 +234,10 @@ type Query = URLSearchParams;
 
 function requireAccount(seed: Seed, q: Query): void {
   const account = q.get('accountIdentifier');
-  if (account === null || account === '') throw new SimHttpError(400, 'INVALID_ARGUMENT', 'accountIdentifier: must not be null');
-  if (account !== seed.accountId) throw new SimHttpError(403, 'ACCESS_DENIED', `Not authorized to access account [${account}]`);
+  if (account === null || account === '')
+    throw new SimHttpError(400, 'INVALID_ARGUMENT', 'accountIdentifier: must not be null');
+  if (account !== seed.accountId)
+    throw new SimHttpError(403, 'ACCESS_DENIED', `Not authorized to access account [${account}]`);
 }
 
 function requireParam(q: Query, name: string): string {
@@ -213,13 +255,32 @@ function matches(search: string | null, ...texts: string[]): boolean {
   return s === '' || texts.some((t) => t.toLowerCase().includes(s));
 }
 
-function route(sim: HarnessSimulator, seed: Seed, user: SimUser, method: string, p: string, q: Query, body: string): unknown {
+function route(
+  sim: HarnessSimulator,
+  seed: Seed,
+  user: SimUser,
+  method: string,
+  p: string,
+  q: Query,
+  body: string,
+): unknown {
   const engine = sim.engine;
   let m: RegExpExecArray | null;
   if (method === 'POST' && (m = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);
-    const scope = { orgId: requireParam(q, 'orgIdentifier'), projectId: requireParam(q, 'projectIdentifier') };
-    return json.planExecution(engine.start(decodeURIComponent(m[1] ?? ''), scope, body, user, q.get('notesForPipelineExecution') ?? undefined));
+    const scope = {
+      orgId: requireParam(q, 'orgIdentifier'),
+      projectId: requireParam(q, 'projectIdentifier'),
+    };
+    return json.planExecution(
+      engine.start(
+        decodeURIComponent(m[1] ?? ''),
+        scope,
+        body,
+        user,
+        q.get('notesForPipelineExecution') ?? undefined,
+      ),
+    );
   }
   if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/v2\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);
@@ -228,34 +289,55 @@ function route(sim: HarnessSimulator, seed: Seed, user: SimUser, method: string,
   if (method === 'PUT' && (m = /^\/pipeline\/api\/pipeline\/execute\/interrupt\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);
     const type = requireParam(q, 'interruptType');
-    if (type !== 'AbortAll' && type !== 'Abort') throw new SimHttpError(400, 'INVALID_ARGUMENT', `The simulator supports AbortAll, not ${type}`);
+    if (type !== 'AbortAll' && type !== 'Abort')
+      throw new SimHttpError(400, 'INVALID_ARGUMENT', `The simulator supports AbortAll, not ${type}`);
     const e = engine.abort(decodeURIComponent(m[1] ?? ''));
     return json.ok({ id: `${e.id}-abort`, type, planExecutionId: e.id });
   }
   if ((m = /^\/pipeline\/api\/approvals\/([^/]+)(\/harness\/(activity|authorization))?$/.exec(p))) {
     const id = decodeURIComponent(m[1] ?? '');
     const a = engine.approvals.get(id);
-    if (a === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${id}] not found`);
+    if (a === undefined)
+      throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${id}] not found`);
     if (method === 'GET' && m[3] === undefined) return json.ok(json.approvalInstance(a));
     if (method === 'GET' && m[3] === 'authorization') {
       const member = a.userGroups.some((g) => engine.isMember(g, user.uuid));
       const executor = a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid;
-      return json.ok({ authorized: member && !executor, reason: !member ? 'User not authorized to approve/reject' : executor ? 'Pipeline executor is not allowed to approve/reject' : '' });
+      return json.ok({
+        authorized: member && !executor,
+        reason: !member
+          ? 'User not authorized to approve/reject'
+          : executor
+            ? 'Pipeline executor is not allowed to approve/reject'
+            : '',
+      });
     }
     if (method === 'POST' && m[3] === 'activity') {
       const input = parseJson(body);
       const action = input.action;
-      if (action !== 'APPROVE' && action !== 'REJECT') throw new SimHttpError(400, 'INVALID_ARGUMENT', 'action: must be APPROVE or REJECT');
+      if (action !== 'APPROVE' && action !== 'REJECT')
+        throw new SimHttpError(400, 'INVALID_ARGUMENT', 'action: must be APPROVE or REJECT');
       const inputs = (Array.isArray(input.approverInputs) ? input.approverInputs : []).flatMap((i) =>
-        isRecord(i) && typeof i.name === 'string' ? [{ name: i.name, value: typeof i.value === 'string' ? i.value : '' }] : [],
+        isRecord(i) && typeof i.name === 'string'
+          ? [{ name: i.name, value: typeof i.value === 'string' ? i.value : '' }]
+          : [],
       );
-      return json.ok(json.approvalInstance(engine.decide(id, user, action, typeof input.comments === 'string' ? input.comments : '', inputs)));
+      return json.ok(
+        json.approvalInstance(
+          engine.decide(id, user, action, typeof input.comments === 'string' ? input.comments : '', inputs),
+        ),
+      );
     }
   }
-  if (method === 'GET' && (m = /^\/pipeline\/api\/v1\/orgs\/([^/]+)\/projects\/([^/]+)\/approvals\/execution\/([^/]+)$/.exec(p))) {
+  if (
+    method === 'GET' &&
+    (m = /^\/pipeline\/api\/v1\/orgs\/([^/]+)\/projects\/([^/]+)\/approvals\/execution\/([^/]+)$/.exec(p))
+  ) {
     const e = engine.mustGet(decodeURIComponent(m[3] ?? ''));
     const status = q.get('approval_status');
-    return [...engine.approvals.values()].filter((a) => a.execution === e && (status === null || a.status === status)).map(json.approvalSummary);
+    return [...engine.approvals.values()]
+      .filter((a) => a.execution === e && (status === null || a.status === status))
+      .map(json.approvalSummary);
   }
   if (p.startsWith('/ng/api/')) return ngRoute(engine.seed, engine, method, p, q, body, user);
   return undefined;
@@ -270,9 +352,26 @@ function parseJson(body: string): Record<string, unknown> {
   }
 }
 
-function ngRoute(seed: Seed, engine: SimEngine, method: string, p: string, q: Query, _body: string, user: SimUser): unknown {
+function ngRoute(
+  seed: Seed,
+  engine: SimEngine,
+  method: string,
+  p: string,
+  q: Query,
+  _body: string,
+  user: SimUser,
+): unknown {
   if (method === 'GET' && p === '/ng/api/user/currentUser') {
-    return json.ok({ uuid: user.uuid, name: user.name, email: user.email, defaultAccountId: seed.accountId, admin: false, emailVerified: true, locked: false, twoFactorAuthenticationEnabled: false });
+    return json.ok({
+      uuid: user.uuid,
+      name: user.name,
+      email: user.email,
+      defaultAccountId: seed.accountId,
+      admin: false,
+      emailVerified: true,
+      locked: false,
+      twoFactorAuthenticationEnabled: false,
+    });
   }
   requireAccount(seed, q);
   const search = q.get('searchTerm');
@@ -280,35 +379,115 @@ function ngRoute(seed: Seed, engine: SimEngine, method: string, p: string, q: Qu
   if (method === 'GET' && p === '/ng/api/servicesV2') {
     const [pg, size] = pageArgs(q, 'page', 'size');
     const items = seed.services.filter((s) => matches(search, s.identifier, s.name));
-    return json.page(items.map((s) => ({ service: { accountId: seed.accountId, identifier: s.identifier, orgIdentifier: q.get('orgIdentifier') ?? undefined, projectIdentifier: q.get('projectIdentifier') ?? undefined, name: s.name, description: '', deleted: false, tags: {}, version: 1 }, createdAt: 0, lastModifiedAt: 0 })), pg, size);
+    return json.page(
+      items.map((s) => ({
+        service: {
+          accountId: seed.accountId,
+          identifier: s.identifier,
+          orgIdentifier: q.get('orgIdentifier') ?? undefined,
+          projectIdentifier: q.get('projectIdentifier') ?? undefined,
+          name: s.name,
+          description: '',
+          deleted: false,
+          tags: {},
+          version: 1,
+        },
+        createdAt: 0,
+        lastModifiedAt: 0,
+      })),
+      pg,
+      size,
+    );
   }
   if (method === 'GET' && p === '/ng/api/environmentsV2') {
     const [pg, size] = pageArgs(q, 'page', 'size');
     const items = seed.environments.filter((s) => matches(search, s.identifier, s.name));
-    return json.page(items.map((s) => ({ environment: { accountId: seed.accountId, identifier: s.identifier, orgIdentifier: q.get('orgIdentifier') ?? undefined, projectIdentifier: q.get('projectIdentifier') ?? undefined, name: s.name, description: '', color: '#0063F7', type: s.type, deleted: false, tags: {}, version: 1 }, createdAt: 0, lastModifiedAt: 0 })), pg, size);
+    return json.page(
+      items.map((s) => ({
+        environment: {
+          accountId: seed.accountId,
+          identifier: s.identifier,
+          orgIdentifier: q.get('orgIdentifier') ?? undefined,
+          projectIdentifier: q.get('projectIdentifier') ?? undefined,
+          name: s.name,
+          description: '',
+          color: '#0063F7',
+          type: s.type,
+          deleted: false,
+          tags: {},
+          version: 1,
+        },
+        createdAt: 0,
+        lastModifiedAt: 0,
+      })),
+      pg,
+      size,
+    );
   }
   if (method === 'GET' && p === '/ng/api/infrastructures') {
     const env = requireParam(q, 'environmentIdentifier');
     const [pg, size] = pageArgs(q, 'page', 'size');
-    const items = seed.infrastructures.filter((s) => s.environment === env && matches(search, s.identifier, s.name));
-    return json.page(items.map((s) => ({ infrastructure: { accountId: seed.accountId, identifier: s.identifier, name: s.name, environmentRef: s.environment, deploymentType: s.deploymentType, orgIdentifier: q.get('orgIdentifier') ?? undefined, projectIdentifier: q.get('projectIdentifier') ?? undefined } })), pg, size);
+    const items = seed.infrastructures.filter(
+      (s) => s.environment === env && matches(search, s.identifier, s.name),
+    );
+    return json.page(
+      items.map((s) => ({
+        infrastructure: {
+          accountId: seed.accountId,
+          identifier: s.identifier,
+          name: s.name,
+          environmentRef: s.environment,
+          deploymentType: s.deploymentType,
+          orgIdentifier: q.get('orgIdentifier') ?? undefined,
+          projectIdentifier: q.get('projectIdentifier') ?? undefined,
+        },
+      })),
+      pg,
+      size,
+    );
   }
   if (method === 'GET' && p === '/ng/api/organizations') {
     const [pg, size] = pageArgs(q, 'page', 'size');
-    return json.page(seed.orgs.filter((o) => matches(search, o.identifier, o.name)).map((o) => ({ organization: { identifier: o.identifier, name: o.name } })), pg, size);
+    return json.page(
+      seed.orgs
+        .filter((o) => matches(search, o.identifier, o.name))
+        .map((o) => ({ organization: { identifier: o.identifier, name: o.name } })),
+      pg,
+      size,
+    );
   }
   if (method === 'GET' && p === '/ng/api/projects') {
     const [pg, size] = pageArgs(q, 'page', 'size');
     const org = q.get('orgIdentifier');
-    const items = seed.orgs.filter((o) => org === null || o.identifier === org).flatMap((o) => o.projects.map((pr) => ({ ...pr, orgIdentifier: o.identifier })));
-    return json.page(items.filter((pr) => matches(search, pr.identifier, pr.name)).map((pr) => ({ project: pr })), pg, size);
+    const items = seed.orgs
+      .filter((o) => org === null || o.identifier === org)
+      .flatMap((o) => o.projects.map((pr) => ({ ...pr, orgIdentifier: o.identifier })));
+    return json.page(
+      items.filter((pr) => matches(search, pr.identifier, pr.name)).map((pr) => ({ project: pr })),
+      pg,
+      size,
+    );
   }
-  const refOf = (id: string): string => (q.get('projectIdentifier') ? id : q.get('orgIdentifier') ? `org.${id}` : `account.${id}`);
-  const groupDto = (g: Seed['userGroups'][number]) => ({ accountIdentifier: seed.accountId, identifier: g.ref.replace(/^(account|org)\./, ''), name: g.name, users: g.users, notificationConfigs: [], description: '', tags: {}, ssoLinked: false });
+  const refOf = (id: string): string =>
+    q.get('projectIdentifier') ? id : q.get('orgIdentifier') ? `org.${id}` : `account.${id}`;
+  const groupDto = (g: Seed['userGroups'][number]) => ({
+    accountIdentifier: seed.accountId,
+    identifier: g.ref.replace(/^(account|org)\./, ''),
+    name: g.name,
+    users: g.users,
+    notificationConfigs: [],
+    description: '',
+    tags: {},
+    ssoLinked: false,
+  });
   if (method === 'GET' && p === '/ng/api/user-groups') {
     const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
     const scopePrefix = q.get('projectIdentifier') ? '' : q.get('orgIdentifier') ? 'org.' : 'account.';
-    const items = seed.userGroups.filter((g) => (scopePrefix === '' ? !/^(account|org)\./.test(g.ref) : g.ref.startsWith(scopePrefix)) && matches(search, g.ref, g.name));
+    const items = seed.userGroups.filter(
+      (g) =>
+        (scopePrefix === '' ? !/^(account|org)\./.test(g.ref) : g.ref.startsWith(scopePrefix)) &&
+        matches(search, g.ref, g.name),
+    );
     return json.page(items.map(groupDto), pg, size);
   }
   if (method === 'GET' && (m = /^\/ng\/api\/user-groups\/([^/]+)\/member\/([^/]+)$/.exec(p))) {
@@ -316,19 +495,34 @@ function ngRoute(seed: Seed, engine: SimEngine, method: string, p: string, q: Qu
   }
   if (method === 'GET' && (m = /^\/ng\/api\/user-groups\/([^/]+)$/.exec(p))) {
     const g = seed.userGroups.find((x) => x.ref === refOf(decodeURIComponent(m?.[1] ?? '')));
-    if (g === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `User Group [${m[1] ?? ''}] not found`);
+    if (g === undefined)
+      throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `User Group [${m[1] ?? ''}] not found`);
     return json.ok(groupDto(g));
   }
   if (method === 'POST' && (m = /^\/ng\/api\/user-groups\/([^/]+)\/users$/.exec(p))) {
     const g = seed.userGroups.find((x) => x.ref === refOf(decodeURIComponent(m?.[1] ?? '')));
-    if (g === undefined) throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `User Group [${m[1] ?? ''}] not found`);
+    if (g === undefined)
+      throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `User Group [${m[1] ?? ''}] not found`);
     const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
-    return json.page(seed.users.filter((u) => g.users.includes(u.uuid)).map((u) => ({ uuid: u.uuid, name: u.name, email: u.email, locked: false })), pg, size);
+    return json.page(
+      seed.users
+        .filter((u) => g.users.includes(u.uuid))
+        .map((u) => ({ uuid: u.uuid, name: u.name, email: u.email, locked: false })),
+      pg,
+      size,
+    );
   }
   if (method === 'POST' && p === '/ng/api/user/aggregate') {
     const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
     const items = seed.users.filter((u) => matches(search, u.email, u.name));
-    return json.page(items.map((u) => ({ user: { uuid: u.uuid, name: u.name, email: u.email, locked: false }, roleAssignmentMetadata: [] })), pg, size);
+    return json.page(
+      items.map((u) => ({
+        user: { uuid: u.uuid, name: u.name, email: u.email, locked: false },
+        roleAssignmentMetadata: [],
+      })),
+      pg,
+      size,
+    );
   }
   return undefined;
 }

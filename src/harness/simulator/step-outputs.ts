@@ -28,11 +28,19 @@ export function stepDurationMs(type: string): number {
 }
 
 /** Plausible outcomes for steps that have outputs, from their resolved spec. */
-export function stepOutcomes(type: string, spec: Record<string, unknown>, ctx: { executionId: string; accountId: string }): Record<string, unknown> {
+export function stepOutcomes(
+  type: string,
+  spec: Record<string, unknown>,
+  ctx: { executionId: string; accountId: string },
+): Record<string, unknown> {
   const s = (k: string): string => (typeof spec[k] === 'string' ? spec[k] : '');
   switch (type) {
     case 'CreateRepo':
-      return { output: { outputVariables: { repositoryUrl: `https://github.com/${s('organization')}/${s('repository')}` } } };
+      return {
+        output: {
+          outputVariables: { repositoryUrl: `https://github.com/${s('organization')}/${s('repository')}` },
+        },
+      };
     case 'CreateCatalog':
       return {
         output: {
@@ -50,11 +58,16 @@ export function stepOutcomes(type: string, spec: Record<string, unknown>, ctx: {
         },
       };
     case 'DirectPush':
-      return { output: { outputVariables: { commitId: ctx.executionId.slice(0, 12).toLowerCase(), branch: s('branch') } } };
+      return {
+        output: {
+          outputVariables: { commitId: ctx.executionId.slice(0, 12).toLowerCase(), branch: s('branch') },
+        },
+      };
     case 'Http': {
       const vars: Record<string, string> = {};
       for (const v of Array.isArray(spec.outputVariables) ? spec.outputVariables : []) {
-        if (isRecord(v) && typeof v.name === 'string') vars[v.name] = v.type === 'Secret' ? '*******' : `${v.name}-value`;
+        if (isRecord(v) && typeof v.name === 'string')
+          vars[v.name] = v.type === 'Secret' ? '*******' : `${v.name}-value`;
       }
       return {
         output: {

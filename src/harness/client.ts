@@ -216,6 +216,29 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         named(i.project),
       ),
 
+    /** IDP catalog entities of the given kinds, for OwnerPicker and EntityPicker fields. */
+    async listCatalogEntities(
+      kinds: string[],
+      q: ListQuery = {},
+    ): Promise<{ ref: string; name: string; kind: string }[]> {
+      const r = await http.request(wire.catalogEntities, {
+        method: 'GET',
+        path: '/v1/entities',
+        params: {
+          kind: kinds.map((k) => k.toLowerCase()).join(',') || undefined,
+          search_term: q.search === '' ? undefined : q.search,
+          page: q.page ?? 0,
+          limit: Math.min(100, q.size ?? 50),
+        },
+        retry: 'safe',
+      });
+      return r.map((e) => ({
+        ref: e.entity_ref ?? entityRef(e.kind, e.scope ?? undefined, e.identifier),
+        name: e.name ?? e.identifier,
+        kind: e.kind,
+      }));
+    },
+
     /**
      * Membership of a group written as in an approval step: `account.x` (account scope),
      * `org.x` (the run's org) or `x` (the run's project), harness-api.md §5.3.
@@ -259,6 +282,11 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return { uuid: r.data.uuid, name: r.data.name ?? undefined, email: r.data.email ?? undefined };
     },
   };
+}
+
+/** Backstage-style reference `kind:scope/identifier` [I]: how IDP names an owner. */
+export function entityRef(kind: string, scope: string | undefined, identifier: string): string {
+  return `${kind.toLowerCase()}:${scope ?? 'account'}/${identifier}`;
 }
 
 export function groupScope(

@@ -6,7 +6,9 @@ export function ok(data: unknown): Record<string, unknown> {
   return { status: 'SUCCESS', data, metaData: null, correlationId: newId() };
 }
 
-export function failure(code: string, message: string): Record<string, unknown> {
+/** Harness's error bodies: a 400 is a `Failure`, anything else an `Error` (as its Swagger types them). */
+export function failure(code: string, message: string, httpStatus = 500): Record<string, unknown> {
+  if (httpStatus === 400) return { status: 'ERROR', code, message, correlationId: newId(), errors: [] };
   return {
     status: 'ERROR',
     code,

@@ -41,6 +41,8 @@ export interface HarnessSimulator {
   faults: Faults;
   /** Webhook deliveries that failed (the receiver was down or answered non-2xx). */
   webhookFailures: number;
+  /** Resolves once every webhook queued so far was delivered (or failed). */
+  webhooksDelivered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
       : withAdminKey(opts.seed ?? DEFAULT_SEED, opts.apiKey);
   const pipelines = await loadPipelines(path.join(opts.manifestsDir ?? 'manifests', 'pipelines'));
   const faults: Faults = { ...NO_FAULTS };
-  const pending = new Set<Promise<unknown>>();
+  let deliveries: Promise<void> = Promise.resolve();
   let baseUrl = '';
   const sim: HarnessSimulator = {
     url: '',
@@ -72,26 +74,28 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
       pipelines,
       speed: opts.speed ?? 1,
       notify: (event: WebhookEvent, e: Execution, stage?: StageRun, step?: StepRun) => {
-        if (opts.webhookUrl === undefined) return;
+        const webhookUrl = opts.webhookUrl;
+        if (webhookUrl === undefined) return;
         const body = JSON.stringify(json.webhookPayload(event, e, seed.accountId, baseUrl, stage, step));
-        const delivery = fetch(opts.webhookUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...opts.webhookHeaders },
-          body,
-        })
-          .then((r) => {
+        // One at a time, in event order, so a receiver sees PipelineStart before PipelineEnd.
+        deliveries = deliveries.then(async () => {
+          try {
+            const r = await fetch(webhookUrl, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', ...opts.webhookHeaders },
+              body,
+            });
             if (!r.ok) sim.webhookFailures++;
-          })
-          .catch(() => {
+          } catch {
             sim.webhookFailures++;
-          })
-          .finally(() => pending.delete(delivery));
-        pending.add(delivery);
+          }
+        });
       },
     }),
+    webhooksDelivered: () => deliveries,
     close: async () => {
       for (const e of sim.engine.executions.values()) e.abort.abort();
-      await Promise.allSettled([...pending]);
+      await deliveries;
       await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
@@ -147,7 +151,7 @@ async function handle(
   const key = req.headers['x-api-key'];
   const user = typeof key === 'string' ? seed.users.find((u) => u.apiKeys.includes(key)) : undefined;
   if (user === undefined) {
-    send(res, 401, json.failure('INVALID_TOKEN', 'Invalid API token: authentication failed'));
+    send(res, 401, json.failure('INVALID_TOKEN', 'Invalid API token: authentication failed', 401));
     return;
   }
   if (await injectFault(sim.faults, hits, key as string, res)) return;
@@ -155,12 +159,12 @@ async function handle(
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
     const result = route(sim, seed, user, method, p, q, body);
     if (result === undefined) {
-      send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`));
+      send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`, 404));
       return;
     }
     send(res, 200, result);
   } catch (err) {
-    if (err instanceof SimHttpError) send(res, err.status, json.failure(err.code, err.message));
+    if (err instanceof SimHttpError) send(res, err.status, json.failure(err.code, err.message, err.status));
     else throw err;
   }
 }
@@ -240,6 +244,22 @@ function requireAccount(seed: Seed, q: Query): void {
     throw new SimHttpError(403, 'ACCESS_DENIED', `Not authorized to access account [${account}]`);
 }
 
+/** Executions are found within their org and project, as in Harness. */
+function inScope(e: Execution, scope: { orgId: string; projectId: string }): Execution {
+  if (e.pipeline.orgId !== scope.orgId || e.pipeline.projectId !== scope.projectId) {
+    throw new SimHttpError(
+      404,
+      'RESOURCE_NOT_FOUND',
+      `Plan Execution with id [${e.id}] is not present or has been deleted`,
+    );
+  }
+  return e;
+}
+
+function requireScope(q: Query): { orgId: string; projectId: string } {
+  return { orgId: requireParam(q, 'orgIdentifier'), projectId: requireParam(q, 'projectIdentifier') };
+}
+
 function requireParam(q: Query, name: string): string {
   const v = q.get(name);
   if (v === null || v === '') throw new SimHttpError(400, 'INVALID_ARGUMENT', `${name}: must not be null`);
@@ -284,11 +304,14 @@ function route(
   }
   if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/v2\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);
-    return json.executionDetail(engine.mustGet(decodeURIComponent(m[1] ?? '')));
+    const scope = requireScope(q);
+    return json.executionDetail(inScope(engine.mustGet(decodeURIComponent(m[1] ?? '')), scope));
   }
   if (method === 'PUT' && (m = /^\/pipeline\/api\/pipeline\/execute\/interrupt\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);
+    const scope = requireScope(q);
     const type = requireParam(q, 'interruptType');
+    inScope(engine.mustGet(decodeURIComponent(m[1] ?? '')), scope);
     if (type !== 'AbortAll' && type !== 'Abort')
       throw new SimHttpError(400, 'INVALID_ARGUMENT', `The simulator supports AbortAll, not ${type}`);
     const e = engine.abort(decodeURIComponent(m[1] ?? ''));
@@ -340,7 +363,33 @@ function route(
       .map(json.approvalSummary);
   }
   if (p.startsWith('/ng/api/')) return ngRoute(engine.seed, engine, method, p, q, body, user);
+  if (method === 'GET' && p === '/v1/entities') return catalogEntities(seed, q);
   return undefined;
+}
+
+/** IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case). */
+function catalogEntities(seed: Seed, q: Query): unknown[] {
+  const kinds = (q.get('kind') ?? 'group,user').toLowerCase().split(',');
+  const search = q.get('search_term');
+  const groups = seed.userGroups
+    .filter((g) => g.ref.startsWith('account.'))
+    .map((g) => ({
+      kind: 'group',
+      identifier: g.ref.slice('account.'.length),
+      name: g.name,
+      scope: 'account',
+    }));
+  const users = seed.users.map((u) => ({
+    kind: 'user',
+    identifier: u.email.split('@')[0] ?? u.uuid,
+    name: u.name,
+    scope: 'account',
+  }));
+  const limit = Math.min(100, Number(q.get('limit') ?? 50) || 50);
+  return [...groups, ...users]
+    .filter((e) => kinds.includes(e.kind) && matches(search, e.identifier, e.name))
+    .slice(0, limit)
+    .map((e) => ({ ...e, entity_ref: `${e.kind}:${e.scope}/${e.identifier}` }));
 }
 
 function parseJson(body: string): Record<string, unknown> {

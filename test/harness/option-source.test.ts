@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
+import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
+import type { FormField } from '../../src/forms/form-field.js';
+import { resolvePickerParams } from '../../src/forms/option-source.js';
+import type { FormValues } from '../../src/forms/json-schema.js';
+import { createHarnessOptionSource } from '../../src/harness/option-source.js';
+import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { clientFor, SCOPE, simulator } from '../helpers/harness.js';
+
+let sim: HarnessSimulator;
+let catalogue: Catalogue;
+beforeAll(async () => {
+  sim = await simulator();
+  const r = await loadCatalogue('manifests');
+  if (r.catalogue === undefined) throw new Error('catalogue');
+  catalogue = r.catalogue;
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+function field(workflowId: string, key: string): FormField {
+  const f = catalogue.workflows
+    .get(workflowId)
+    ?.pages.flatMap((p) => p.allFields)
+    .find((x) => x.key === key);
+  if (f === undefined) throw new Error(`${workflowId}.${key}`);
+  return f;
+}
+
+async function options(workflowId: string, key: string, text: string, values: FormValues = {}) {
+  const f = field(workflowId, key);
+  if (f.input.type !== 'picker') throw new Error('not a picker');
+  const params = resolvePickerParams(f.input.source, values);
+  if (!params.ok) return { missing: params.missing };
+  return createHarnessOptionSource(clientFor(sim), SCOPE).search({
+    workflowId,
+    field: key,
+    source: f.input.source,
+    params: params.params,
+    text,
+  });
+}
+
+describe('picker options from Harness', () => {
+  it('lists services matching what was typed', async () => {
+    expect(await options('scale_service', 'service', 'pay')).toEqual([
+      { value: 'payments_api', label: 'payments-api (payments_api)' },
+    ]);
+    expect(await options('scale_service', 'service', '')).toHaveLength(4);
+  });
+
+  it('lists the infrastructures of the chosen environment, and asks for the environment first', async () => {
+    expect(await options('scale_service', 'infrastructure', '')).toEqual({ missing: ['environment'] });
+    expect(
+      (await options('scale_service', 'infrastructure', '', { environment: 'prod' })) as unknown[],
+    ).toEqual([
+      { value: 'k8s_prod_eu', label: 'k8s prod eu-west-1 (k8s_prod_eu)' },
+      { value: 'k8s_prod_us', label: 'k8s prod us-east-1 (k8s_prod_us)' },
+    ]);
+  });
+
+  it('lists user groups for the provisioning owner', async () => {
+    const groups = (await options('provision_infrastructure', 'owner', 'sre')) as { value: string }[];
+    expect(groups.map((g) => g.value)).toEqual(['sre_oncall']);
+  });
+
+  it('lists catalog groups and users for the onboarding owner, as entity references', async () => {
+    const owners = (await options('onboard_service', 'owner', 'platform')) as {
+      value: string;
+      description?: string;
+    }[];
+    expect(owners).toEqual([
+      { value: 'group:account/platform_team', label: 'Platform team', description: 'group' },
+    ]);
+  });
+});

@@ -1,0 +1,204 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import type { AuditEvent, RunRecord, Store } from './store.js';
+
+/** Schema changes, applied in order once each; `PRAGMA user_version` records how far a file is. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     workflow_id TEXT NOT NULL,
+     requester_id TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     card_ts TEXT,
+     execution_id TEXT UNIQUE,
+     org_id TEXT NOT NULL,
+     project_id TEXT NOT NULL,
+     pipeline_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     bucket TEXT NOT NULL,
+     inputs TEXT NOT NULL,
+     execution_url TEXT,
+     error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     finished_at INTEGER
+   );
+   CREATE INDEX runs_open ON runs (finished_at) WHERE finished_at IS NULL;
+   CREATE TABLE submissions (key TEXT PRIMARY KEY, run_id TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE TABLE thread_events (run_id TEXT NOT NULL, key TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (run_id, key));
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     workflow_id TEXT,
+     run_id TEXT,
+     details TEXT NOT NULL
+   );
+   CREATE INDEX audit_run ON audit (run_id);`,
+];
+
+const runRow = z.object({
+  id: z.string(),
+  workflow_id: z.string(),
+  requester_id: z.string(),
+  channel_id: z.string(),
+  card_ts: z.string().nullable(),
+  execution_id: z.string().nullable(),
+  org_id: z.string(),
+  project_id: z.string(),
+  pipeline_id: z.string(),
+  status: z.string(),
+  bucket: z.string(),
+  inputs: z.string(),
+  execution_url: z.string().nullable(),
+  error: z.string().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+  finished_at: z.number().nullable(),
+});
+
+const auditRow = z.object({
+  at: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  workflow_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  details: z.string(),
+});
+
+const COLUMNS: Record<keyof Omit<RunRecord, 'id'>, string> = {
+  workflowId: 'workflow_id',
+  requesterId: 'requester_id',
+  channelId: 'channel_id',
+  cardTs: 'card_ts',
+  executionId: 'execution_id',
+  orgId: 'org_id',
+  projectId: 'project_id',
+  pipelineId: 'pipeline_id',
+  status: 'status',
+  bucket: 'bucket',
+  inputs: 'inputs',
+  executionUrl: 'execution_url',
+  error: 'error',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  finishedAt: 'finished_at',
+};
+
+function toRow(key: string, value: unknown): unknown {
+  if (key === 'inputs') return JSON.stringify(value);
+  return value ?? null;
+}
+
+function fromRow(raw: unknown): RunRecord {
+  const r = runRow.parse(raw);
+  return {
+    id: r.id,
+    workflowId: r.workflow_id,
+    requesterId: r.requester_id,
+    channelId: r.channel_id,
+    cardTs: r.card_ts ?? undefined,
+    executionId: r.execution_id ?? undefined,
+    orgId: r.org_id,
+    projectId: r.project_id,
+    pipelineId: r.pipeline_id,
+    status: r.status,
+    bucket: r.bucket,
+    inputs: z.record(z.string(), z.unknown()).parse(JSON.parse(r.inputs)),
+    executionUrl: r.execution_url ?? undefined,
+    error: r.error ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at ?? undefined,
+  };
+}
+
+/** The embedded store: one SQLite file (or `:memory:`), WAL mode, migrated on open. */
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const insertSubmission = db.prepare('INSERT OR IGNORE INTO submissions (key, run_id, at) VALUES (?, ?, ?)');
+  const insertEvent = db.prepare('INSERT OR IGNORE INTO thread_events (run_id, key, at) VALUES (?, ?, ?)');
+  const deleteEvent = db.prepare('DELETE FROM thread_events WHERE run_id = ? AND key = ?');
+  const selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
+  const selectByExecution = db.prepare('SELECT * FROM runs WHERE execution_id = ?');
+  const selectOpen = db.prepare('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY created_at');
+  const insertAudit = db.prepare('INSERT INTO audit (at, actor, action, workflow_id, run_id, details) VALUES (?, ?, ?, ?, ?, ?)');
+
+  return {
+    claimSubmission: (key, runId, at) => insertSubmission.run(key, runId, at).changes === 1,
+    createRun(run) {
+      const keys = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+      db.prepare(`INSERT INTO runs (id, ${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (?, ${keys.map(() => '?').join(', ')})`).run(
+        run.id,
+        ...keys.map((k) => toRow(k, run[k])),
+      );
+    },
+    updateRun(id, patch) {
+      const keys = (Object.keys(patch) as (keyof typeof COLUMNS)[]).filter((k) => k in COLUMNS);
+      if (keys.length > 0) {
+        db.prepare(`UPDATE runs SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => toRow(k, patch[k])), id);
+      }
+      const run = selectRun.get(id);
+      if (run === undefined) throw new Error(`no run ${id}`);
+      return fromRow(run);
+    },
+    getRun: (id) => {
+      const row = selectRun.get(id);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    findRunByExecution: (executionId) => {
+      const row = selectByExecution.get(executionId);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    openRuns: () => selectOpen.all().map(fromRow),
+    claimThreadEvent: (runId, key, at) => insertEvent.run(runId, key, at).changes === 1,
+    releaseThreadEvent: (runId, key) => {
+      deleteEvent.run(runId, key);
+    },
+    audit: (e) => {
+      insertAudit.run(e.at, e.actor, e.action, e.workflowId ?? null, e.runId ?? null, JSON.stringify(e.details));
+    },
+    auditTrail(filter = {}) {
+      const rows =
+        filter.runId === undefined
+          ? db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(filter.limit ?? 100)
+          : db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY id DESC LIMIT ?').all(filter.runId, filter.limit ?? 100);
+      return rows.map((raw): AuditEvent => {
+        const r = auditRow.parse(raw);
+        return {
+          at: r.at,
+          actor: r.actor,
+          action: r.action,
+          workflowId: r.workflow_id ?? undefined,
+          runId: r.run_id ?? undefined,
+          details: z.record(z.string(), z.unknown()).parse(JSON.parse(r.details)),
+        };
+      }).reverse();
+    },
+    close: () => {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the database was written by a newer idp-chatops (schema ${String(current)}, this build knows ${String(MIGRATIONS.length)}); upgrade the bot`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${String(v + 1)}`);
+    })();
+  }
+}

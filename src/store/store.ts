@@ -1,0 +1,57 @@
+/**
+ * What the bot remembers, behind an interface so a server database can replace SQLite.
+ * Everything that must survive a restart lives here: runs and their cards, submissions
+ * already processed, thread events already posted, and the audit trail.
+ */
+export interface RunRecord {
+  id: string;
+  workflowId: string;
+  requesterId: string;
+  channelId: string;
+  /** The status card; its ts is also the thread's. */
+  cardTs: string | undefined;
+  executionId: string | undefined;
+  orgId: string;
+  projectId: string;
+  pipelineId: string;
+  /** Last known Harness status and bucket; `starting` before Harness answered. */
+  status: string;
+  bucket: string;
+  /** The answers, secret-like values already redacted. */
+  inputs: Record<string, unknown>;
+  executionUrl: string | undefined;
+  error: string | undefined;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | undefined;
+}
+
+export interface AuditEvent {
+  at: number;
+  actor: string;
+  action: string;
+  workflowId: string | undefined;
+  runId: string | undefined;
+  details: Record<string, unknown>;
+}
+
+export interface Store {
+  /**
+   * Claims a submission key (a modal's view id). True the first time; false for a double
+   * submit or a replay, which must then do nothing.
+   */
+  claimSubmission(key: string, runId: string, at: number): boolean;
+  createRun(run: RunRecord): void;
+  updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): RunRecord;
+  getRun(id: string): RunRecord | undefined;
+  findRunByExecution(executionId: string): RunRecord | undefined;
+  /** Runs Harness may still be running: to pick up again after a restart. */
+  openRuns(): RunRecord[];
+  /** Marks a thread event as posted; false when it already was (nothing is posted twice). */
+  claimThreadEvent(runId: string, key: string, at: number): boolean;
+  /** Undoes a claim whose message could not be posted, so it is tried again. */
+  releaseThreadEvent(runId: string, key: string): void;
+  audit(event: AuditEvent): void;
+  auditTrail(filter?: { runId?: string; limit?: number }): AuditEvent[];
+  close(): void;
+}

@@ -1,0 +1,388 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isRecord } from '../../forms/json-schema.js';
+import { stateFor } from './form-state.js';
+import type { Answer } from './form-state.js';
+import { DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './state.js';
+import type { EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
+import { callMethod, viewJson } from './web-api.js';
+import type { WorkspaceState } from './web-api.js';
+
+/** Requests per minute per method (Slack's tiers: T2 20+, T3 50+, T4 100+; postMessage about 1/s per channel). */
+export const METHOD_LIMITS: Record<string, number> = {
+  'chat.postMessage': 60,
+  'chat.update': 50,
+  'chat.postEphemeral': 100,
+  'views.open': 100,
+  'views.update': 100,
+  'views.push': 100,
+  'views.publish': 100,
+  'users.info': 100,
+  'users.lookupByEmail': 50,
+  'usergroups.users.list': 20,
+  'conversations.info': 50,
+};
+
+export interface SlackEmulatorOptions {
+  port?: number;
+  signingSecret: string;
+  botToken: string;
+  /** Where the bot receives events (`http://127.0.0.1:3000/slack/events`); settable later. */
+  botUrl?: string;
+  users?: EmulatedUser[];
+  triggerTtlMs?: number;
+  /** Enforce METHOD_LIMITS (off by default: tests inject 429s with `failNext`). */
+  enforceRateLimits?: boolean;
+}
+
+export interface BotReply {
+  status: number;
+  /** Parsed JSON body, or the raw text. */
+  body: unknown;
+}
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  status: number;
+  ok: boolean;
+  error: string | undefined;
+}
+
+/**
+ * A loopback Slack: answers the Web API the bot uses and sends the bot correctly signed slash
+ * commands and interaction payloads, like a person clicking in Slack would.
+ */
+export class SlackEmulator {
+  readonly calls: ApiCall[] = [];
+  readonly ws: WorkspaceState;
+  private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
+  private readonly hits = new Map<string, number[]>();
+  private server = createServer((req, res) => {
+    this.handle(req, res).catch((err: unknown) => {
+      res.writeHead(500);
+      res.end(String(err));
+    });
+  });
+  private seq = 0;
+  url = '';
+  apiUrl = '';
+  botUrl: string | undefined;
+
+  constructor(private readonly opts: SlackEmulatorOptions) {
+    this.botUrl = opts.botUrl;
+    let tsCounter = 0;
+    const base = Math.floor(Date.now() / 1000);
+    this.ws = {
+      users: opts.users ?? DEFAULT_USERS,
+      userGroups: DEFAULT_USER_GROUPS,
+      channels: new Map(DEFAULT_CHANNELS.map((c) => [c.id, { ...c, messages: [] }])),
+      views: new Map(),
+      ephemerals: [],
+      homeViews: new Map(),
+      triggers: new Map(),
+      botUserId: 'U0BOT',
+      triggerTtlMs: opts.triggerTtlMs ?? 3000,
+      nextTs: () => `${String(base + Math.floor(++tsCounter / 1000))}.${String(tsCounter % 1000).padStart(6, '0')}`,
+      nextId: (prefix) => `${prefix}${String(++this.seq).padStart(8, '0')}`,
+    };
+  }
+
+  static async start(opts: SlackEmulatorOptions): Promise<SlackEmulator> {
+    const e = new SlackEmulator(opts);
+    await new Promise<void>((resolve) => e.server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+    e.url = `http://127.0.0.1:${String((e.server.address() as AddressInfo).port)}`;
+    e.apiUrl = `${e.url}/api/`;
+    return e;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
+  }
+
+  /** The next `count` calls to `method` fail: 429 with Retry-After, or `ok:false` with `error`. */
+  failNext(method: string, count: number, fault: { retryAfter?: number; error?: string } = { retryAfter: 1 }): void {
+    const list = this.faults.get(method) ?? [];
+    list.push({ count, ...fault });
+    this.faults.set(method, list);
+  }
+
+  channel(id: string): EmulatedChannel {
+    const c = this.ws.channels.get(id);
+    if (c === undefined) throw new Error(`no channel ${id}`);
+    return c;
+  }
+
+  /** Top-level messages of a channel (not thread replies). */
+  messages(channelId: string): EmulatedMessage[] {
+    return this.channel(channelId).messages.filter((m) => m.threadTs === undefined);
+  }
+
+  replies(channelId: string, threadTs: string): EmulatedMessage[] {
+    return this.channel(channelId).messages.filter((m) => m.threadTs === threadTs);
+  }
+
+  ephemeralsFor(userId: string): Ephemeral[] {
+    return this.ws.ephemerals.filter((e) => e.user === userId);
+  }
+
+  openViews(userId?: string): EmulatedView[] {
+    return [...this.ws.views.values()].filter((v) => !v.closed && (userId === undefined || v.userId === userId));
+  }
+
+  view(viewId: string): EmulatedView {
+    const v = this.ws.views.get(viewId);
+    if (v === undefined) throw new Error(`no view ${viewId}`);
+    return v;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const raw = await readBody(req);
+    if (url.pathname.startsWith('/response/')) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    const auth = req.headers.authorization;
+    const args = parseArgs(raw, req.headers['content-type']);
+    const token = auth?.replace(/^Bearer\s+/i, '') ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (token !== this.opts.botToken) return this.reply(res, method, args, 200, { ok: false, error: token === undefined ? 'not_authed' : 'invalid_auth' });
+    const fault: { retryAfter?: number; error?: string } | undefined = this.takeFault(method) ?? this.rateLimit(method);
+    if (fault?.retryAfter !== undefined) {
+      this.calls.push({ method, args, status: 429, ok: false, error: 'ratelimited' });
+      res.writeHead(429, { 'Retry-After': String(fault.retryAfter), 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (fault?.error !== undefined) return this.reply(res, method, args, 200, { ok: false, error: fault.error });
+    const r = callMethod(this.ws, method, args);
+    if (r.status === 429) return;
+    this.reply(res, method, args, 200, r.body);
+  }
+
+  private reply(res: ServerResponse, method: string, args: Record<string, unknown>, status: number, body: Record<string, unknown>): void {
+    this.calls.push({ method, args, status, ok: body.ok === true, error: typeof body.error === 'string' ? body.error : undefined });
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private takeFault(method: string): { retryAfter?: number; error?: string } | undefined {
+    const list = this.faults.get(method);
+    const first = list?.[0];
+    if (first === undefined) return undefined;
+    first.count--;
+    if (first.count <= 0) list?.shift();
+    return first;
+  }
+
+  private rateLimit(method: string): { retryAfter: number } | undefined {
+    if (this.opts.enforceRateLimits !== true) return undefined;
+    const limit = METHOD_LIMITS[method];
+    if (limit === undefined) return undefined;
+    const now = Date.now();
+    const recent = (this.hits.get(method) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= limit) return { retryAfter: Math.max(1, Math.ceil((60_000 - (now - (recent[0] ?? now))) / 1000)) };
+    recent.push(now);
+    this.hits.set(method, recent);
+    return undefined;
+  }
+
+  // ---- what a person does in Slack, sent to the bot ----
+
+  /** Types a slash command. The trigger_id it carries expires after 3 seconds, as in Slack. */
+  async command(input: { command: string; text?: string; user: string; channel: string }): Promise<BotReply & { triggerId: string }> {
+    const triggerId = this.newTrigger(input.user);
+    const channel = this.ws.channels.get(input.channel);
+    const user = this.user(input.user);
+    const form = new URLSearchParams({
+      token: 'legacy-verification-token',
+      team_id: 'T0EMU',
+      team_domain: 'emulated',
+      channel_id: input.channel,
+      channel_name: channel?.name ?? 'unknown',
+      user_id: user.id,
+      user_name: user.name,
+      command: input.command,
+      text: input.text ?? '',
+      api_app_id: 'A0APP',
+      is_enterprise_install: 'false',
+      response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
+      trigger_id: triggerId,
+    });
+    return { ...(await this.send(form.toString(), 'application/x-www-form-urlencoded')), triggerId };
+  }
+
+  /** Fills in and submits a modal; applies the bot's `response_action` as Slack would. */
+  async submitView(viewId: string, user: string, answers: Record<string, Answer> = {}): Promise<BotReply> {
+    const v = this.view(viewId);
+    const state = stateFor(v.view, answers);
+    const payload = {
+      type: 'view_submission',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, name: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      token: 'legacy-verification-token',
+      trigger_id: this.newTrigger(user),
+      view: viewJson(v, state),
+      response_urls: [],
+      is_enterprise_install: false,
+    };
+    const reply = await this.sendPayload(payload);
+    const body = isRecord(reply.body) ? reply.body : {};
+    if (reply.status !== 200) return reply;
+    if (body.response_action === 'errors') return reply;
+    if (body.response_action === 'update' && isRecord(body.view)) {
+      v.view = body.view;
+      v.hash = this.ws.nextId('h');
+    } else if (body.response_action === 'clear') {
+      for (const x of this.ws.views.values()) if (x.rootViewId === v.rootViewId) x.closed = true;
+    } else {
+      v.closed = true;
+    }
+    return reply;
+  }
+
+  /** Interacts with an input that dispatches (a radio button, Enter in a text box, …). */
+  async viewAction(viewId: string, user: string, blockId: string, answers: Record<string, Answer>): Promise<BotReply> {
+    const v = this.view(viewId);
+    const state = stateFor(v.view, answers);
+    const action = Object.entries(state[blockId] ?? {})[0];
+    if (action === undefined) throw new Error(`no input ${blockId} in view ${viewId}`);
+    return this.sendPayload({
+      type: 'block_actions',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      container: { type: 'view', view_id: viewId },
+      trigger_id: this.newTrigger(user),
+      view: viewJson(v, state),
+      actions: [{ ...action[1], action_id: action[0], block_id: blockId, action_ts: this.ws.nextTs() }],
+    });
+  }
+
+  /** Clicks a button in a modal (e.g. Back). */
+  async viewButton(viewId: string, user: string, actionId: string): Promise<BotReply> {
+    const v = this.view(viewId);
+    const button = findElement(v.view.blocks, actionId);
+    if (button === undefined) throw new Error(`no button ${actionId} in view ${viewId}`);
+    return this.sendPayload({
+      type: 'block_actions',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      container: { type: 'view', view_id: viewId },
+      trigger_id: this.newTrigger(user),
+      view: viewJson(v, stateFor(v.view, {})),
+      actions: [{ type: 'button', action_id: actionId, block_id: button.blockId, value: button.element.value, action_ts: this.ws.nextTs() }],
+    });
+  }
+
+  /** Types into an external select: what options does the bot offer? */
+  async suggest(viewId: string, user: string, blockId: string, typed: string, answers: Record<string, Answer> = {}): Promise<BotReply> {
+    const v = this.view(viewId);
+    const block = (Array.isArray(v.view.blocks) ? (v.view.blocks as Record<string, unknown>[]) : []).find((b) => b.block_id === blockId);
+    const actionId = isRecord(block?.element) ? String(block.element.action_id) : '';
+    return this.sendPayload({
+      type: 'block_suggestion',
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      container: { type: 'view', view_id: viewId },
+      api_app_id: 'A0APP',
+      token: 'legacy-verification-token',
+      action_id: actionId,
+      block_id: blockId,
+      value: typed,
+      team: { id: 'T0EMU', domain: 'emulated' },
+      view: viewJson(v, stateFor(v.view, answers)),
+    });
+  }
+
+  /** Clicks a button on a message (after any confirm dialog was accepted). */
+  async clickMessageButton(channelId: string, ts: string, user: string, actionId: string): Promise<BotReply> {
+    const message = this.channel(channelId).messages.find((m) => m.ts === ts);
+    if (message === undefined) throw new Error(`no message ${ts}`);
+    const button = findElement(message.blocks, actionId);
+    if (button === undefined) throw new Error(`no button ${actionId} on message ${ts}`);
+    return this.sendPayload({
+      type: 'block_actions',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      container: { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: false },
+      trigger_id: this.newTrigger(user),
+      channel: { id: channelId, name: this.channel(channelId).name },
+      message: { type: 'message', ts, text: message.text, blocks: message.blocks, user: message.user, ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }) },
+      response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
+      actions: [{ type: 'button', action_id: actionId, block_id: button.blockId, value: button.element.value, action_ts: this.ws.nextTs() }],
+    });
+  }
+
+  async sendPayload(payload: Record<string, unknown>): Promise<BotReply> {
+    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  }
+
+  /** Sends a body to the bot signed as Slack signs it; `sign` can forge or age the signature. */
+  async send(body: string, contentType: string, sign: { timestamp?: number; secret?: string; signature?: string } = {}): Promise<BotReply> {
+    if (this.botUrl === undefined) throw new Error('the emulator does not know where the bot listens (botUrl)');
+    const ts = String(sign.timestamp ?? Math.floor(Date.now() / 1000));
+    const signature = sign.signature ?? `v0=${createHmac('sha256', sign.secret ?? this.opts.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await fetch(this.botUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': signature },
+      body,
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? '' : JSON.parse(text);
+    } catch {
+      // plain-text ack
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  private newTrigger(userId: string): string {
+    const id = `${String(Date.now())}.${randomBytes(8).toString('hex')}`;
+    this.ws.triggers.set(id, { createdAt: Date.now(), used: false, userId });
+    return id;
+  }
+
+  private user(id: string): EmulatedUser {
+    const u = this.ws.users.find((x) => x.id === id);
+    if (u === undefined) throw new Error(`no user ${id}`);
+    return u;
+  }
+}
+
+function findElement(blocks: unknown, actionId: string): { blockId: string; element: Record<string, unknown> } | undefined {
+  for (const b of Array.isArray(blocks) ? blocks : []) {
+    if (!isRecord(b)) continue;
+    const elements = Array.isArray(b.elements) ? b.elements : isRecord(b.accessory) ? [b.accessory] : [];
+    for (const e of elements) {
+      if (isRecord(e) && e.action_id === actionId) return { blockId: typeof b.block_id === 'string' ? b.block_id : '', element: e };
+    }
+  }
+  return undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes('application/json') === true) {
+    const v: unknown = raw === '' ? {} : JSON.parse(raw);
+    return isRecord(v) ? v : {};
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}

@@ -24,3 +24,7 @@ export function parseFieldBlockId(blockId: string): { page: number; key: string 
   if (m?.[1] === undefined || m[2] === undefined) return undefined;
   return { page: Number(m[1]), key: m[2] };
 }
+
+/** Status card. */
+export const ABORT_RUN_ACTION_ID = 'idp_run_abort';
+export const OPEN_IN_HARNESS_ACTION_ID = 'idp_run_open';

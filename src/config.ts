@@ -23,6 +23,7 @@ const envSchema = z.object({
   HARNESS_API_URL: optionalText,
   HARNESS_API_KEY: optionalText,
   HARNESS_ACCOUNT_ID: optionalText,
+  HARNESS_WEBHOOK_SECRET: optionalText,
   DATABASE_PATH: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
@@ -45,6 +46,8 @@ export interface HarnessConfig {
   apiUrl: string;
   apiKey: string;
   accountId: string;
+  /** Shared secret Harness sends in the `X-Harness-Webhook-Secret` header of notifications. */
+  webhookSecret: string | undefined;
 }
 
 export interface Config {
@@ -162,5 +165,6 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
     apiUrl: apiUrl ?? DEFAULT_HARNESS_URL,
     apiKey: raw.HARNESS_API_KEY,
     accountId: raw.HARNESS_ACCOUNT_ID,
+    webhookSecret: raw.HARNESS_WEBHOOK_SECRET,
   };
 }

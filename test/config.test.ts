@@ -44,7 +44,12 @@ describe('loadConfig', () => {
       appToken: undefined,
       apiUrl: 'http://127.0.0.1:9000/api/',
     });
-    expect(c.harness).toEqual({ apiUrl: 'https://app.harness.io', apiKey: 'pat.test', accountId: 'acct' });
+    expect(c.harness).toEqual({
+      apiUrl: 'https://app.harness.io',
+      apiKey: 'pat.test',
+      accountId: 'acct',
+      webhookSecret: undefined,
+    });
     expect(c.port).toBe(8080);
   });
 

@@ -91,6 +91,9 @@ function readValue(field: FormField, a: Record<string, unknown>): Read {
         return { value: picked.length === 0 ? undefined : picked };
       }
       const picked = isRecord(a.selected_option) ? a.selected_option.value : undefined;
+      // `!…` values are the bot's own placeholders ("Harness is unreachable"), never answers.
+      if (typeof picked === 'string' && picked.startsWith('!'))
+        return { error: `${field.title}: the list could not be loaded; open it and choose again` };
       return { value: typeof picked === 'string' && picked !== '' ? picked : undefined };
     }
   }

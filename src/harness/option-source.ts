@@ -9,10 +9,14 @@ const LIMIT = 100;
  * Serves picker options (services, environments, infrastructures, user groups, orgs, projects,
  * catalog entities) from Harness, scoped by the picker's own parameters or the workflow's scope.
  */
-export function createHarnessOptionSource(client: HarnessClient, defaults: Scope): OptionSource {
+export function createHarnessOptionSource(
+  client: HarnessClient,
+  scopeOf: (workflowId: string) => Scope,
+): OptionSource {
   return {
     async search(query: OptionQuery): Promise<PickerOption[]> {
       const p = query.params;
+      const defaults = scopeOf(query.workflowId);
       const scope: Scope = {
         orgId: p.orgIdentifier ?? defaults.orgId,
         projectId: p.projectIdentifier ?? defaults.projectId,

@@ -131,21 +131,25 @@ export function openSqliteStore(file: string): Store {
   const selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
   const selectByExecution = db.prepare('SELECT * FROM runs WHERE execution_id = ?');
   const selectOpen = db.prepare('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY created_at');
-  const insertAudit = db.prepare('INSERT INTO audit (at, actor, action, workflow_id, run_id, details) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertAudit = db.prepare(
+    'INSERT INTO audit (at, actor, action, workflow_id, run_id, details) VALUES (?, ?, ?, ?, ?, ?)',
+  );
 
   return {
     claimSubmission: (key, runId, at) => insertSubmission.run(key, runId, at).changes === 1,
     createRun(run) {
       const keys = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
-      db.prepare(`INSERT INTO runs (id, ${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (?, ${keys.map(() => '?').join(', ')})`).run(
-        run.id,
-        ...keys.map((k) => toRow(k, run[k])),
-      );
+      db.prepare(
+        `INSERT INTO runs (id, ${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (?, ${keys.map(() => '?').join(', ')})`,
+      ).run(run.id, ...keys.map((k) => toRow(k, run[k])));
     },
     updateRun(id, patch) {
       const keys = (Object.keys(patch) as (keyof typeof COLUMNS)[]).filter((k) => k in COLUMNS);
       if (keys.length > 0) {
-        db.prepare(`UPDATE runs SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map((k) => toRow(k, patch[k])), id);
+        db.prepare(`UPDATE runs SET ${keys.map((k) => `${COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`).run(
+          ...keys.map((k) => toRow(k, patch[k])),
+          id,
+        );
       }
       const run = selectRun.get(id);
       if (run === undefined) throw new Error(`no run ${id}`);
@@ -165,24 +169,35 @@ export function openSqliteStore(file: string): Store {
       deleteEvent.run(runId, key);
     },
     audit: (e) => {
-      insertAudit.run(e.at, e.actor, e.action, e.workflowId ?? null, e.runId ?? null, JSON.stringify(e.details));
+      insertAudit.run(
+        e.at,
+        e.actor,
+        e.action,
+        e.workflowId ?? null,
+        e.runId ?? null,
+        JSON.stringify(e.details),
+      );
     },
     auditTrail(filter = {}) {
       const rows =
         filter.runId === undefined
           ? db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(filter.limit ?? 100)
-          : db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY id DESC LIMIT ?').all(filter.runId, filter.limit ?? 100);
-      return rows.map((raw): AuditEvent => {
-        const r = auditRow.parse(raw);
-        return {
-          at: r.at,
-          actor: r.actor,
-          action: r.action,
-          workflowId: r.workflow_id ?? undefined,
-          runId: r.run_id ?? undefined,
-          details: z.record(z.string(), z.unknown()).parse(JSON.parse(r.details)),
-        };
-      }).reverse();
+          : db
+              .prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY id DESC LIMIT ?')
+              .all(filter.runId, filter.limit ?? 100);
+      return rows
+        .map((raw): AuditEvent => {
+          const r = auditRow.parse(raw);
+          return {
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            workflowId: r.workflow_id ?? undefined,
+            runId: r.run_id ?? undefined,
+            details: z.record(z.string(), z.unknown()).parse(JSON.parse(r.details)),
+          };
+        })
+        .reverse();
     },
     close: () => {
       db.close();
@@ -193,7 +208,9 @@ export function openSqliteStore(file: string): Store {
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`the database was written by a newer idp-chatops (schema ${String(current)}, this build knows ${String(MIGRATIONS.length)}); upgrade the bot`);
+    throw new Error(
+      `the database was written by a newer idp-chatops (schema ${String(current)}, this build knows ${String(MIGRATIONS.length)}); upgrade the bot`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

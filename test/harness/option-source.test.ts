@@ -34,7 +34,7 @@ async function options(workflowId: string, key: string, text: string, values: Fo
   if (f.input.type !== 'picker') throw new Error('not a picker');
   const params = resolvePickerParams(f.input.source, values);
   if (!params.ok) return { missing: params.missing };
-  return createHarnessOptionSource(clientFor(sim), SCOPE).search({
+  return createHarnessOptionSource(clientFor(sim), () => SCOPE).search({
     workflowId,
     field: key,
     source: f.input.source,

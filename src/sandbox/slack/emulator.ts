@@ -22,6 +22,7 @@ export const METHOD_LIMITS: Record<string, number> = {
   'users.info': 100,
   'users.lookupByEmail': 50,
   'usergroups.users.list': 20,
+  'usergroups.list': 20,
   'conversations.info': 50,
 };
 
@@ -85,7 +86,8 @@ export class SlackEmulator {
       triggers: new Map(),
       botUserId: 'U0BOT',
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
-      nextTs: () => `${String(base + Math.floor(++tsCounter / 1000))}.${String(tsCounter % 1000).padStart(6, '0')}`,
+      nextTs: () =>
+        `${String(base + Math.floor(++tsCounter / 1000))}.${String(tsCounter % 1000).padStart(6, '0')}`,
       nextId: (prefix) => `${prefix}${String(++this.seq).padStart(8, '0')}`,
     };
   }
@@ -108,7 +110,11 @@ export class SlackEmulator {
   }
 
   /** The next `count` calls to `method` fail: 429 with Retry-After, or `ok:false` with `error`. */
-  failNext(method: string, count: number, fault: { retryAfter?: number; error?: string } = { retryAfter: 1 }): void {
+  failNext(
+    method: string,
+    count: number,
+    fault: { retryAfter?: number; error?: string } = { retryAfter: 1 },
+  ): void {
     const list = this.faults.get(method) ?? [];
     list.push({ count, ...fault });
     this.faults.set(method, list);
@@ -134,7 +140,9 @@ export class SlackEmulator {
   }
 
   openViews(userId?: string): EmulatedView[] {
-    return [...this.ws.views.values()].filter((v) => !v.closed && (userId === undefined || v.userId === userId));
+    return [...this.ws.views.values()].filter(
+      (v) => !v.closed && (userId === undefined || v.userId === userId),
+    );
   }
 
   view(viewId: string): EmulatedView {
@@ -154,23 +162,46 @@ export class SlackEmulator {
     const method = url.pathname.replace(/^\/api\//, '');
     const auth = req.headers.authorization;
     const args = parseArgs(raw, req.headers['content-type']);
-    const token = auth?.replace(/^Bearer\s+/i, '') ?? (typeof args.token === 'string' ? args.token : undefined);
-    if (token !== this.opts.botToken) return this.reply(res, method, args, 200, { ok: false, error: token === undefined ? 'not_authed' : 'invalid_auth' });
-    const fault: { retryAfter?: number; error?: string } | undefined = this.takeFault(method) ?? this.rateLimit(method);
+    const token =
+      auth?.replace(/^Bearer\s+/i, '') ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (token !== this.opts.botToken) {
+      this.reply(res, method, args, 200, {
+        ok: false,
+        error: token === undefined ? 'not_authed' : 'invalid_auth',
+      });
+      return;
+    }
+    const fault: { retryAfter?: number; error?: string } | undefined =
+      this.takeFault(method) ?? this.rateLimit(method);
     if (fault?.retryAfter !== undefined) {
       this.calls.push({ method, args, status: 429, ok: false, error: 'ratelimited' });
       res.writeHead(429, { 'Retry-After': String(fault.retryAfter), 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    if (fault?.error !== undefined) return this.reply(res, method, args, 200, { ok: false, error: fault.error });
+    if (fault?.error !== undefined) {
+      this.reply(res, method, args, 200, { ok: false, error: fault.error });
+      return;
+    }
     const r = callMethod(this.ws, method, args);
     if (r.status === 429) return;
     this.reply(res, method, args, 200, r.body);
   }
 
-  private reply(res: ServerResponse, method: string, args: Record<string, unknown>, status: number, body: Record<string, unknown>): void {
-    this.calls.push({ method, args, status, ok: body.ok === true, error: typeof body.error === 'string' ? body.error : undefined });
+  private reply(
+    res: ServerResponse,
+    method: string,
+    args: Record<string, unknown>,
+    status: number,
+    body: Record<string, unknown>,
+  ): void {
+    this.calls.push({
+      method,
+      args,
+      status,
+      ok: body.ok === true,
+      error: typeof body.error === 'string' ? body.error : undefined,
+    });
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
   }
@@ -190,7 +221,8 @@ export class SlackEmulator {
     if (limit === undefined) return undefined;
     const now = Date.now();
     const recent = (this.hits.get(method) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= limit) return { retryAfter: Math.max(1, Math.ceil((60_000 - (now - (recent[0] ?? now))) / 1000)) };
+    if (recent.length >= limit)
+      return { retryAfter: Math.max(1, Math.ceil((60_000 - (now - (recent[0] ?? now))) / 1000)) };
     recent.push(now);
     this.hits.set(method, recent);
     return undefined;
@@ -199,7 +231,12 @@ export class SlackEmulator {
   // ---- what a person does in Slack, sent to the bot ----
 
   /** Types a slash command. The trigger_id it carries expires after 3 seconds, as in Slack. */
-  async command(input: { command: string; text?: string; user: string; channel: string }): Promise<BotReply & { triggerId: string }> {
+  async command(input: {
+    command: string;
+    text?: string;
+    user: string;
+    channel: string;
+  }): Promise<BotReply & { triggerId: string }> {
     const triggerId = this.newTrigger(input.user);
     const channel = this.ws.channels.get(input.channel);
     const user = this.user(input.user);
@@ -252,7 +289,12 @@ export class SlackEmulator {
   }
 
   /** Interacts with an input that dispatches (a radio button, Enter in a text box, …). */
-  async viewAction(viewId: string, user: string, blockId: string, answers: Record<string, Answer>): Promise<BotReply> {
+  async viewAction(
+    viewId: string,
+    user: string,
+    blockId: string,
+    answers: Record<string, Answer>,
+  ): Promise<BotReply> {
     const v = this.view(viewId);
     const state = stateFor(v.view, answers);
     const action = Object.entries(state[blockId] ?? {})[0];
@@ -282,14 +324,30 @@ export class SlackEmulator {
       container: { type: 'view', view_id: viewId },
       trigger_id: this.newTrigger(user),
       view: viewJson(v, stateFor(v.view, {})),
-      actions: [{ type: 'button', action_id: actionId, block_id: button.blockId, value: button.element.value, action_ts: this.ws.nextTs() }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: button.blockId,
+          value: button.element.value,
+          action_ts: this.ws.nextTs(),
+        },
+      ],
     });
   }
 
   /** Types into an external select: what options does the bot offer? */
-  async suggest(viewId: string, user: string, blockId: string, typed: string, answers: Record<string, Answer> = {}): Promise<BotReply> {
+  async suggest(
+    viewId: string,
+    user: string,
+    blockId: string,
+    typed: string,
+    answers: Record<string, Answer> = {},
+  ): Promise<BotReply> {
     const v = this.view(viewId);
-    const block = (Array.isArray(v.view.blocks) ? (v.view.blocks as Record<string, unknown>[]) : []).find((b) => b.block_id === blockId);
+    const block = (Array.isArray(v.view.blocks) ? (v.view.blocks as Record<string, unknown>[]) : []).find(
+      (b) => b.block_id === blockId,
+    );
     const actionId = isRecord(block?.element) ? String(block.element.action_id) : '';
     return this.sendPayload({
       type: 'block_suggestion',
@@ -319,24 +377,55 @@ export class SlackEmulator {
       container: { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: false },
       trigger_id: this.newTrigger(user),
       channel: { id: channelId, name: this.channel(channelId).name },
-      message: { type: 'message', ts, text: message.text, blocks: message.blocks, user: message.user, ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }) },
+      message: {
+        type: 'message',
+        ts,
+        text: message.text,
+        blocks: message.blocks,
+        user: message.user,
+        ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
+      },
       response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
-      actions: [{ type: 'button', action_id: actionId, block_id: button.blockId, value: button.element.value, action_ts: this.ws.nextTs() }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: button.blockId,
+          value: button.element.value,
+          action_ts: this.ws.nextTs(),
+        },
+      ],
     });
   }
 
   async sendPayload(payload: Record<string, unknown>): Promise<BotReply> {
-    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    return this.send(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
   }
 
   /** Sends a body to the bot signed as Slack signs it; `sign` can forge or age the signature. */
-  async send(body: string, contentType: string, sign: { timestamp?: number; secret?: string; signature?: string } = {}): Promise<BotReply> {
-    if (this.botUrl === undefined) throw new Error('the emulator does not know where the bot listens (botUrl)');
+  async send(
+    body: string,
+    contentType: string,
+    sign: { timestamp?: number; secret?: string; signature?: string } = {},
+  ): Promise<BotReply> {
+    if (this.botUrl === undefined)
+      throw new Error('the emulator does not know where the bot listens (botUrl)');
     const ts = String(sign.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = sign.signature ?? `v0=${createHmac('sha256', sign.secret ?? this.opts.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const signature =
+      sign.signature ??
+      `v0=${createHmac('sha256', sign.secret ?? this.opts.signingSecret)
+        .update(`v0:${ts}:${body}`)
+        .digest('hex')}`;
     const res = await fetch(this.botUrl, {
       method: 'POST',
-      headers: { 'Content-Type': contentType, 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': signature },
+      headers: {
+        'Content-Type': contentType,
+        'X-Slack-Request-Timestamp': ts,
+        'X-Slack-Signature': signature,
+      },
       body,
     });
     const text = await res.text();
@@ -362,12 +451,16 @@ export class SlackEmulator {
   }
 }
 
-function findElement(blocks: unknown, actionId: string): { blockId: string; element: Record<string, unknown> } | undefined {
+function findElement(
+  blocks: unknown,
+  actionId: string,
+): { blockId: string; element: Record<string, unknown> } | undefined {
   for (const b of Array.isArray(blocks) ? blocks : []) {
     if (!isRecord(b)) continue;
     const elements = Array.isArray(b.elements) ? b.elements : isRecord(b.accessory) ? [b.accessory] : [];
     for (const e of elements) {
-      if (isRecord(e) && e.action_id === actionId) return { blockId: typeof b.block_id === 'string' ? b.block_id : '', element: e };
+      if (isRecord(e) && e.action_id === actionId)
+        return { blockId: typeof b.block_id === 'string' ? b.block_id : '', element: e };
     }
   }
   return undefined;

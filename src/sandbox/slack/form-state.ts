@@ -22,7 +22,13 @@ export function stateFor(view: Obj, answers: Record<string, Answer>): Record<str
   const values: Record<string, Record<string, Obj>> = {};
   const blocks = Array.isArray(view.blocks) ? (view.blocks as unknown[]) : [];
   for (const block of blocks) {
-    if (!isRecord(block) || block.type !== 'input' || !isRecord(block.element) || typeof block.block_id !== 'string') continue;
+    if (
+      !isRecord(block) ||
+      block.type !== 'input' ||
+      !isRecord(block.element) ||
+      typeof block.block_id !== 'string'
+    )
+      continue;
     const el = block.element;
     const key = block.block_id.split(':').at(-1) ?? block.block_id;
     const answer = answers[block.block_id] ?? answers[key];
@@ -41,27 +47,51 @@ function elementState(el: Obj, answer: Answer | undefined): Obj {
     case 'email_text_input':
     case 'url_text_input':
     case 'number_input':
-      return { type, value: answer === undefined ? initialText : Array.isArray(answer) ? answer.join('\n') : String(answer) };
+      return {
+        type,
+        value:
+          answer === undefined ? initialText : Array.isArray(answer) ? answer.join('\n') : String(answer),
+      };
     case 'radio_buttons':
     case 'static_select':
     case 'external_select': {
-      if (answer === undefined) return { type, selected_option: isRecord(el.initial_option) ? el.initial_option : null };
-      const option = pick(options, String(answer)) ?? { text: { type: 'plain_text', text: String(answer) }, value: String(answer) };
+      if (answer === undefined)
+        return { type, selected_option: isRecord(el.initial_option) ? el.initial_option : null };
+      const option = pick(options, String(answer)) ?? {
+        text: { type: 'plain_text', text: String(answer) },
+        value: String(answer),
+      };
       return { type, selected_option: option };
     }
     case 'checkboxes':
     case 'multi_static_select':
     case 'multi_external_select': {
-      if (answer === undefined) return { type, selected_options: Array.isArray(el.initial_options) ? el.initial_options : [] };
-      const wanted = answer === true ? [String((options[0] as Obj | undefined)?.value ?? 'true')] : answer === false ? [] : Array.isArray(answer) ? answer : [String(answer)];
-      return { type, selected_options: wanted.map((w) => pick(options, w) ?? { text: { type: 'plain_text', text: w }, value: w }) };
+      if (answer === undefined)
+        return { type, selected_options: Array.isArray(el.initial_options) ? el.initial_options : [] };
+      const wanted =
+        answer === true
+          ? [String(options[0]?.value ?? 'true')]
+          : answer === false
+            ? []
+            : Array.isArray(answer)
+              ? answer
+              : [String(answer)];
+      return {
+        type,
+        selected_options: wanted.map(
+          (w) => pick(options, w) ?? { text: { type: 'plain_text', text: w }, value: w },
+        ),
+      };
     }
     case 'datepicker':
       return { type, selected_date: answer === undefined ? (el.initial_date ?? null) : String(answer) };
     case 'timepicker':
       return { type, selected_time: answer === undefined ? (el.initial_time ?? null) : String(answer) };
     case 'datetimepicker':
-      return { type, selected_date_time: answer === undefined ? (el.initial_date_time ?? null) : Number(answer) };
+      return {
+        type,
+        selected_date_time: answer === undefined ? (el.initial_date_time ?? null) : Number(answer),
+      };
     default:
       return { type, value: answer === undefined ? null : String(answer) };
   }

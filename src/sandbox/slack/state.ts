@@ -43,9 +43,21 @@ export interface Ephemeral {
 }
 
 export const DEFAULT_USERS: EmulatedUser[] = [
-  { id: 'U0ALICE', name: 'alice', realName: 'Alice Developer', email: 'alice@example.com', tz: 'Europe/Berlin' },
+  {
+    id: 'U0ALICE',
+    name: 'alice',
+    realName: 'Alice Developer',
+    email: 'alice@example.com',
+    tz: 'Europe/Berlin',
+  },
   { id: 'U0BOB', name: 'bob', realName: 'Bob SRE', email: 'bob@example.com', tz: 'America/New_York' },
-  { id: 'U0CAROL', name: 'carol', realName: 'Carol SRE Lead', email: 'carol@example.com', tz: 'Europe/London' },
+  {
+    id: 'U0CAROL',
+    name: 'carol',
+    realName: 'Carol SRE Lead',
+    email: 'carol@example.com',
+    tz: 'Europe/London',
+  },
   { id: 'U0DAVE', name: 'dave', realName: 'Dave Security', email: 'dave@example.com', tz: 'Asia/Tokyo' },
   { id: 'U0EVE', name: 'eve', realName: 'Eve Outsider', email: 'eve@elsewhere.example', tz: 'UTC' },
 ];

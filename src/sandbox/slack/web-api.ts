@@ -18,7 +18,10 @@ export interface WorkspaceState {
   nextId(prefix: string): string;
 }
 
-const fail = (error: string, extra: Record<string, unknown> = {}): ApiReply => ({ status: 200, body: { ok: false, error, ...extra } });
+const fail = (error: string, extra: Record<string, unknown> = {}): ApiReply => ({
+  status: 200,
+  body: { ok: false, error, ...extra },
+});
 const ok = (body: Record<string, unknown> = {}): ApiReply => ({ status: 200, body: { ok: true, ...body } });
 
 function parseJsonArg(v: unknown): unknown {
@@ -38,7 +41,14 @@ function str(v: unknown): string | undefined {
 export function callMethod(ws: WorkspaceState, method: string, args: Record<string, unknown>): ApiReply {
   switch (method) {
     case 'auth.test':
-      return ok({ url: 'https://emulated.slack.test/', team: 'Emulated', user: 'idp-chatops', team_id: 'T0EMU', user_id: ws.botUserId, bot_id: 'B0BOT' });
+      return ok({
+        url: 'https://emulated.slack.test/',
+        team: 'Emulated',
+        user: 'idp-chatops',
+        team_id: 'T0EMU',
+        user_id: ws.botUserId,
+        bot_id: 'B0BOT',
+      });
     case 'chat.postMessage':
       return postMessage(ws, args);
     case 'chat.update':
@@ -51,7 +61,13 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
       const blocks = (parseJsonArg(args.blocks) as unknown[] | undefined) ?? [];
       const problems = checkMessageBlocks(blocks);
       if (problems.length > 0) return fail('invalid_blocks', { response_metadata: { messages: problems } });
-      ws.ephemerals.push({ channel: channel.id, user, text: str(args.text) ?? '', blocks, threadTs: str(args.thread_ts) });
+      ws.ephemerals.push({
+        channel: channel.id,
+        user,
+        text: str(args.text) ?? '',
+        blocks,
+        threadTs: str(args.thread_ts),
+      });
       return ok({ message_ts: ws.nextTs() });
     }
     case 'views.open':
@@ -75,13 +91,32 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
       const u = ws.users.find((x) => x.email.toLowerCase() === email);
       return u === undefined ? fail('users_not_found') : ok({ user: userJson(u) });
     }
+    case 'usergroups.list':
+      return ok({
+        usergroups: ws.userGroups.map((g) => ({
+          id: g.id,
+          handle: g.handle,
+          name: g.handle,
+          user_count: g.users.length,
+        })),
+      });
     case 'usergroups.users.list': {
       const g = ws.userGroups.find((x) => x.id === args.usergroup);
       return g === undefined ? fail('no_such_subteam') : ok({ users: g.users });
     }
     case 'conversations.info': {
       const c = resolveChannel(ws, str(args.channel));
-      return c === undefined ? fail('channel_not_found') : ok({ channel: { id: c.id, name: c.name, is_private: c.isPrivate, is_channel: !c.isPrivate, is_im: c.id.startsWith('D') } });
+      return c === undefined
+        ? fail('channel_not_found')
+        : ok({
+            channel: {
+              id: c.id,
+              name: c.name,
+              is_private: c.isPrivate,
+              is_channel: !c.isPrivate,
+              is_im: c.id.startsWith('D'),
+            },
+          });
     }
     default:
       return fail('unknown_method');
@@ -89,7 +124,16 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
 }
 
 function userJson(u: EmulatedUser): Record<string, unknown> {
-  return { id: u.id, team_id: 'T0EMU', name: u.name, real_name: u.realName, tz: u.tz, is_bot: false, deleted: false, profile: { email: u.email, real_name: u.realName, display_name: u.name } };
+  return {
+    id: u.id,
+    team_id: 'T0EMU',
+    name: u.name,
+    real_name: u.realName,
+    tz: u.tz,
+    is_bot: false,
+    deleted: false,
+    profile: { email: u.email, real_name: u.realName, display_name: u.name },
+  };
 }
 
 /** A channel id, or a user id (the app's DM with that user, opened on first use). */
@@ -115,10 +159,22 @@ function postMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiRepl
   const problems = checkMessageBlocks(blocks);
   if (problems.length > 0) return fail('invalid_blocks', { response_metadata: { messages: problems } });
   const threadTs = str(args.thread_ts);
-  if (threadTs !== undefined && !channel.messages.some((m) => m.ts === threadTs)) return fail('thread_not_found');
+  if (threadTs !== undefined && !channel.messages.some((m) => m.ts === threadTs))
+    return fail('thread_not_found');
   const ts = ws.nextTs();
   channel.messages.push({ ts, threadTs, user: ws.botUserId, text, blocks, history: [{ text, blocks }] });
-  return ok({ channel: channel.id, ts, message: { type: 'message', user: ws.botUserId, text, blocks, ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) } });
+  return ok({
+    channel: channel.id,
+    ts,
+    message: {
+      type: 'message',
+      user: ws.botUserId,
+      text,
+      blocks,
+      ts,
+      ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+    },
+  });
 }
 
 function updateMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiReply {
@@ -149,12 +205,23 @@ function openView(ws: WorkspaceState, method: string, args: Record<string, unkno
   let previous: EmulatedView | undefined;
   if (method === 'views.push') {
     previous = [...ws.views.values()].reverse().find((v) => v.userId === trigger.userId && !v.closed);
-    const depth = previous === undefined ? 0 : [...ws.views.values()].filter((v) => v.rootViewId === previous?.rootViewId && !v.closed).length;
+    const depth =
+      previous === undefined
+        ? 0
+        : [...ws.views.values()].filter((v) => v.rootViewId === previous?.rootViewId && !v.closed).length;
     if (depth >= 3) return fail('push_limit_reached');
   }
   trigger.used = true;
   const id = ws.nextId('V');
-  const stored: EmulatedView = { id, hash: ws.nextId('h'), userId: trigger.userId, rootViewId: previous?.rootViewId ?? id, previousViewId: previous?.id, view, closed: false };
+  const stored: EmulatedView = {
+    id,
+    hash: ws.nextId('h'),
+    userId: trigger.userId,
+    rootViewId: previous?.rootViewId ?? id,
+    previousViewId: previous?.id,
+    view,
+    closed: false,
+  };
   ws.views.set(id, stored);
   return ok({ view: viewJson(stored) });
 }

@@ -1,0 +1,110 @@
+import type { KnownBlock } from '@slack/types';
+import type { ExecutionView, StepView } from '../src/harness/types.js';
+import { elapsed, statusEmoji, statusLabel } from './format.js';
+import { LIMITS } from './limits.js';
+import { escapeMrkdwn, mrkdwn, truncate } from './text.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const section = (id: string, text: string): KnownBlock => ({
+  type: 'section',
+  block_id: id,
+  text: mrkdwn(text, LIMITS.text),
+});
+
+/** Thread reply: a step failed, and why. */
+export function buildStepFailedMessage(step: StepView): SlackMessage {
+  const why =
+    step.failureMessage === undefined
+      ? ''
+      : `\n>${escapeMrkdwn(truncate(step.failureMessage, 2500)).replace(/\n/g, '\n>')}`;
+  return {
+    text: `Step ${step.name} failed`,
+    blocks: [
+      section(
+        'step_failed',
+        `:x: Step *${escapeMrkdwn(step.name)}* (${escapeMrkdwn(step.type)}) failed${why}`,
+      ),
+    ],
+  };
+}
+
+/** Thread reply: the run waits for a person at this step. */
+export function buildApprovalWaitingMessage(step: StepView): SlackMessage {
+  return {
+    text: `Waiting for approval: ${step.name}`,
+    blocks: [
+      section('approval_waiting', `:raised_hand: *${escapeMrkdwn(step.name)}* is waiting for approval.`),
+    ],
+  };
+}
+
+/** Links that outputs of the run point at (repository, catalog entry, …), by output name. */
+const LINK_OUTPUTS: Record<string, string> = {
+  repositoryUrl: 'Repository',
+  catalogInfoUrl: 'catalog-info.yaml',
+  registeredCatalogUrl: 'Catalog entry',
+};
+
+export function outputLinks(view: ExecutionView): { title: string; url: string }[] {
+  const links: { title: string; url: string }[] = [];
+  for (const step of view.steps) {
+    for (const [name, value] of Object.entries(step.outputs)) {
+      const title = LINK_OUTPUTS[name];
+      if (title !== undefined && /^https?:\/\//.test(value)) links.push({ title, url: value });
+    }
+  }
+  return links;
+}
+
+/** Thread reply: the run is over; how it ended, how long it took, and what it produced. */
+export function buildRunFinishedMessage(
+  view: ExecutionView,
+  workflowTitle: string,
+  executionUrl: string | undefined,
+  now: number,
+): SlackMessage {
+  const took = elapsed(view.startTs, view.endTs, now);
+  const lines = [
+    `${statusEmoji(view.bucket, view.status)} *${escapeMrkdwn(workflowTitle)}* ${view.bucket === 'succeeded' ? 'finished' : 'ended'}: *${statusLabel(view.status)}*${took === undefined ? '' : ` after ${took}`}.`,
+  ];
+  if (view.bucket === 'failed') {
+    const failed = view.steps.find((s) => s.bucket === 'failed');
+    const reason = failed?.failureMessage ?? view.failureMessage;
+    if (failed !== undefined)
+      lines.push(
+        `Step *${escapeMrkdwn(failed.name)}*: ${escapeMrkdwn(truncate(reason ?? statusLabel(failed.status), 1500))}`,
+      );
+    else if (reason !== undefined) lines.push(escapeMrkdwn(truncate(reason, 1500)));
+  }
+  const links = outputLinks(view).map((l) => `<${l.url}|${escapeMrkdwn(l.title)}>`);
+  if (executionUrl !== undefined) links.push(`<${executionUrl}|Harness execution>`);
+  if (links.length > 0) lines.push(links.join(' · '));
+  return {
+    text: `${workflowTitle}: ${statusLabel(view.status)}`,
+    blocks: [section('run_finished', lines.join('\n'))],
+  };
+}
+
+/** Private note to the requester: the run did not start (or may have), with Harness's reason. */
+export function buildRunNotStartedMessage(
+  workflowTitle: string,
+  reason: string,
+  mayHaveStarted: boolean,
+): SlackMessage {
+  const head = mayHaveStarted
+    ? `:warning: *${escapeMrkdwn(workflowTitle)}* may have started, but Harness did not confirm it.`
+    : `:x: *${escapeMrkdwn(workflowTitle)}* did not start.`;
+  return {
+    text: `${workflowTitle} did not start`,
+    blocks: [section('not_started', `${head}\n${escapeMrkdwn(truncate(reason, 2500))}`)],
+  };
+}
+
+export function stepLine(step: StepView, now: number): string {
+  const took = elapsed(step.startTs, step.endTs, now);
+  return `${statusEmoji(step.bucket, step.status)} ${step.name}${took === undefined ? '' : ` (${took})`}`;
+}

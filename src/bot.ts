@@ -1,0 +1,146 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import type { Catalogue } from './catalogue/load-catalogue.js';
+import type { Config } from './config.js';
+import { createHarnessClient } from './harness/client.js';
+import type { HarnessClient } from './harness/client.js';
+import { createHarnessOptionSource } from './harness/option-source.js';
+import type { Logger } from './logger.js';
+import { MessageUpdater } from './runs/message-updater.js';
+import { RunService } from './runs/run-service.js';
+import { RunTracker } from './runs/tracker.js';
+import type { TrackerTiming } from './runs/tracker.js';
+import { AccessChecker } from './slack/access.js';
+import { createBoltApp } from './slack/app.js';
+import type { BotDeps } from './slack/deps.js';
+import { registerCommands } from './slack/listeners/commands.js';
+import { registerRunActions } from './slack/listeners/run-actions.js';
+import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
+import { createSlackPort } from './slack/slack-client.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface BotOptions {
+  config: Config;
+  catalogue: Catalogue;
+  logger: Logger;
+  /** Overrides for tests: a port of 0 picks a free one. */
+  port?: number;
+  store?: Store;
+  harness?: HarnessClient;
+  now?: () => number;
+  timing?: TrackerTiming;
+  updater?: { perMinute?: number; retryDelayMs?: number };
+}
+
+export interface RunningBot {
+  /** Base URL of the HTTP server (HTTP mode). */
+  url: string;
+  app: App;
+  deps: BotDeps;
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every part once, wires the listeners, resumes open runs. */
+export async function startBot(o: BotOptions): Promise<RunningBot> {
+  const { config, logger } = o;
+  if (config.slack === undefined || config.harness === undefined)
+    throw new Error('startBot needs a connected configuration (Slack and Harness)');
+  const now = o.now ?? Date.now;
+  const store = o.store ?? openSqliteStore(config.databasePath);
+  const harness =
+    o.harness ??
+    createHarnessClient({
+      baseUrl: config.harness.apiUrl,
+      apiKey: config.harness.apiKey,
+      accountId: config.harness.accountId,
+    });
+  let tracker: RunTracker | undefined;
+  const app = createBoltApp({
+    slack: config.slack,
+    port: o.port ?? config.port,
+    logger,
+    harnessWebhookSecret: config.harness.webhookSecret,
+    pokeExecution: (id) => tracker?.poke(id) ?? false,
+  });
+  const slack = createSlackPort(app.client, logger);
+  const updater = new MessageUpdater(slack, logger, o.updater);
+  const catalogue = o.catalogue;
+  tracker = new RunTracker({
+    store,
+    harness,
+    slack,
+    updater,
+    catalogue,
+    logger,
+    now,
+    ...(o.timing === undefined ? {} : { timing: o.timing }),
+  });
+  const scopeOf = (workflowId: string) => {
+    const p = catalogue.workflows.get(workflowId)?.pipeline;
+    return { orgId: p?.orgId ?? 'default', projectId: p?.projectId ?? 'default' };
+  };
+  const deps: BotDeps = {
+    catalogue,
+    store,
+    harness,
+    options: createHarnessOptionSource(harness, scopeOf),
+    slack,
+    access: new AccessChecker(slack, now),
+    runs: new RunService({
+      store,
+      harness,
+      slack,
+      updater,
+      tracker,
+      catalogue,
+      logger,
+      now,
+      harnessUiUrl: config.harness.apiUrl,
+      accountId: config.harness.accountId,
+    }),
+    tracker,
+    logger,
+    now,
+    background: new Set(),
+  };
+  registerCommands(app, deps);
+  registerWorkflowModal(app, deps);
+  registerRunActions(app, deps);
+  app.error(async (err) => {
+    logger.error(
+      { err: err.message, code: (err as { code?: string }).code },
+      'unhandled error in a Slack listener',
+    );
+    await Promise.resolve();
+  });
+
+  const server = (await app.start(o.port ?? config.port)) as Server | undefined;
+  const address = server?.address() as AddressInfo | null | undefined;
+  const url = address === undefined || address === null ? '' : `http://127.0.0.1:${String(address.port)}`;
+  const resumed = tracker.resume();
+  logger.info(
+    {
+      url,
+      workflows: catalogue.workflows.size,
+      resumed,
+      mode: config.slack.appToken === undefined ? 'http' : 'socket',
+    },
+    'idp-chatops is running',
+  );
+
+  return {
+    url,
+    app,
+    deps,
+    async stop() {
+      await tracker.stop();
+      await Promise.allSettled([...deps.background]);
+      await updater.drain();
+      updater.close();
+      await app.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { Binding } from '../catalogue/bindings.js';
+import type { Workflow } from '../catalogue/workflow.js';
+import type { FormField } from './form-field.js';
+import { toText } from './json-schema.js';
+import type { FormValues } from './json-schema.js';
+import { resolvePickerParams } from './option-source.js';
+import type { OptionSource } from './option-source.js';
+
+/**
+ * Text after a slash command fills the binding's `prefill` fields in order, but only where a
+ * word maps to one value without doubt: an exact option of a choice, exactly one match of a
+ * picker, any text for a text field. Everything else is left empty and explained, never guessed.
+ */
+export async function prefillFromText(
+  workflow: Workflow,
+  binding: Binding,
+  text: string,
+  options: OptionSource | undefined,
+  timeoutMs = 800,
+): Promise<{ values: FormValues; notes: string[] }> {
+  const words = text.trim() === '' ? [] : text.trim().split(/\s+/);
+  const fields = new Map(workflow.pages.flatMap((p) => p.allFields.map((f) => [f.key, f] as const)));
+  const values: FormValues = {};
+  const notes: string[] = [];
+  for (const [i, word] of words.entries()) {
+    const key = binding.prefill[i];
+    const field = key === undefined ? undefined : fields.get(key);
+    if (field === undefined) {
+      notes.push(
+        `Ignored "${word}": ${binding.command ?? '/idp run'} takes ${binding.prefill.length === 0 ? 'no words' : `at most ${String(binding.prefill.length)} (${binding.prefill.join(', ')})`}.`,
+      );
+      continue;
+    }
+    const r = await valueFor(workflow, field, word, values, options, timeoutMs);
+    if ('value' in r) values[field.key] = r.value;
+    else notes.push(r.note);
+  }
+  return { values, notes };
+}
+
+async function valueFor(
+  workflow: Workflow,
+  field: FormField,
+  word: string,
+  values: FormValues,
+  options: OptionSource | undefined,
+  timeoutMs: number,
+): Promise<{ value: string | number } | { note: string }> {
+  const input = field.input;
+  switch (input.type) {
+    case 'text':
+      return { value: word };
+    case 'number':
+      return Number.isFinite(Number(word))
+        ? { value: Number(word) }
+        : { note: `"${word}" is not a number, so ${field.title} was left empty.` };
+    case 'choice': {
+      const lower = word.toLowerCase();
+      const matches = input.options.filter(
+        (o) => toText(o.value).toLowerCase() === lower || o.label.toLowerCase() === lower,
+      );
+      const only = matches[0];
+      return matches.length === 1 &&
+        only !== undefined &&
+        (typeof only.value === 'string' || typeof only.value === 'number')
+        ? { value: only.value }
+        : { note: `"${word}" is not one of the choices for ${field.title}.` };
+    }
+    case 'picker': {
+      if (options === undefined)
+        return { note: `${field.title} is picked from a list; choose it in the form.` };
+      const params = resolvePickerParams(input.source, values);
+      if (!params.ok)
+        return { note: `${field.title} needs ${params.missing.join(', ')} first; choose it in the form.` };
+      let found;
+      try {
+        found = await withTimeout(
+          options.search({
+            workflowId: workflow.id,
+            field: field.key,
+            source: input.source,
+            params: params.params,
+            text: word,
+          }),
+          timeoutMs,
+        );
+      } catch {
+        return { note: `Could not look up "${word}" for ${field.title} in time; choose it in the form.` };
+      }
+      const lower = word.toLowerCase();
+      const exact = found.filter(
+        (o) =>
+          o.value.toLowerCase() === lower ||
+          o.label.toLowerCase() === lower ||
+          o.label.toLowerCase().startsWith(`${lower} (`),
+      );
+      const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
+      return pick === undefined
+        ? { note: `"${word}" does not match exactly one ${field.title}; choose it in the form.` }
+        : { value: pick.value };
+    }
+    default:
+      return { note: `${field.title} cannot be filled from the command line; fill it in the form.` };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error('timeout'));
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

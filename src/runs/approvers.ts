@@ -1,0 +1,33 @@
+import type { HarnessClient } from '../harness/client.js';
+import type { ApprovalInstance, HarnessUser, Scope } from '../harness/types.js';
+import type { SlackPort } from '../slack/slack-client.js';
+
+export type ApproverCheck = { eligible: true; user: HarnessUser } | { eligible: false; reason: string };
+
+/**
+ * Whether a Slack user may act on an approval: their Slack email must be a Harness user who
+ * belongs to one of the step's user groups, each checked at the group's own scope.
+ */
+export async function checkApprover(
+  slack: SlackPort,
+  harness: HarnessClient,
+  slackUserId: string,
+  approval: ApprovalInstance,
+  scope: Scope,
+): Promise<ApproverCheck> {
+  const email = await slack.userEmail(slackUserId);
+  if (email === undefined)
+    return {
+      eligible: false,
+      reason: 'your Slack profile has no email, so the bot cannot find you in Harness',
+    };
+  const user = await harness.findUserByEmail(email);
+  if (user === undefined) return { eligible: false, reason: `no Harness user has your email (${email})` };
+  for (const group of approval.userGroups) {
+    if (await harness.isUserGroupMember(group, user.uuid, scope)) return { eligible: true, user };
+  }
+  return {
+    eligible: false,
+    reason: `you are not in ${approval.userGroups.length === 1 ? 'the approver group' : 'any of the approver groups'} ${approval.userGroups.join(', ')}`,
+  };
+}

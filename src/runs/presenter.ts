@@ -1,0 +1,82 @@
+import { buildRunCard } from '../../blocks/build-run-card.js';
+import {
+  buildApprovalWaitingMessage,
+  buildRunFinishedMessage,
+  buildStepFailedMessage,
+} from '../../blocks/build-run-messages.js';
+import type { SlackMessage } from '../../blocks/build-run-messages.js';
+import type { Workflow } from '../catalogue/workflow.js';
+import { toText } from '../forms/json-schema.js';
+import type { JsonValue } from '../forms/json-schema.js';
+import { isTerminal } from '../harness/status.js';
+import type { StatusBucket } from '../harness/status.js';
+import type { ExecutionView } from '../harness/types.js';
+import type { RunRecord } from '../store/store.js';
+
+/** The Harness UI page of an execution. */
+export function executionUrl(
+  uiBase: string,
+  accountId: string,
+  run: Pick<RunRecord, 'orgId' | 'projectId' | 'pipelineId'>,
+  module: string,
+  executionId: string,
+): string {
+  return `${uiBase.replace(/\/+$/, '')}/ng/account/${accountId}/module/${module}/orgs/${run.orgId}/projects/${run.projectId}/pipelines/${run.pipelineId}/executions/${executionId}/pipeline`;
+}
+
+export function isTerminalBucket(bucket: string): boolean {
+  return isTerminal(bucket as StatusBucket);
+}
+
+/** The status card for what is known of a run now. */
+export function renderCard(
+  run: RunRecord,
+  workflow: Workflow | undefined,
+  view: ExecutionView | undefined,
+  note: string | undefined,
+  now: number,
+): SlackMessage {
+  const labels = new Map(
+    workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, f.title] as const)) ?? [],
+  );
+  return buildRunCard({
+    runId: run.id,
+    workflowTitle: workflow?.title ?? run.workflowId,
+    requesterId: run.requesterId,
+    inputs: Object.entries(run.inputs)
+      .filter(([, v]) => v !== '' && v !== null && v !== undefined)
+      .map(([k, v]) => ({ label: labels.get(k) ?? k, value: toText(v as JsonValue) })),
+    status: view?.status ?? run.status,
+    bucket: view?.bucket ?? run.bucket,
+    execution: view,
+    executionUrl: run.executionUrl,
+    note: note ?? run.error,
+    terminal: view === undefined ? run.finishedAt !== undefined : isTerminal(view.bucket),
+    now,
+  });
+}
+
+/**
+ * The thread replies a state of the run calls for, each with a key: a reply is posted once per
+ * key, ever (the store remembers), so polling, webhooks and restarts never repeat one.
+ */
+export function threadEvents(
+  view: ExecutionView,
+  workflowTitle: string,
+  url: string | undefined,
+  now: number,
+): { key: string; message: SlackMessage }[] {
+  const events: { key: string; message: SlackMessage }[] = [];
+  for (const step of view.steps) {
+    if (step.approvalInstanceId !== undefined)
+      events.push({ key: `approval:${step.approvalInstanceId}`, message: buildApprovalWaitingMessage(step) });
+    if (step.status === 'Failed' || step.status === 'Errored')
+      events.push({
+        key: `step-failed:${step.id}:${String(step.startTs ?? 0)}`,
+        message: buildStepFailedMessage(step),
+      });
+  }
+  if (isTerminal(view.bucket))
+    events.push({ key: 'finished', message: buildRunFinishedMessage(view, workflowTitle, url, now) });
+  return events;
+}

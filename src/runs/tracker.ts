@@ -1,0 +1,239 @@
+import type { Catalogue } from '../catalogue/load-catalogue.js';
+import type { HarnessClient } from '../harness/client.js';
+import { HarnessApiError } from '../harness/errors.js';
+import { isTerminal } from '../harness/status.js';
+import type { ExecutionView } from '../harness/types.js';
+import type { Logger } from '../logger.js';
+import type { SlackPort } from '../slack/slack-client.js';
+import type { RunRecord, Store } from '../store/store.js';
+import type { MessageUpdater } from './message-updater.js';
+import { renderCard, threadEvents } from './presenter.js';
+
+export interface TrackerTiming {
+  /** Poll interval while the run moves. */
+  fastMs: number;
+  /** Cap while nothing changes or a person must act. */
+  slowMs: number;
+  /** Growth per unchanged poll (Harness's own client uses 1.5). */
+  backoff: number;
+}
+
+export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 30_000, backoff: 1.5 };
+
+export interface TrackerDeps {
+  store: Store;
+  harness: HarnessClient;
+  slack: SlackPort;
+  updater: MessageUpdater;
+  catalogue: Catalogue;
+  logger: Logger;
+  now: () => number;
+  timing?: TrackerTiming;
+}
+
+interface Tracked {
+  runId: string;
+  timer: NodeJS.Timeout | undefined;
+  polling: Promise<void> | undefined;
+  again: boolean;
+  delay: number;
+  signature: string;
+  failures: number;
+}
+
+/**
+ * Follows every open run until Harness says it is over: polls through the shared Harness budget
+ * (faster while things change, slower while a step waits on a person, at once on a webhook),
+ * keeps the card up to date and posts each thread event once.
+ */
+export class RunTracker {
+  private readonly runs = new Map<string, Tracked>();
+  private readonly timing: TrackerTiming;
+  private stopped = false;
+
+  constructor(private readonly d: TrackerDeps) {
+    this.timing = d.timing ?? DEFAULT_TIMING;
+  }
+
+  get tracking(): number {
+    return this.runs.size;
+  }
+
+  track(runId: string): void {
+    if (this.stopped || this.runs.has(runId)) return;
+    const t: Tracked = {
+      runId,
+      timer: undefined,
+      polling: undefined,
+      again: false,
+      delay: this.timing.fastMs,
+      signature: '',
+      failures: 0,
+    };
+    this.runs.set(runId, t);
+    this.schedule(t, 0);
+  }
+
+  /** A webhook said the execution changed: look now. */
+  poke(executionId: string): boolean {
+    const run = this.d.store.findRunByExecution(executionId);
+    const t = run === undefined ? undefined : this.runs.get(run.id);
+    if (t === undefined) return false;
+    t.delay = this.timing.fastMs;
+    this.schedule(t, 0);
+    return true;
+  }
+
+  /** Picks up every run that was not over when the bot stopped. */
+  resume(): number {
+    let n = 0;
+    for (const run of this.d.store.openRuns()) {
+      if (run.executionId === undefined) {
+        // The bot stopped between recording the run and Harness's answer: never run it again.
+        const updated = this.d.store.updateRun(run.id, {
+          status: 'Unknown',
+          bucket: 'unknown',
+          error:
+            'The bot restarted while starting this run, so it cannot tell whether Harness started it. Check the pipeline’s executions in Harness before running it again.',
+          finishedAt: this.d.now(),
+          updatedAt: this.d.now(),
+        });
+        if (updated.cardTs !== undefined)
+          void this.d.updater.set(
+            updated.channelId,
+            updated.cardTs,
+            renderCard(
+              updated,
+              this.d.catalogue.workflows.get(updated.workflowId),
+              undefined,
+              undefined,
+              this.d.now(),
+            ),
+          );
+        continue;
+      }
+      this.track(run.id);
+      n++;
+    }
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.runs.values()) clearTimeout(t.timer);
+    await Promise.allSettled(
+      [...this.runs.values()].flatMap((t) => (t.polling === undefined ? [] : [t.polling])),
+    );
+    this.runs.clear();
+  }
+
+  private schedule(t: Tracked, delay: number): void {
+    if (this.stopped) return;
+    clearTimeout(t.timer);
+    if (t.polling !== undefined) {
+      t.again = true;
+      return;
+    }
+    t.timer = setTimeout(() => {
+      t.polling = this.poll(t).finally(() => {
+        t.polling = undefined;
+        if (!this.runs.has(t.runId)) return;
+        if (t.again) {
+          t.again = false;
+          this.schedule(t, 0);
+        } else {
+          this.schedule(t, t.delay);
+        }
+      });
+    }, delay);
+  }
+
+  private async poll(t: Tracked): Promise<void> {
+    const run = this.d.store.getRun(t.runId);
+    if (run?.executionId === undefined || run.finishedAt !== undefined) {
+      this.runs.delete(t.runId);
+      return;
+    }
+    let view: ExecutionView;
+    try {
+      view = await this.d.harness.getExecution(run.executionId, {
+        orgId: run.orgId,
+        projectId: run.projectId,
+      });
+      t.failures = 0;
+    } catch (err) {
+      t.failures++;
+      t.delay = Math.min(this.timing.slowMs, t.delay * 2);
+      this.d.logger.warn(
+        { runId: run.id, err: (err as Error).message, failures: t.failures },
+        'could not read the execution from Harness',
+      );
+      if (t.failures === 3 && run.cardTs !== undefined) {
+        const note =
+          err instanceof HarnessApiError && err.unauthorized
+            ? 'Harness refuses the bot’s key; updates paused until it is fixed.'
+            : 'Harness is not answering; this card will catch up when it does.';
+        void this.d.updater.set(
+          run.channelId,
+          run.cardTs,
+          renderCard(run, this.d.catalogue.workflows.get(run.workflowId), undefined, note, this.d.now()),
+        );
+      }
+      return;
+    }
+    await this.apply(run, view, t);
+  }
+
+  private async apply(run: RunRecord, view: ExecutionView, t: Tracked): Promise<void> {
+    const workflow = this.d.catalogue.workflows.get(run.workflowId);
+    const now = this.d.now();
+    const terminal = isTerminal(view.bucket);
+    const signature = JSON.stringify([view.status, view.steps.map((s) => [s.id, s.status, s.endTs])]);
+    const changed = signature !== t.signature;
+    t.signature = signature;
+    // Moving fast while things change; backing off while nothing does or a person must act.
+    t.delay =
+      changed && view.bucket === 'running'
+        ? this.timing.fastMs
+        : Math.min(this.timing.slowMs, Math.max(this.timing.fastMs, t.delay * this.timing.backoff));
+    if (!changed && !terminal) return;
+    const updated = this.d.store.updateRun(run.id, {
+      status: view.status,
+      bucket: view.bucket,
+      updatedAt: now,
+      ...(terminal ? { finishedAt: now } : {}),
+    });
+    if (run.cardTs !== undefined) {
+      await this.d.updater.set(
+        run.channelId,
+        run.cardTs,
+        renderCard(updated, workflow, view, undefined, now),
+      );
+      for (const e of threadEvents(view, workflow?.title ?? run.workflowId, run.executionUrl, now)) {
+        if (!this.d.store.claimThreadEvent(run.id, e.key, now)) continue;
+        try {
+          await this.d.slack.postMessage(run.channelId, e.message, run.cardTs);
+        } catch (err) {
+          this.d.store.releaseThreadEvent(run.id, e.key);
+          this.d.logger.warn(
+            { runId: run.id, event: e.key, err: (err as Error).message },
+            'could not post a thread reply; will retry',
+          );
+          if (terminal) this.d.store.updateRun(run.id, { finishedAt: undefined });
+          return;
+        }
+      }
+    }
+    if (terminal) {
+      this.d.store.audit({
+        at: now,
+        actor: 'harness',
+        action: 'run.finished',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { status: view.status },
+      });
+      this.runs.delete(run.id);
+    }
+  }
+}

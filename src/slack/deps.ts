@@ -1,0 +1,33 @@
+import type { Catalogue } from '../catalogue/load-catalogue.js';
+import type { OptionSource } from '../forms/option-source.js';
+import type { HarnessClient } from '../harness/client.js';
+import type { Logger } from '../logger.js';
+import type { RunService } from '../runs/run-service.js';
+import type { RunTracker } from '../runs/tracker.js';
+import type { Store } from '../store/store.js';
+import type { AccessChecker } from './access.js';
+import type { SlackPort } from './slack-client.js';
+
+/** Everything a listener may use; built once in src/bot.ts. */
+export interface BotDeps {
+  catalogue: Catalogue;
+  store: Store;
+  harness: HarnessClient;
+  options: OptionSource;
+  slack: SlackPort;
+  access: AccessChecker;
+  runs: RunService;
+  tracker: RunTracker;
+  logger: Logger;
+  now: () => number;
+  /** Work that outlives a listener's ack (starting a run): awaited on shutdown. */
+  background: Set<Promise<unknown>>;
+}
+
+export function inBackground(deps: BotDeps, work: Promise<unknown>): void {
+  const p = work.catch((err: unknown) => {
+    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'background work failed');
+  });
+  deps.background.add(p);
+  void p.finally(() => deps.background.delete(p));
+}

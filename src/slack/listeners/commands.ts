@@ -1,0 +1,112 @@
+import type { App, SlashCommand } from '@slack/bolt';
+import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
+import { buildHelp, buildWorkflowList } from '../../../blocks/build-idp-help.js';
+import type { Binding } from '../../catalogue/bindings.js';
+import { IDP_COMMAND } from '../../catalogue/bindings.js';
+import { prefillFromText } from '../../forms/prefill.js';
+import type { BotDeps } from '../deps.js';
+
+/** How long the access check may take before the modal opens anyway (trigger_id lives ~3 s). */
+const ACCESS_BUDGET_MS = 1200;
+
+/** Every bound slash command opens its workflow; `/idp` lists, runs any workflow and helps. */
+export function registerCommands(app: App, deps: BotDeps): void {
+  for (const [command, workflowId] of deps.catalogue.commands) {
+    app.command(command, async ({ ack, command: cmd }) => {
+      await ack();
+      await openWorkflow(deps, cmd, workflowId, cmd.text);
+    });
+  }
+  app.command(IDP_COMMAND, async ({ ack, command: cmd, respond }) => {
+    const [verb = '', target, ...rest] = cmd.text.trim().split(/\s+/);
+    if (verb === 'run' && target !== undefined) {
+      await ack();
+      if (!deps.catalogue.workflows.has(target)) {
+        await respond({
+          response_type: 'ephemeral',
+          ...buildHelp(`There is no workflow "${target}". \`/idp\` lists them.`),
+        });
+        return;
+      }
+      await openWorkflow(deps, cmd, target, rest.join(' '));
+      return;
+    }
+    if (verb === '' || verb === 'list') {
+      await ack();
+      await respond({ response_type: 'ephemeral', ...(await listFor(deps, cmd.user_id, cmd.channel_id)) });
+      return;
+    }
+    await ack({
+      response_type: 'ephemeral',
+      ...buildHelp(verb === 'help' ? undefined : `"${cmd.text.trim()}" is not an idp-chatops command.`),
+    });
+  });
+}
+
+async function listFor(
+  deps: BotDeps,
+  userId: string,
+  channelId: string,
+): Promise<ReturnType<typeof buildWorkflowList>> {
+  const bindings = [...deps.catalogue.bindings.values()];
+  const decisions = await Promise.all(bindings.map((b) => deps.access.check(b.access, userId, channelId)));
+  const allowed = bindings.filter((_, i) => decisions[i]?.allowed === true);
+  return buildWorkflowList(
+    allowed.map((b) => ({
+      id: b.workflowId,
+      title: deps.catalogue.workflows.get(b.workflowId)?.title ?? b.workflowId,
+      description: b.description,
+      command: b.command,
+      usageHint: b.usageHint,
+    })),
+    bindings.length - allowed.length,
+  );
+}
+
+async function openWorkflow(
+  deps: BotDeps,
+  cmd: SlashCommand,
+  workflowId: string,
+  text: string,
+): Promise<void> {
+  const workflow = deps.catalogue.workflows.get(workflowId);
+  const binding: Binding | undefined = deps.catalogue.bindings.get(workflowId);
+  if (workflow === undefined || binding === undefined) return;
+  const [decision, prefill] = await Promise.all([
+    Promise.race([
+      deps.access.check(binding.access, cmd.user_id, cmd.channel_id),
+      new Promise<undefined>((r) =>
+        setTimeout(() => {
+          r(undefined);
+        }, ACCESS_BUDGET_MS),
+      ),
+    ]),
+    prefillFromText(workflow, binding, text, deps.options),
+  ]);
+  if (decision !== undefined && !decision.allowed) {
+    await deps.slack.postEphemeral(cmd.channel_id, cmd.user_id, {
+      text: `You can't run ${workflow.title} here: ${decision.reason}.`,
+      blocks: [],
+    });
+    return;
+  }
+  const view = buildWorkflowModal({
+    workflow,
+    page: 0,
+    values: prefill.values,
+    channelId: cmd.channel_id,
+    ...(prefill.notes.length > 0 ? { notice: prefill.notes.join(' ') } : {}),
+  });
+  try {
+    await deps.slack.openView(cmd.trigger_id, view);
+    deps.logger.info({ workflowId, user: cmd.user_id, channel: cmd.channel_id }, 'opened workflow modal');
+  } catch (err) {
+    deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');
+    await deps.slack
+      .postEphemeral(cmd.channel_id, cmd.user_id, {
+        text: `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${cmd.command} again.`,
+        blocks: [],
+      })
+      .catch(() => undefined);
+  }
+}

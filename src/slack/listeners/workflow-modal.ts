@@ -1,0 +1,243 @@
+import type { App, BlockAction, ViewOutput } from '@slack/bolt';
+import { buildSuggestionOptions } from '../../../blocks/field-input.js';
+import { buildNoticeModal } from '../../../blocks/build-idp-help.js';
+import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
+import {
+  FIELD_DISPATCH_ACTION_PATTERN,
+  FIELD_OPTIONS_ACTION_PATTERN,
+  fieldBlockId,
+  PAGE_BACK_ACTION_ID,
+  parseFieldBlockId,
+  WORKFLOW_MODAL_CALLBACK_ID,
+} from '../../../blocks/ids.js';
+import { decodeModalMetadata } from '../../../blocks/modal-metadata.js';
+import type { Workflow } from '../../catalogue/workflow.js';
+import type { FormValues } from '../../forms/json-schema.js';
+import { resolvePickerParams } from '../../forms/option-source.js';
+import type { PickerOption } from '../../forms/option-source.js';
+import { readPageState } from '../../forms/read-state.js';
+import { searchChoices } from '../../forms/search-choices.js';
+import { handleSubmission } from '../../forms/submission.js';
+import type { BotDeps } from '../deps.js';
+import { inBackground } from '../deps.js';
+
+/** Slack waits 3 s for options; leave room for the answer to travel. */
+const OPTIONS_BUDGET_MS = 2500;
+
+function contextOf(
+  deps: BotDeps,
+  view: { private_metadata: string },
+): { workflow: Workflow; page: number; channelId: string | undefined; values: FormValues } | undefined {
+  const meta = decodeModalMetadata(view.private_metadata);
+  const workflow = meta === undefined ? undefined : deps.catalogue.workflows.get(meta.workflowId);
+  if (meta === undefined || workflow === undefined) return undefined;
+  return { workflow, page: meta.page, channelId: meta.channelId, values: meta.values };
+}
+
+/** The answers on screen now, over the ones carried from other pages. */
+function currentValues(
+  ctx: { workflow: Workflow; page: number; values: FormValues },
+  state: unknown,
+): FormValues {
+  const page = ctx.workflow.pages[ctx.page];
+  if (page === undefined) return ctx.values;
+  return {
+    ...ctx.values,
+    ...readPageState(page.allFields, (key) => fieldBlockId(ctx.page, key), state).values,
+  };
+}
+
+export function registerWorkflowModal(app: App, deps: BotDeps): void {
+  app.view(WORKFLOW_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
+    const ctx = contextOf(deps, view);
+    if (ctx === undefined) {
+      await ack({
+        response_action: 'update',
+        view: buildNoticeModal(
+          'Form expired',
+          'This form belongs to a workflow the bot no longer has. Run the command again.',
+        ),
+      });
+      return;
+    }
+    const outcome = handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values);
+    if (outcome.kind === 'errors') {
+      if (outcome.page === ctx.page) await ack({ response_action: 'errors', errors: outcome.errors });
+      else {
+        const fieldErrors = Object.fromEntries(
+          Object.entries(outcome.errors).map(([id, m]) => [parseFieldBlockId(id)?.key ?? id, m]),
+        );
+        await ack({
+          response_action: 'update',
+          view: buildWorkflowModal({
+            workflow: ctx.workflow,
+            page: outcome.page,
+            values: outcome.values,
+            errors: fieldErrors,
+            ...channel(ctx),
+          }),
+        });
+      }
+      return;
+    }
+    if (outcome.kind === 'next-page') {
+      await ack({
+        response_action: 'update',
+        view: buildWorkflowModal({
+          workflow: ctx.workflow,
+          page: outcome.page,
+          values: outcome.values,
+          ...channel(ctx),
+        }),
+      });
+      return;
+    }
+    const binding = deps.catalogue.bindings.get(ctx.workflow.id);
+    const decision =
+      binding === undefined
+        ? { allowed: false as const, reason: 'it is not bound' }
+        : await deps.access.check(binding.access, body.user.id, ctx.channelId);
+    if (!decision.allowed) {
+      deps.store.audit({
+        at: deps.now(),
+        actor: body.user.id,
+        action: 'run.denied',
+        workflowId: ctx.workflow.id,
+        runId: undefined,
+        details: { reason: decision.reason, channel: ctx.channelId },
+      });
+      await ack({
+        response_action: 'update',
+        view: buildNoticeModal(
+          'Not allowed',
+          `You can't run ${ctx.workflow.title} here: ${decision.reason}.`,
+        ),
+      });
+      return;
+    }
+    const request = {
+      workflow: ctx.workflow,
+      values: outcome.values,
+      runtimeInputYaml: outcome.runtimeInputYaml,
+      requesterId: body.user.id,
+      requesterName: body.user.name,
+      channelId: ctx.channelId ?? body.user.id,
+      submissionKey: submissionKey(view),
+    };
+    // Recorded before anything else happens: a replay or double click finds it taken.
+    const run = deps.runs.claim(request);
+    await ack();
+    if (run === undefined) {
+      deps.logger.info({ view: view.id, user: body.user.id }, 'ignored a repeated submission');
+      return;
+    }
+    inBackground(deps, deps.runs.start(run, request));
+  });
+
+  app.action<BlockAction>(FIELD_DISPATCH_ACTION_PATTERN, async ({ ack, body }) => {
+    await ack();
+    const view = body.view;
+    if (view === undefined) return;
+    const ctx = contextOf(deps, view);
+    if (ctx === undefined) return;
+    const values = currentValues(ctx, view.state.values);
+    await updateView(
+      deps,
+      view,
+      buildWorkflowModal({ workflow: ctx.workflow, page: ctx.page, values, ...channel(ctx) }),
+    );
+  });
+
+  app.action<BlockAction>(PAGE_BACK_ACTION_ID, async ({ ack, body }) => {
+    await ack();
+    const view = body.view;
+    if (view === undefined) return;
+    const ctx = contextOf(deps, view);
+    if (ctx === undefined || ctx.page === 0) return;
+    const values = currentValues(ctx, view.state.values);
+    await updateView(
+      deps,
+      view,
+      buildWorkflowModal({ workflow: ctx.workflow, page: ctx.page - 1, values, ...channel(ctx) }),
+    );
+  });
+
+  app.options(FIELD_OPTIONS_ACTION_PATTERN, async ({ ack, body }) => {
+    const view = 'view' in body ? body.view : undefined;
+    const ctx = view === undefined ? undefined : contextOf(deps, view);
+    const key = parseFieldBlockId(body.block_id)?.key;
+    const field = ctx?.workflow.pages[ctx.page]?.allFields.find((f) => f.key === key);
+    if (ctx === undefined || field === undefined) {
+      await ack({ options: [] });
+      return;
+    }
+    let options: PickerOption[];
+    if (field.input.type === 'picker') {
+      const params = resolvePickerParams(field.input.source, currentValues(ctx, view?.state.values));
+      if (!params.ok) {
+        const missing = params.missing.map(
+          (k) => ctx.workflow.pages.flatMap((p) => p.allFields).find((f) => f.key === k)?.title ?? k,
+        );
+        options = [{ value: '!missing', label: `Choose ${missing.join(' and ')} first` }];
+      } else {
+        options = await searchWithin(deps, {
+          workflowId: ctx.workflow.id,
+          field: field.key,
+          source: field.input.source,
+          params: params.params,
+          text: body.value,
+        });
+      }
+    } else {
+      options = searchChoices(field, body.value);
+    }
+    await ack(buildSuggestionOptions(options));
+  });
+}
+
+async function searchWithin(
+  deps: BotDeps,
+  query: Parameters<BotDeps['options']['search']>[0],
+): Promise<PickerOption[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort();
+  }, OPTIONS_BUDGET_MS);
+  try {
+    return await Promise.race([
+      deps.options.search(query, controller.signal),
+      new Promise<PickerOption[]>((resolve) => {
+        controller.signal.addEventListener('abort', () => {
+          resolve([{ value: '!unavailable', label: 'Harness did not answer in time; type again' }]);
+        });
+      }),
+    ]);
+  } catch (err) {
+    deps.logger.warn({ field: query.field, err: (err as Error).message }, 'could not list options');
+    return [{ value: '!unavailable', label: 'Harness is unreachable; try again in a moment' }];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function updateView(
+  deps: BotDeps,
+  view: ViewOutput,
+  next: ReturnType<typeof buildWorkflowModal>,
+): Promise<void> {
+  try {
+    await deps.slack.updateView(view.id, next, view.hash);
+  } catch (err) {
+    // hash_conflict: a newer update already replaced this view; nothing to do.
+    deps.logger.debug({ err: (err as Error).message }, 'view update skipped');
+  }
+}
+
+function channel(ctx: { channelId: string | undefined }): { channelId?: string } {
+  return ctx.channelId === undefined ? {} : { channelId: ctx.channelId };
+}
+
+/** One run per modal: the view id survives page changes and is the same for every replay. */
+function submissionKey(view: ViewOutput): string {
+  return `view:${view.root_view_id ?? view.id}`;
+}

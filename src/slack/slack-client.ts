@@ -1,0 +1,91 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger.js';
+
+/**
+ * The bot's only door to Slack's Web API. Messages always carry top-level `text` with their
+ * blocks (notifications and screen readers use it). Rate limits are honoured by WebClient:
+ * on a 429 it waits the Retry-After and sends again.
+ */
+export interface SlackMessageContent {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface SlackPort {
+  postMessage(channel: string, content: SlackMessageContent, threadTs?: string): Promise<{ ts: string }>;
+  updateMessage(channel: string, ts: string, content: SlackMessageContent): Promise<void>;
+  postEphemeral(
+    channel: string,
+    user: string,
+    content: SlackMessageContent,
+    threadTs?: string,
+  ): Promise<void>;
+  openView(triggerId: string, view: ModalView): Promise<{ viewId: string }>;
+  updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
+  userEmail(userId: string): Promise<string | undefined>;
+  userGroupMembers(groupId: string): Promise<string[]>;
+  userGroupIdByHandle(handle: string): Promise<string | undefined>;
+  channelName(channelId: string): Promise<string | undefined>;
+  raw: WebClient;
+}
+
+export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
+  const must = <T extends { ok?: boolean }>(r: T): T => r;
+  return {
+    raw: client,
+    async postMessage(channel, content, threadTs) {
+      const r = must(
+        await client.chat.postMessage({
+          channel,
+          text: content.text,
+          blocks: content.blocks,
+          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+          unfurl_links: false,
+        }),
+      );
+      if (r.ts === undefined) throw new Error('Slack did not return a message ts');
+      return { ts: r.ts };
+    },
+    async updateMessage(channel, ts, content) {
+      await client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+    },
+    async postEphemeral(channel, user, content, threadTs) {
+      await client.chat.postEphemeral({
+        channel,
+        user,
+        text: content.text,
+        blocks: content.blocks,
+        ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+      });
+    },
+    async openView(triggerId, view) {
+      const r = await client.views.open({ trigger_id: triggerId, view });
+      return { viewId: r.view?.id ?? '' };
+    },
+    async updateView(viewId, view, hash) {
+      await client.views.update({ view_id: viewId, view, ...(hash === undefined ? {} : { hash }) });
+    },
+    async userEmail(userId) {
+      const r = await client.users.info({ user: userId });
+      return r.user?.profile?.email;
+    },
+    async userGroupMembers(groupId) {
+      const r = await client.usergroups.users.list({ usergroup: groupId });
+      return r.users ?? [];
+    },
+    async userGroupIdByHandle(handle) {
+      const r = await client.usergroups.list({});
+      return r.usergroups?.find((g) => g.handle === handle.replace(/^@/, ''))?.id;
+    },
+    async channelName(channelId) {
+      try {
+        const r = await client.conversations.info({ channel: channelId });
+        return r.channel?.name;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, channelId }, 'conversations.info failed');
+        return undefined;
+      }
+    },
+  };
+}

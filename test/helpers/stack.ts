@@ -1,0 +1,118 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startBot } from '../../src/bot.js';
+import type { RunningBot } from '../../src/bot.js';
+import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
+import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { simulator } from './harness.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+
+export interface Stack {
+  sim: HarnessSimulator;
+  slack: SlackEmulator;
+  bot: RunningBot;
+  catalogue: Catalogue;
+  dbPath: string;
+  restartBot(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let cataloguePromise: Promise<Catalogue> | undefined;
+async function catalogue(): Promise<Catalogue> {
+  cataloguePromise ??= loadCatalogue('manifests').then((r) => {
+    if (r.catalogue === undefined) throw new Error('catalogue');
+    return r.catalogue;
+  });
+  return cataloguePromise;
+}
+
+/** Harness simulator + Slack emulator + the real Bolt app over HTTP, all on loopback. */
+export async function startStack(opts: { speed?: number; webhookSecret?: string } = {}): Promise<Stack> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
+  const dbPath = path.join(dir, 'bot.db');
+  const sim = await simulator({ speed: opts.speed ?? 200 });
+  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const cat = await catalogue();
+  const env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    HARNESS_API_URL: sim.url,
+    HARNESS_API_KEY: 'sim-key-bot',
+    HARNESS_ACCOUNT_ID: 'idp_sandbox',
+    DATABASE_PATH: dbPath,
+    ...(opts.webhookSecret === undefined ? {} : { HARNESS_WEBHOOK_SECRET: opts.webhookSecret }),
+  };
+  const boot = async (): Promise<RunningBot> => {
+    const bot = await startBot({
+      config: loadConfig(env),
+      catalogue: cat,
+      logger: createLogger('silent'),
+      port: 0,
+      store: openSqliteStore(dbPath),
+      timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
+      updater: { perMinute: 6000, retryDelayMs: 50 },
+    });
+    slack.botUrl = `${bot.url}/slack/events`;
+    return bot;
+  };
+  const stack: Stack = {
+    sim,
+    slack,
+    bot: await boot(),
+    catalogue: cat,
+    dbPath,
+    async restartBot() {
+      await stack.bot.stop();
+      stack.bot = await boot();
+    },
+    async stop() {
+      await stack.bot.stop();
+      await sim.close();
+      await slack.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > until)
+      throw new Error(`condition not met in time; last value: ${JSON.stringify(v).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** All text of a message, blocks included, for assertions a person would make reading it. */
+export function textOf(m: EmulatedMessage | undefined): string {
+  if (m === undefined) return '';
+  const parts: string[] = [m.text];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'text' && typeof x === 'string') parts.push(x);
+        else walk(x);
+      }
+    }
+  };
+  walk(m.blocks);
+  return parts.join('\n');
+}

@@ -56,18 +56,19 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
     });
-  let tracker: RunTracker | undefined;
+  // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
+  const late: { tracker?: RunTracker } = {};
   const app = createBoltApp({
     slack: config.slack,
     port: o.port ?? config.port,
     logger,
     harnessWebhookSecret: config.harness.webhookSecret,
-    pokeExecution: (id) => tracker?.poke(id) ?? false,
+    pokeExecution: (id) => late.tracker?.poke(id) ?? false,
   });
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);
   const catalogue = o.catalogue;
-  tracker = new RunTracker({
+  const tracker = new RunTracker({
     store,
     harness,
     slack,
@@ -77,6 +78,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     now,
     ...(o.timing === undefined ? {} : { timing: o.timing }),
   });
+  late.tracker = tracker;
   const scopeOf = (workflowId: string) => {
     const p = catalogue.workflows.get(workflowId)?.pipeline;
     return { orgId: p?.orgId ?? 'default', projectId: p?.projectId ?? 'default' };

@@ -68,9 +68,10 @@ function elementState(el: Obj, answer: Answer | undefined): Obj {
     case 'multi_external_select': {
       if (answer === undefined)
         return { type, selected_options: Array.isArray(el.initial_options) ? el.initial_options : [] };
+      const first = options[0]?.value;
       const wanted =
         answer === true
-          ? [String(options[0]?.value ?? 'true')]
+          ? [typeof first === 'string' ? first : 'true']
           : answer === false
             ? []
             : Array.isArray(answer)

@@ -116,3 +116,26 @@ export function textOf(m: EmulatedMessage | undefined): string {
   walk(m.blocks);
   return parts.join('\n');
 }
+
+/** Answers as a person would pick them in the modal: option labels for choices. */
+export function answersFor(
+  workflow: import('../../src/catalogue/workflow.js').Workflow,
+  page: number,
+  values: Record<string, unknown>,
+): Record<string, import('../../src/sandbox/slack/form-state.js').Answer> {
+  const out: Record<string, import('../../src/sandbox/slack/form-state.js').Answer> = {};
+  for (const f of workflow.pages[page]?.allFields ?? []) {
+    const v = values[f.key];
+    if (v === undefined || f.visibility !== 'shown') continue;
+    if (f.input.type === 'choice') {
+      const o = f.input.options.find((x) => x.value === v);
+      out[f.key] = o?.label ?? String(v);
+    } else if (f.input.type === 'multichoice' && Array.isArray(v)) {
+      const opts = f.input.options;
+      out[f.key] = v.map((x) => opts.find((o) => o.value === x)?.label ?? String(x));
+    } else {
+      out[f.key] = v as import('../../src/sandbox/slack/form-state.js').Answer;
+    }
+  }
+  return out;
+}

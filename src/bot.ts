@@ -32,6 +32,7 @@ export interface BotOptions {
   now?: () => number;
   timing?: TrackerTiming;
   updater?: { perMinute?: number; retryDelayMs?: number };
+  slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
 }
 
 export interface RunningBot {
@@ -64,6 +65,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     logger,
     harnessWebhookSecret: config.harness.webhookSecret,
     pokeExecution: (id) => late.tracker?.poke(id) ?? false,
+    ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
   });
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);

@@ -11,6 +11,8 @@ export interface SlackAppOptions {
   logger: Logger;
   harnessWebhookSecret: string | undefined;
   pokeExecution: (executionId: string) => boolean;
+  /** WebClient retry policy (tests use a rapid one); Slack's default otherwise. */
+  retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
 }
 
 /**
@@ -53,6 +55,9 @@ export function createBoltApp(o: SlackAppOptions): App {
     token: o.slack.botToken,
     receiver,
     logger,
-    ...(o.slack.apiUrl === undefined ? {} : { clientOptions: { slackApiUrl: o.slack.apiUrl } }),
+    clientOptions: {
+      ...(o.slack.apiUrl === undefined ? {} : { slackApiUrl: o.slack.apiUrl }),
+      ...(o.retryConfig === undefined ? {} : { retryConfig: o.retryConfig }),
+    },
   });
 }

@@ -36,12 +36,31 @@ async function catalogue(): Promise<Catalogue> {
 }
 
 /** Harness simulator + Slack emulator + the real Bolt app over HTTP, all on loopback. */
-export async function startStack(opts: { speed?: number; webhookSecret?: string } = {}): Promise<Stack> {
+export async function startStack(
+  opts: {
+    speed?: number;
+    webhookSecret?: string;
+    access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
+  } = {},
+): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
   const sim = await simulator({ speed: opts.speed ?? 200 });
   const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  const cat = await catalogue();
+  const shared = await catalogue();
+  // Access rules for one test only: bindings are copied, never changed in place.
+  const cat: Catalogue =
+    opts.access === undefined
+      ? shared
+      : {
+          ...shared,
+          bindings: new Map(
+            [...shared.bindings].map(([id, b]) => [
+              id,
+              opts.access?.[id] === undefined ? b : { ...b, access: { ...b.access, ...opts.access[id] } },
+            ]),
+          ),
+        };
   const env = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -61,6 +80,7 @@ export async function startStack(opts: { speed?: number; webhookSecret?: string 
       store: openSqliteStore(dbPath),
       timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
       updater: { perMinute: 6000, retryDelayMs: 50 },
+      slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
     });
     slack.botUrl = `${bot.url}/slack/events`;
     return bot;
@@ -109,6 +129,7 @@ export function textOf(m: EmulatedMessage | undefined): string {
     else if (typeof v === 'object' && v !== null) {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'text' && typeof x === 'string') parts.push(x);
+        else if (k === 'url' && typeof x === 'string') parts.push(`<${x}>`);
         else walk(x);
       }
     }

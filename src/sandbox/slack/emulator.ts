@@ -58,6 +58,8 @@ export interface ApiCall {
  */
 export class SlackEmulator {
   readonly calls: ApiCall[] = [];
+  /** What the bot sent to response_urls (`respond()`), newest last. */
+  readonly responses: { url: string; body: Record<string, unknown> }[] = [];
   readonly ws: WorkspaceState;
   private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
   private readonly hits = new Map<string, number[]>();
@@ -155,6 +157,7 @@ export class SlackEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/')) {
+      this.responses.push({ url: url.pathname, body: parseArgs(raw, req.headers['content-type']) });
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
       return;

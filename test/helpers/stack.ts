@@ -150,10 +150,10 @@ export function answersFor(
     if (v === undefined || f.visibility !== 'shown') continue;
     if (f.input.type === 'choice') {
       const o = f.input.options.find((x) => x.value === v);
-      out[f.key] = o?.label ?? String(v);
+      out[f.key] = o?.label ?? JSON.stringify(v);
     } else if (f.input.type === 'multichoice' && Array.isArray(v)) {
       const opts = f.input.options;
-      out[f.key] = v.map((x) => opts.find((o) => o.value === x)?.label ?? String(x));
+      out[f.key] = v.map((x) => opts.find((o) => o.value === x)?.label ?? JSON.stringify(x));
     } else {
       out[f.key] = v as import('../../src/sandbox/slack/form-state.js').Answer;
     }

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startStack, textOf } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
+
+const SCALE = {
+  service: 'payments_api',
+  environment: 'Production',
+  infrastructure: 'k8s_prod_eu',
+  workload: 'payments/Deployment/payments-api',
+  replicas: 3,
+};
+
+let s: Stack;
+beforeAll(async () => {
+  s = await startStack();
+});
+afterAll(async () => {
+  await s.stop();
+});
+
+async function submitScale(user: string): Promise<void> {
+  const before = new Set(s.slack.openViews(user).map((v) => v.id));
+  await s.slack.command({ command: '/scale', user, channel: 'C0OPS' });
+  const [view] = await eventually(
+    () => s.slack.openViews(user).filter((v) => !before.has(v.id)),
+    (v) => v.length === 1,
+  );
+  await s.slack.submitView(view?.id ?? '', user, SCALE);
+}
+
+describe('Harness failing when the run is submitted', () => {
+  it('a refusal from Harness: the requester hears why, privately; the card says it did not start', async () => {
+    s.sim.faults.failNext = 1;
+    s.sim.faults.failStatus = 400;
+    const before = s.slack.messages('C0OPS').length;
+    await submitScale('U0ALICE');
+    const [note] = await eventually(
+      () => s.slack.ephemeralsFor('U0ALICE'),
+      (e) => e.length === 1,
+    );
+    expect(
+      textOf({
+        ts: '',
+        threadTs: undefined,
+        user: '',
+        text: note?.text ?? '',
+        blocks: note?.blocks ?? [],
+        history: [],
+      }),
+    ).toContain(':x: *Scale a service* did not start.');
+    const cardTs = s.slack.messages('C0OPS')[before]?.ts ?? '';
+    const card = await eventually(
+      () => textOf(s.slack.channel('C0OPS').messages.find((m) => m.ts === cardTs)),
+      (t) => t.includes('Could not start'),
+    );
+    expect(card).toContain('Harness answered HTTP 400');
+    const run = s.bot.deps.store
+      .auditTrail()
+      .filter((e) => e.action === 'run.not_started')
+      .at(-1);
+    expect(run?.details).toMatchObject({ mayHaveStarted: false });
+    expect(s.bot.deps.store.openRuns()).toEqual([]);
+  });
+
+  it('an answer lost on the way back: the requester is told the run may have started, and nothing is retried', async () => {
+    s.slack.ws.ephemerals.length = 0;
+    const runsBefore = s.sim.engine.executions.size;
+    s.sim.faults.failNext = 1;
+    s.sim.faults.failStatus = 503;
+    await submitScale('U0BOB');
+    const [note] = await eventually(
+      () => s.slack.ephemeralsFor('U0BOB'),
+      (e) => e.length === 1,
+    );
+    expect(JSON.stringify(note?.blocks)).toContain('may have started, but Harness did not confirm it');
+    expect(JSON.stringify(note?.blocks)).toContain(
+      "check the pipeline's executions in Harness before trying again",
+    );
+    // The simulator refused before running anything, and the bot did not send the run again.
+    expect(s.sim.engine.executions.size).toBe(runsBefore);
+  });
+
+  it('Harness unreachable: did not start, and the run is not left open', async () => {
+    s.slack.ws.ephemerals.length = 0;
+    await s.sim.close();
+    await submitScale('U0CAROL');
+    const [note] = await eventually(
+      () => s.slack.ephemeralsFor('U0CAROL'),
+      (e) => e.length === 1,
+      15_000,
+    );
+    expect(JSON.stringify(note?.blocks)).toContain('did not start');
+    expect(JSON.stringify(note?.blocks)).toContain('could not be reached');
+    expect(s.bot.deps.store.openRuns()).toEqual([]);
+  });
+});

@@ -15,6 +15,7 @@ import { AccessChecker } from './slack/access.js';
 import { createBoltApp } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
 import { registerCommands } from './slack/listeners/commands.js';
+import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createSlackPort } from './slack/slack-client.js';
@@ -112,6 +113,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerCommands(app, deps);
   registerWorkflowModal(app, deps);
   registerRunActions(app, deps);
+  registerHome(app, deps);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },

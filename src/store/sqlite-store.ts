@@ -131,6 +131,9 @@ export function openSqliteStore(file: string): Store {
   const selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
   const selectByExecution = db.prepare('SELECT * FROM runs WHERE execution_id = ?');
   const selectOpen = db.prepare('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY created_at');
+  const selectRecent = db.prepare(
+    'SELECT * FROM runs WHERE requester_id = ? ORDER BY created_at DESC LIMIT ?',
+  );
   const insertAudit = db.prepare(
     'INSERT INTO audit (at, actor, action, workflow_id, run_id, details) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -164,6 +167,7 @@ export function openSqliteStore(file: string): Store {
       return row === undefined ? undefined : fromRow(row);
     },
     openRuns: () => selectOpen.all().map(fromRow),
+    recentRuns: (requesterId, limit) => selectRecent.all(requesterId, limit).map(fromRow),
     claimThreadEvent: (runId, key, at) => insertEvent.run(runId, key, at).changes === 1,
     releaseThreadEvent: (runId, key) => {
       deleteEvent.run(runId, key);

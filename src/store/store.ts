@@ -47,6 +47,8 @@ export interface Store {
   findRunByExecution(executionId: string): RunRecord | undefined;
   /** Runs Harness may still be running: to pick up again after a restart. */
   openRuns(): RunRecord[];
+  /** A person's latest runs, newest first. */
+  recentRuns(requesterId: string, limit: number): RunRecord[];
   /** Marks a thread event as posted; false when it already was (nothing is posted twice). */
   claimThreadEvent(runId: string, key: string, at: number): boolean;
   /** Undoes a claim whose message could not be posted, so it is tried again. */

@@ -401,6 +401,20 @@ export class SlackEmulator {
     });
   }
 
+  /** Delivers an Events API event (e.g. `app_home_opened`) as Slack would. */
+  async event(event: Record<string, unknown>): Promise<BotReply> {
+    const body = {
+      token: 'legacy-verification-token',
+      team_id: 'T0EMU',
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: `Ev${String(++this.seq)}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event,
+    };
+    return this.send(JSON.stringify(body), 'application/json');
+  }
+
   async sendPayload(payload: Record<string, unknown>): Promise<BotReply> {
     return this.send(
       new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),

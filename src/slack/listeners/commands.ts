@@ -1,6 +1,7 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
 import { buildHelp, buildWorkflowList } from '../../../blocks/build-idp-help.js';
+import type { WorkflowListing } from '../../../blocks/build-idp-help.js';
 import type { Binding } from '../../catalogue/bindings.js';
 import { IDP_COMMAND } from '../../catalogue/bindings.js';
 import { prefillFromText } from '../../forms/prefill.js';
@@ -46,21 +47,39 @@ export function registerCommands(app: App, deps: BotDeps): void {
 async function listFor(
   deps: BotDeps,
   userId: string,
-  channelId: string,
+  channelId: string | undefined,
 ): Promise<ReturnType<typeof buildWorkflowList>> {
+  const { items, hidden } = await runnableBy(deps, userId, channelId);
+  return buildWorkflowList(items, hidden);
+}
+
+/** The workflows a person may run (from a channel, or anywhere when none is given). */
+export async function runnableBy(
+  deps: BotDeps,
+  userId: string,
+  channelId: string | undefined,
+): Promise<{ items: WorkflowListing[]; hidden: number }> {
   const bindings = [...deps.catalogue.bindings.values()];
-  const decisions = await Promise.all(bindings.map((b) => deps.access.check(b.access, userId, channelId)));
+  const decisions = await Promise.all(
+    bindings.map((b) =>
+      deps.access.check(
+        channelId === undefined ? { ...b.access, channels: [] } : b.access,
+        userId,
+        channelId,
+      ),
+    ),
+  );
   const allowed = bindings.filter((_, i) => decisions[i]?.allowed === true);
-  return buildWorkflowList(
-    allowed.map((b) => ({
+  return {
+    items: allowed.map((b) => ({
       id: b.workflowId,
       title: deps.catalogue.workflows.get(b.workflowId)?.title ?? b.workflowId,
       description: b.description,
       command: b.command,
       usageHint: b.usageHint,
     })),
-    bindings.length - allowed.length,
-  );
+    hidden: bindings.length - allowed.length,
+  };
 }
 
 async function openWorkflow(

@@ -1,0 +1,141 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { buildRunCard } from '../../blocks/build-run-card.js';
+import { checkMessageBlocks } from '../../blocks/limits.js';
+import { createLogger } from '../../src/logger.js';
+import { REDACTED, redactInputs } from '../../src/runs/redact.js';
+import type { ExecutionView } from '../../src/harness/types.js';
+import { mustLoad, workflowYaml } from '../helpers/workflow.js';
+
+const wf = mustLoad(
+  workflowYaml(`    - properties:
+        token: { title: Harness Token, type: string, ui:widget: password, ui:field: HarnessAuthToken }
+        db_password: { title: Database password, type: string }
+        api_key: { title: API Key, type: string }
+        secret_identifier: { title: Secret identifier, type: string }
+        api_key_id: { title: API Key identifier, type: string }
+        service: { title: Service, type: string }`),
+);
+
+describe('secrets never reach Slack or the logs', () => {
+  it('redacts values of secret-like fields, keeping names of secrets readable', () => {
+    expect(
+      redactInputs(wf, {
+        db_password: 'hunter2',
+        api_key: 'sk-live',
+        secret_identifier: 'ci_token',
+        api_key_id: 'ci_key',
+        service: 'api',
+      }),
+    ).toEqual({
+      db_password: REDACTED,
+      api_key: REDACTED,
+      secret_identifier: 'ci_token',
+      api_key_id: 'ci_key',
+      service: 'api',
+    });
+  });
+
+  it('censors tokens and keys in log lines, whoever logs them', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = createLogger('info', sink);
+    log.info(
+      {
+        apiKey: 'pat.secret-1',
+        token: 'xoxb-secret-2',
+        config: { botToken: 'xoxb-secret-3', signingSecret: 'sig-secret-4' },
+        req: { headers: { 'x-api-key': 'pat.secret-5', authorization: 'Bearer xoxb-secret-6' } },
+      },
+      'hello',
+    );
+    const out = lines.join('');
+    expect(out).toContain('hello');
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(out).not.toContain(`secret-${String(n)}`);
+  });
+});
+
+describe('buildRunCard', () => {
+  const view = (steps: number): ExecutionView => ({
+    executionId: 'e1',
+    pipelineId: 'p',
+    name: 'p',
+    runSequence: 1,
+    status: 'Failed',
+    bucket: 'failed',
+    startTs: 1000,
+    endTs: 61_000,
+    failureMessage: 'boom',
+    stages: [
+      {
+        id: 's',
+        name: 'Stage',
+        status: 'Failed',
+        bucket: 'failed',
+        startTs: 1000,
+        endTs: 61_000,
+        failureMessage: 'boom',
+      },
+    ],
+    steps: Array.from({ length: steps }, (_, i) => ({
+      id: `st${String(i)}`,
+      name: `Step number ${String(i)} with a long descriptive name`,
+      type: 'ShellScript',
+      stageId: 's',
+      status: i === steps - 1 ? 'Failed' : 'Success',
+      bucket: i === steps - 1 ? 'failed' : 'succeeded',
+      startTs: 1000 + i,
+      endTs: 2000 + i,
+      failureMessage: i === steps - 1 ? 'exit code 137 <!channel>' : undefined,
+      outputs: {},
+      approvalInstanceId: undefined,
+    })),
+  });
+  const base = {
+    runId: 'r1',
+    workflowTitle: 'Scale <b>',
+    requesterId: 'U1',
+    status: 'Failed',
+    bucket: 'failed',
+    executionUrl: 'https://app.harness.io/x',
+    note: undefined,
+    terminal: true,
+    now: 100_000,
+  };
+
+  it('shows who, what, the failure reason, and no abort once over', () => {
+    const card = buildRunCard({ ...base, inputs: [{ label: 'Service', value: 'api' }], execution: view(3) });
+    const text = JSON.stringify(card.blocks);
+    expect(text).toContain('Requested by <@U1>');
+    expect(text).toContain('Scale &lt;b&gt;');
+    expect(text).toContain('exit code 137 &lt;!channel&gt;');
+    expect(text).toContain('took 1m 00s');
+    expect(text).not.toContain('idp_run_abort');
+    expect(checkMessageBlocks(card.blocks)).toEqual([]);
+  });
+
+  it('stays within Slack limits for long pipelines and many inputs, keeping the newest steps', () => {
+    const inputs = Array.from({ length: 14 }, (_, i) => ({
+      label: `Field ${String(i)}`,
+      value: 'v'.repeat(500),
+    }));
+    const card = buildRunCard({
+      ...base,
+      inputs,
+      execution: view(200),
+      terminal: false,
+      status: 'Running',
+      bucket: 'running',
+    });
+    expect(checkMessageBlocks(card.blocks)).toEqual([]);
+    const steps = JSON.stringify(card.blocks.find((b) => b.block_id === 'run_steps'));
+    expect(steps).toContain('Step number 199');
+    expect(steps).not.toContain('Step number 0 ');
+    expect(JSON.stringify(card.blocks)).toContain('idp_run_abort');
+  });
+});

@@ -1,0 +1,138 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+
+let emu: SlackEmulator;
+let client: WebClient;
+beforeAll(async () => {
+  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 50 });
+  client = new WebClient('xoxb-test', {
+    slackApiUrl: emu.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+});
+afterAll(async () => {
+  await emu.close();
+});
+
+const modal = (extra: Record<string, unknown> = {}) => ({
+  type: 'modal' as const,
+  title: { type: 'plain_text' as const, text: 'T' },
+  blocks: [],
+  ...extra,
+});
+function trigger(user = 'U0ALICE'): string {
+  const id = `t-${String(Math.random())}`;
+  emu.ws.triggers.set(id, { createdAt: Date.now(), used: false, userId: user });
+  return id;
+}
+
+describe('the Slack emulator answers like Slack', () => {
+  it('refuses an unknown token', async () => {
+    const bad = new WebClient('xoxb-wrong', { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
+    await expect(bad.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+  });
+
+  it('expires trigger ids and refuses to use one twice', async () => {
+    const t = trigger();
+    await expect(client.views.open({ trigger_id: t, view: modal() })).resolves.toMatchObject({ ok: true });
+    await expect(client.views.open({ trigger_id: t, view: modal() })).rejects.toMatchObject({
+      data: { error: 'exchanged_trigger_id' },
+    });
+    const old = trigger();
+    await new Promise((r) => setTimeout(r, 80));
+    await expect(client.views.open({ trigger_id: old, view: modal() })).rejects.toMatchObject({
+      data: { error: 'expired_trigger_id' },
+    });
+  });
+
+  it('rejects views and messages Slack would reject, saying why', async () => {
+    await expect(
+      client.views.open({
+        trigger_id: trigger(),
+        view: modal({ title: { type: 'plain_text', text: 'x'.repeat(30) } }),
+      }),
+    ).rejects.toMatchObject({
+      data: {
+        error: 'invalid_arguments',
+        response_metadata: {
+          messages: [expect.stringMatching(/title: text is 30 characters; the limit is 24/)],
+        },
+      },
+    });
+    const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' as const }));
+    await expect(client.chat.postMessage({ channel: 'C0OPS', text: 'x', blocks })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+  });
+
+  it('checks view hashes and the three-view stack', async () => {
+    const opened = await client.views.open({ trigger_id: trigger('U0BOB'), view: modal() });
+    const id = opened.view?.id ?? '';
+    await expect(client.views.update({ view_id: id, hash: 'stale', view: modal() })).rejects.toMatchObject({
+      data: { error: 'hash_conflict' },
+    });
+    await client.views.push({ trigger_id: trigger('U0BOB'), view: modal() });
+    await client.views.push({ trigger_id: trigger('U0BOB'), view: modal() });
+    await expect(client.views.push({ trigger_id: trigger('U0BOB'), view: modal() })).rejects.toMatchObject({
+      data: { error: 'push_limit_reached' },
+    });
+  });
+
+  it('threads replies, edits only the bot’s messages, and answers 429 with Retry-After', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C0OPS', text: 'parent' });
+    await client.chat.postMessage({ channel: 'C0OPS', text: 'reply', thread_ts: parent.ts ?? '' });
+    expect(emu.replies('C0OPS', parent.ts ?? '').map((m) => m.text)).toEqual(['reply']);
+    await expect(
+      client.chat.postMessage({ channel: 'C0OPS', text: 'x', thread_ts: '1.2' }),
+    ).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+    emu.failNext('chat.update', 1, { retryAfter: 7 });
+    await expect(
+      client.chat.update({ channel: 'C0OPS', ts: parent.ts ?? '', text: 'edited' }),
+    ).rejects.toMatchObject({ retryAfter: 7 });
+    await client.chat.update({ channel: 'C0OPS', ts: parent.ts ?? '', text: 'edited' });
+    expect(
+      emu
+        .messages('C0OPS')
+        .find((m) => m.ts === parent.ts)
+        ?.history.map((h) => h.text),
+    ).toEqual(['parent', 'edited']);
+  });
+
+  it('enforces per-method rate tiers when asked to', async () => {
+    const strict = await SlackEmulator.start({
+      signingSecret: 's',
+      botToken: 'xoxb-test',
+      enforceRateLimits: true,
+    });
+    const c = new WebClient('xoxb-test', {
+      slackApiUrl: strict.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 25 }, () => c.usergroups.users.list({ usergroup: 'S0SRE' })),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(5);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('knows people, groups and channels', async () => {
+    await expect(client.users.lookupByEmail({ email: 'BOB@example.com' })).resolves.toMatchObject({
+      user: { id: 'U0BOB' },
+    });
+    await expect(client.users.lookupByEmail({ email: 'nobody@example.com' })).rejects.toMatchObject({
+      data: { error: 'users_not_found' },
+    });
+    await expect(client.usergroups.users.list({ usergroup: 'S0SRE' })).resolves.toMatchObject({
+      users: ['U0BOB', 'U0CAROL'],
+    });
+    await expect(client.conversations.info({ channel: 'C0OPS' })).resolves.toMatchObject({
+      channel: { name: 'ops' },
+    });
+  });
+});

@@ -12,6 +12,9 @@ import type { FormValues, JsonValue } from './forms/json-schema.js';
 import { buildRuntimeInput } from './forms/submission.js';
 import { validatePage } from './forms/validate-page.js';
 import { harnessSimCommand } from './harness/simulator/command.js';
+import { startBot } from './bot.js';
+import { createLogger } from './logger.js';
+import { runLocalSandbox } from './sandbox/local.js';
 
 /** Where the CLI writes; a parameter so tests run it in-process. */
 export interface CliIo {
@@ -20,6 +23,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Resolves when a long-running command should stop (default: SIGINT or SIGTERM). */
   stopped?: Promise<void>;
+  /** Where the local sandbox reads what the person types (default: stdin). */
+  input?: NodeJS.ReadableStream;
 }
 
 function untilSignal(): Promise<void> {
@@ -227,24 +232,31 @@ async function start(io: CliIo): Promise<number> {
   const r = await loadCatalogue(config.manifestsDir);
   printProblems(io, r.problems, r.warnings);
   if (r.catalogue === undefined) {
-    io.err(`Not starting: fix the ${r.problems.length} problem(s) above (idp-chatops validate lists them).`);
+    io.err(
+      `Not starting: fix the ${String(r.problems.length)} problem(s) above (idp-chatops validate lists them).`,
+    );
     return 1;
   }
-  const commands = [...r.catalogue.bindings.values()].map(
-    (b) => `${b.command ?? '/idp run'} → ${b.workflowId}`,
-  );
+  const logger = createLogger(config.mode === 'local' ? 'warn' : config.logLevel);
+  if (config.mode === 'local') {
+    io.out(
+      'No SLACK_* or HARNESS_* variables set: starting the local sandbox (built-in Slack emulator and Harness simulator).',
+    );
+    return runLocalSandbox({
+      catalogue: r.catalogue,
+      manifestsDir: config.manifestsDir,
+      databasePath: config.databasePath.replace(/\.db$/, '-local.db'),
+      port: config.port,
+      input: io.input ?? process.stdin,
+      out: io.out,
+      logger,
+    });
+  }
+  const bot = await startBot({ config, catalogue: r.catalogue, logger });
   io.out(
-    `Loaded ${r.catalogue.workflows.size} workflows from ${config.manifestsDir}/: ${commands.join(', ')}`,
+    `idp-chatops is running (${config.slack?.appToken === undefined ? `HTTP on port ${String(config.port)}` : 'Socket Mode'}); Ctrl-C stops it.`,
   );
-  io.out(
-    config.mode === 'local'
-      ? 'Mode: local (no SLACK_* or HARNESS_* variables set): the bot would run on the built-in Slack emulator and Harness simulator.'
-      : `Mode: connected to Slack${config.slack?.appToken === undefined ? ` over HTTP on port ${config.port}` : ' over Socket Mode'} and Harness at ${config.harness?.apiUrl ?? ''}.`,
-  );
-  io.err(
-    'Not available in this build yet: the Harness client and simulator, the Slack listeners and the Slack emulator ' +
-      'that the bot runs on. Until they land, use `idp-chatops validate`, `idp-chatops preview <workflow>` and ' +
-      '`idp-chatops inputs <workflow> --values answers.json`.',
-  );
-  return 1;
+  await (io.stopped ?? untilSignal());
+  await bot.stop();
+  return 0;
 }

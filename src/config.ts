@@ -80,8 +80,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let port = 3000;
   if (raw.PORT !== undefined) {
     port = Number(raw.PORT);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      problems.push(`PORT must be a whole number from 1 to 65535 (got "${raw.PORT}").`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      problems.push(
+        `PORT must be a whole number from 0 to 65535, 0 picking a free port (got "${raw.PORT}").`,
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
@@ -117,12 +118,19 @@ describe('idp-chatops start', () => {
     expect(r.err).not.toContain('xoxb-test');
   });
 
-  it('loads the catalogue and says precisely what this build cannot run yet', async () => {
-    const r = await run(['start']);
-    expect(r.out).toMatch(/Loaded 7 workflows from manifests\//);
-    expect(r.out).toMatch(/Mode: local/);
-    expect(r.err).toMatch(/Not available in this build yet/);
-    expect(r.code).toBe(1);
+  it('with no Slack or Harness settings, runs the local sandbox (and stops when input ends)', async () => {
+    const input = new PassThrough();
+    input.end('quit\n');
+    let out = '';
+    const code = await main(['start'], {
+      out: (t) => (out += `${t}\n`),
+      err: () => undefined,
+      env: { PORT: '0', DATABASE_PATH: path.join(dir, 'local.db') },
+      input,
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/starting the local sandbox/);
+    expect(out).toMatch(/Local sandbox: bot http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('prints usage for an unknown command', async () => {

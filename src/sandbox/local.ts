@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline/promises';
+import { startBot } from '../bot.js';
+import type { Catalogue } from '../catalogue/load-catalogue.js';
+import { loadConfig } from '../config.js';
+import { isRecord } from '../forms/json-schema.js';
+import { createHarnessClient } from '../harness/client.js';
+import { DEFAULT_SEED } from '../harness/simulator/seed.js';
+import { startHarnessSimulator } from '../harness/simulator/server.js';
+import type { HarnessSimulator } from '../harness/simulator/server.js';
+import type { Logger } from '../logger.js';
+import { renderBlocks } from './render.js';
+import { SlackEmulator } from './slack/emulator.js';
+import type { Answer } from './slack/form-state.js';
+
+export interface LocalSandboxOptions {
+  catalogue: Catalogue;
+  manifestsDir: string;
+  databasePath: string;
+  port: number;
+  /** How much faster than Harness pipelines run (default 10). */
+  speed?: number;
+  input: NodeJS.ReadableStream;
+  out: (text: string) => void;
+  logger: Logger;
+}
+
+const HELP = `Type what you would type in Slack, as the person and in the channel shown in the prompt:
+  /scale payments-api      a slash command (then answer the form's questions; Enter keeps a default)
+  wait 2                   let a few seconds pass (runs move on their own)
+  /idp                     list workflows;  /idp help
+  as bob                   act as alice (developer), bob or carol (SRE on-call), dave (security), eve (outsider)
+  in #dev                  switch channel (#ops, #dev, #sre-private)
+  approve [comment]        approve the newest waiting approval as the current person (in Harness)
+  reject [comment]         reject it
+  abort                    press Abort on the newest run card
+  quit                     stop everything`;
+
+/**
+ * Local mode: the Harness simulator, the Slack emulator and the real bot on loopback, driven
+ * from the terminal. No Slack workspace or Harness account needed.
+ */
+export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
+  const signingSecret = randomBytes(16).toString('hex');
+  const sim = await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir });
+  const slack = await SlackEmulator.start({ signingSecret, botToken: 'xoxb-local-sandbox' });
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-local-sandbox',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    HARNESS_API_URL: sim.url,
+    HARNESS_API_KEY: 'sim-key-bot',
+    HARNESS_ACCOUNT_ID: DEFAULT_SEED.accountId,
+    DATABASE_PATH: o.databasePath,
+    MANIFESTS_DIR: o.manifestsDir,
+  });
+  const bot = await startBot({
+    config,
+    catalogue: o.catalogue,
+    logger: o.logger,
+    port: o.port,
+    timing: { fastMs: 300, slowMs: 3000, backoff: 1.5 },
+  });
+  slack.botUrl = `${bot.url}/slack/events`;
+  o.out(
+    `Local sandbox: bot ${bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).\n${HELP}`,
+  );
+  const stopWatching = watch(slack, o.out);
+  try {
+    await repl(o, slack, sim);
+  } finally {
+    stopWatching();
+    await bot.stop();
+    await sim.close();
+    await slack.close();
+  }
+  return 0;
+}
+
+const PEOPLE: Record<string, string> = {
+  alice: 'U0ALICE',
+  bob: 'U0BOB',
+  carol: 'U0CAROL',
+  dave: 'U0DAVE',
+  eve: 'U0EVE',
+};
+
+async function repl(o: LocalSandboxOptions, slack: SlackEmulator, sim: HarnessSimulator): Promise<void> {
+  const rl = createInterface({ input: o.input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (prompt: string): Promise<string | undefined> => {
+    o.out(prompt);
+    const next = await lines.next();
+    return next.done === true ? undefined : next.value.trim();
+  };
+  let user = 'alice';
+  let channel = 'ops';
+  for (;;) {
+    const line = await ask(`${user}@#${channel}>`);
+    if (line === undefined || line === 'quit' || line === 'exit') break;
+    if (line === '') continue;
+    const channelId = [...slack.ws.channels.values()].find((c) => c.name === channel)?.id ?? 'C0OPS';
+    const userId = PEOPLE[user] ?? 'U0ALICE';
+    if (line === 'help') o.out(HELP);
+    else if (/^wait( \d+)?$/.test(line))
+      await new Promise((r) => setTimeout(r, 1000 * Number(line.slice(5) || '1')));
+    else if (line.startsWith('as ')) {
+      const who = line.slice(3).trim().toLowerCase();
+      if (PEOPLE[who] === undefined) o.out(`Nobody called ${who}; try ${Object.keys(PEOPLE).join(', ')}.`);
+      else user = who;
+    } else if (line.startsWith('in ')) {
+      const name = line.slice(3).trim().replace(/^#/, '');
+      if (![...slack.ws.channels.values()].some((c) => c.name === name)) o.out(`No channel #${name}.`);
+      else channel = name;
+    } else if (line.startsWith('/')) {
+      const [command = '', ...rest] = line.split(/\s+/);
+      const before = new Set(slack.openViews(userId).map((v) => v.id));
+      await slack.command({ command, text: rest.join(' '), user: userId, channel: channelId });
+      const view = await waitFor(() => slack.openViews(userId).find((v) => !before.has(v.id)), 2500);
+      if (view !== undefined) await fillForm(slack, view.id, userId, ask, o.out);
+      const response = slack.responses.pop();
+      if (response !== undefined)
+        o.out(
+          renderBlocks(
+            response.body.blocks,
+            typeof response.body.text === 'string' ? response.body.text : '',
+          ),
+        );
+    } else if (line.startsWith('approve') || line.startsWith('reject')) {
+      await decide(
+        o,
+        sim,
+        user,
+        line.startsWith('approve') ? 'APPROVE' : 'REJECT',
+        line.replace(/^(approve|reject)\s*/, ''),
+      );
+    } else if (line === 'abort') {
+      const card = [...slack.messages(channelId)]
+        .reverse()
+        .find((m) => JSON.stringify(m.blocks).includes('idp_run_abort'));
+      if (card === undefined) o.out('No running card with an Abort button in this channel.');
+      else await slack.clickMessageButton(channelId, card.ts, userId, 'idp_run_abort');
+    } else o.out(`Not understood: ${line}. Type help.`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  rl.close();
+}
+
+async function decide(
+  o: LocalSandboxOptions,
+  sim: HarnessSimulator,
+  user: string,
+  action: 'APPROVE' | 'REJECT',
+  comments: string,
+): Promise<void> {
+  const waiting = [...sim.engine.approvals.values()].filter((a) => a.status === 'WAITING').at(-1);
+  if (waiting === undefined) {
+    o.out('No approval is waiting.');
+    return;
+  }
+  const person = sim.engine.seed.users.find((u) => u.email.startsWith(`${user}@`));
+  const key = person?.apiKeys[0];
+  if (key === undefined) {
+    o.out(`${user} has no Harness account in the simulator.`);
+    return;
+  }
+  const client = createHarnessClient({
+    baseUrl: sim.url,
+    apiKey: key,
+    accountId: sim.engine.seed.accountId,
+    retries: 0,
+  });
+  try {
+    const r = await client.decideApproval(waiting.id, {
+      action,
+      comments: comments === '' ? `via the local sandbox by ${user}` : comments,
+    });
+    o.out(`Harness: approval ${r.status.toLowerCase()}.`);
+  } catch (err) {
+    o.out(`Harness refused: ${(err as Error).message}`);
+  }
+}
+
+async function fillForm(
+  slack: SlackEmulator,
+  viewId: string,
+  userId: string,
+  ask: (p: string) => Promise<string | undefined>,
+  out: (t: string) => void,
+): Promise<void> {
+  const answers: Record<string, Answer> = {};
+  for (;;) {
+    const view = slack.view(viewId);
+    if (view.closed) return;
+    out(`── ${(view.view.title as { text?: string } | undefined)?.text ?? 'Form'} ──`);
+    const blocks = Array.isArray(view.view.blocks) ? (view.view.blocks as Record<string, unknown>[]) : [];
+    for (const b of blocks) {
+      if (b.type !== 'input') {
+        const text = renderBlocks([b]);
+        if (text !== '' && b.block_id !== 'pipeline') out(text);
+        continue;
+      }
+      const id = String(b.block_id);
+      const answer = await askField(slack, viewId, userId, b, answers, ask, out);
+      if (answer === null) return;
+      if (answer !== undefined) answers[id] = answer;
+    }
+    const reply = await slack.submitView(viewId, userId, answers);
+    const body = isRecord(reply.body) ? reply.body : {};
+    if (body.response_action === 'errors' && isRecord(body.errors)) {
+      for (const [blockId, message] of Object.entries(body.errors)) {
+        out(`  ✘ ${String(message)}`);
+        Reflect.deleteProperty(answers, blockId);
+      }
+      continue;
+    }
+    if (body.response_action !== 'update') return;
+  }
+}
+
+/** One question per field; `null` cancels the form, `undefined` keeps what Slack would send. */
+async function askField(
+  slack: SlackEmulator,
+  viewId: string,
+  userId: string,
+  b: Record<string, unknown>,
+  answers: Record<string, Answer>,
+  ask: (p: string) => Promise<string | undefined>,
+  out: (t: string) => void,
+): Promise<Answer | undefined | null> {
+  const el = isRecord(b.element) ? b.element : {};
+  const label = isRecord(b.label) ? String(b.label.text) : String(b.block_id);
+  const hint = isRecord(b.hint) ? ` (${String(b.hint.text)})` : '';
+  const optional = b.optional === true ? ', optional' : '';
+  const type = String(el.type);
+  const given = answers[String(b.block_id)];
+  const initial =
+    given !== undefined
+      ? String(given)
+      : typeof el.initial_value === 'string'
+        ? el.initial_value
+        : isRecord(el.initial_option) && isRecord(el.initial_option.text)
+          ? String(el.initial_option.text.text)
+          : undefined;
+  const def = initial === undefined ? '' : ` [${initial}]`;
+  let options = Array.isArray(el.options) ? (el.options as Record<string, unknown>[]) : [];
+  if (type === 'external_select' || type === 'multi_external_select') {
+    const typed = await ask(`${label}${hint}${optional}${def} — type to search:`);
+    if (typed === undefined) return null;
+    if (typed === '' && initial !== undefined) return given;
+    const r = await slack.suggest(viewId, userId, String(b.block_id), typed, answers);
+    options =
+      isRecord(r.body) && Array.isArray(r.body.options) ? (r.body.options as Record<string, unknown>[]) : [];
+    if (options.length === 0) {
+      out('  no matches; left as it was');
+      return undefined;
+    }
+  }
+  if (options.length > 0) {
+    options.forEach((opt, i) => {
+      out(`  ${String(i + 1)}. ${isRecord(opt.text) ? String(opt.text.text) : ''}`);
+    });
+    const pick = await ask(
+      `${label}${optional}${def} — number${type.includes('multi') || type === 'checkboxes' ? 's, comma-separated' : ''}:`,
+    );
+    if (pick === undefined) return null;
+    if (pick === '') return given;
+    const chosen = pick
+      .split(',')
+      .map((p) => options[Number(p.trim()) - 1])
+      .filter((x): x is Record<string, unknown> => x !== undefined);
+    const values = chosen.map((c) => String(c.value));
+    return type.includes('multi') || type === 'checkboxes' ? values : (values[0] ?? pick);
+  }
+  const value = await ask(`${label}${hint}${optional}${def}:`);
+  if (value === undefined) return null;
+  return value === '' ? given : value;
+}
+
+/** Prints new messages, card edits and private notes as they appear. */
+function watch(slack: SlackEmulator, out: (t: string) => void): () => void {
+  const seen = new Map<string, number>();
+  let ephemerals = 0;
+  const timer = setInterval(() => {
+    for (const c of slack.ws.channels.values()) {
+      for (const m of c.messages) {
+        const key = `${c.id}:${m.ts}`;
+        const versions = m.history.length;
+        if ((seen.get(key) ?? 0) >= versions) continue;
+        const first = !seen.has(key);
+        seen.set(key, versions);
+        const where = m.threadTs === undefined ? `#${c.name}` : `#${c.name} (thread)`;
+        out(`${first ? '▶' : '✎'} ${where}\n${indent(renderBlocks(m.blocks, m.text))}`);
+      }
+    }
+    for (const e of slack.ws.ephemerals.slice(ephemerals))
+      out(`🔒 only you (${e.user})\n${indent(renderBlocks(e.blocks, e.text))}`);
+    ephemerals = slack.ws.ephemerals.length;
+  }, 200);
+  return () => {
+    clearInterval(timer);
+  };
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `   ${l}`)
+    .join('\n');
+}
+
+async function waitFor<T>(fn: () => T | undefined, ms: number): Promise<T | undefined> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const v = fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return undefined;
+}

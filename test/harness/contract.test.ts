@@ -11,7 +11,9 @@ import { approvalIdOf, clientFor, SCOPE, simulator, waitFor, waitingApproval } f
  * (shared/reference/harness-openapi-subset.json), as harness-contract.md §3 describes:
  * nulls dropped, newer enum values allowed, and no field the spec and harness-api.md lack.
  */
-const SPEC_FILE = '../shared/reference/harness-openapi-subset.json';
+// A copy of shared/reference/harness-openapi-subset.json (Harness's Swagger, see its x-source), kept here so the
+// test does not depend on where the repository is checked out.
+const SPEC_FILE = 'test/fixtures/harness/harness-openapi-subset.json';
 
 /** Newer than the 2022 spec, listed in harness-api.md (§4.3, §6) and harness-contract.md §2. */
 const NEWER_STATUSES = [

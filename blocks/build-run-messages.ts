@@ -104,7 +104,32 @@ export function buildRunNotStartedMessage(
   };
 }
 
-export function stepLine(step: StepView, now: number): string {
-  const took = elapsed(step.startTs, step.endTs, now);
-  return `${statusEmoji(step.bucket, step.status)} ${step.name}${took === undefined ? '' : ` (${took})`}`;
+/** The team's channel hears when a run it cares about ends (onboarding: what was created). */
+export function buildTeamNotification(
+  view: ExecutionView,
+  workflowTitle: string,
+  requesterId: string,
+  executionUrl: string | undefined,
+  now: number,
+): SlackMessage {
+  const took = elapsed(view.startTs, view.endTs, now);
+  const ok = view.bucket === 'succeeded';
+  const lines = [
+    `${ok ? ':tada:' : statusEmoji(view.bucket, view.status)} *${escapeMrkdwn(workflowTitle)}*, requested by <@${requesterId}>, ${ok ? 'is done' : `ended: *${statusLabel(view.status)}*`}${took === undefined ? '' : ` (${took})`}.`,
+  ];
+  if (ok) {
+    for (const l of outputLinks(view)) lines.push(`• ${escapeMrkdwn(l.title)}: <${l.url}>`);
+    if (executionUrl !== undefined) lines.push(`• Pipeline run: <${executionUrl}|Harness execution>`);
+  } else {
+    const failed = view.steps.find((s) => s.bucket === 'failed');
+    if (failed !== undefined)
+      lines.push(
+        `Step *${escapeMrkdwn(failed.name)}* failed: ${escapeMrkdwn(truncate(failed.failureMessage ?? statusLabel(failed.status), 1500))}`,
+      );
+    if (executionUrl !== undefined) lines.push(`<${executionUrl}|Harness execution>`);
+  }
+  return {
+    text: `${workflowTitle}: ${statusLabel(view.status)}`,
+    blocks: [section('team_notice', lines.join('\n'))],
+  };
 }

@@ -28,3 +28,10 @@ export function parseFieldBlockId(blockId: string): { page: number; key: string 
 /** Status card. */
 export const ABORT_RUN_ACTION_ID = 'idp_run_abort';
 export const OPEN_IN_HARNESS_ACTION_ID = 'idp_run_open';
+
+/** Approval cards. */
+export const APPROVE_ACTION_ID = 'idp_approval_approve';
+export const REJECT_ACTION_ID = 'idp_approval_reject';
+export const APPROVAL_MODAL_CALLBACK_ID = 'idp_approval_decision';
+export const APPROVAL_REASON_BLOCK_ID = 'approval_reason';
+export const APPROVAL_INPUT_BLOCK_PREFIX = 'approver_input:';

@@ -8,12 +8,15 @@ import type { HarnessClient } from './harness/client.js';
 import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { MessageUpdater } from './runs/message-updater.js';
+import { ApprovalService } from './runs/approval-service.js';
+import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
 import { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
+import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
@@ -71,7 +74,19 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);
   const catalogue = o.catalogue;
+  const approvals = new ApprovalService({
+    store,
+    harness,
+    slack,
+    updater,
+    catalogue: o.catalogue,
+    logger,
+    now,
+    approverApiKey: config.harness.approverApiKey,
+  });
   const tracker = new RunTracker({
+    approvals,
+    onFinished: createFinishedNotifier({ store, slack, catalogue: o.catalogue, approvals, logger, now }),
     store,
     harness,
     slack,
@@ -114,6 +129,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerWorkflowModal(app, deps);
   registerRunActions(app, deps);
   registerHome(app, deps);
+  registerApprovals(app, deps, approvals);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },

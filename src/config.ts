@@ -24,6 +24,7 @@ const envSchema = z.object({
   HARNESS_API_KEY: optionalText,
   HARNESS_ACCOUNT_ID: optionalText,
   HARNESS_WEBHOOK_SECRET: optionalText,
+  HARNESS_APPROVER_API_KEY: optionalText,
   DATABASE_PATH: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
@@ -48,6 +49,8 @@ export interface HarnessConfig {
   accountId: string;
   /** Shared secret Harness sends in the `X-Harness-Webhook-Secret` header of notifications. */
   webhookSecret: string | undefined;
+  /** A principal in the approver groups, used only for approvals, after the bot's own checks. */
+  approverApiKey: string | undefined;
 }
 
 export interface Config {
@@ -168,5 +171,6 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
     apiKey: raw.HARNESS_API_KEY,
     accountId: raw.HARNESS_ACCOUNT_ID,
     webhookSecret: raw.HARNESS_WEBHOOK_SECRET,
+    approverApiKey: raw.HARNESS_APPROVER_API_KEY,
   };
 }

@@ -6,6 +6,7 @@ import type { ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../slack/slack-client.js';
 import type { RunRecord, Store } from '../store/store.js';
+import type { ApprovalService } from './approval-service.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, threadEvents } from './presenter.js';
 
@@ -29,6 +30,9 @@ export interface TrackerDeps {
   logger: Logger;
   now: () => number;
   timing?: TrackerTiming;
+  approvals?: ApprovalService;
+  /** When a run ends: the team's channel and the requester hear about it. */
+  onFinished?: (run: RunRecord, view: ExecutionView) => Promise<void>;
 }
 
 interface Tracked {
@@ -196,6 +200,11 @@ export class RunTracker {
       changed && view.bucket === 'running'
         ? this.timing.fastMs
         : Math.min(this.timing.slowMs, Math.max(this.timing.fastMs, t.delay * this.timing.backoff));
+    if (this.d.approvals !== undefined && run.cardTs !== undefined) {
+      for (const step of view.steps)
+        if (step.approvalInstanceId !== undefined) await this.d.approvals.ensureCard(run, step);
+      await this.d.approvals.refresh(run);
+    }
     if (!changed && !terminal) return;
     const updated = this.d.store.updateRun(run.id, {
       status: view.status,
@@ -225,6 +234,7 @@ export class RunTracker {
       }
     }
     if (terminal) {
+      await this.d.onFinished?.(run, view);
       this.d.store.audit({
         at: now,
         actor: 'harness',

@@ -13,7 +13,12 @@ export interface SlackMessageContent {
 }
 
 export interface SlackPort {
-  postMessage(channel: string, content: SlackMessageContent, threadTs?: string): Promise<{ ts: string }>;
+  postMessage(
+    channel: string,
+    content: SlackMessageContent,
+    threadTs?: string,
+    broadcast?: boolean,
+  ): Promise<{ ts: string }>;
   updateMessage(channel: string, ts: string, content: SlackMessageContent): Promise<void>;
   postEphemeral(
     channel: string,
@@ -24,6 +29,7 @@ export interface SlackPort {
   openView(triggerId: string, view: ModalView): Promise<{ viewId: string }>;
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
   userEmail(userId: string): Promise<string | undefined>;
+  userName(userId: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
   channelName(channelId: string): Promise<string | undefined>;
@@ -31,19 +37,16 @@ export interface SlackPort {
 }
 
 export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
-  const must = <T extends { ok?: boolean }>(r: T): T => r;
   return {
     raw: client,
-    async postMessage(channel, content, threadTs) {
-      const r = must(
-        await client.chat.postMessage({
-          channel,
-          text: content.text,
-          blocks: content.blocks,
-          ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
-          unfurl_links: false,
-        }),
-      );
+    async postMessage(channel, content, threadTs, broadcast) {
+      const base = { channel, text: content.text, blocks: content.blocks, unfurl_links: false };
+      const r =
+        threadTs === undefined
+          ? await client.chat.postMessage(base)
+          : broadcast === true
+            ? await client.chat.postMessage({ ...base, thread_ts: threadTs, reply_broadcast: true })
+            : await client.chat.postMessage({ ...base, thread_ts: threadTs });
       if (r.ts === undefined) throw new Error('Slack did not return a message ts');
       return { ts: r.ts };
     },
@@ -69,6 +72,10 @@ export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
     async userEmail(userId) {
       const r = await client.users.info({ user: userId });
       return r.user?.profile?.email;
+    },
+    async userName(userId) {
+      const r = await client.users.info({ user: userId });
+      return r.user?.real_name ?? r.user?.name;
     },
     async userGroupMembers(groupId) {
       const r = await client.usergroups.users.list({ usergroup: groupId });

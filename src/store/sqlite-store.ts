@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { AuditEvent, RunRecord, Store } from './store.js';
+import type { ApprovalCardRecord, AuditEvent, RunRecord, Store } from './store.js';
 
 /** Schema changes, applied in order once each; `PRAGMA user_version` records how far a file is. */
 const MIGRATIONS: readonly string[] = [
@@ -38,6 +38,23 @@ const MIGRATIONS: readonly string[] = [
      details TEXT NOT NULL
    );
    CREATE INDEX audit_run ON audit (run_id);`,
+  `CREATE TABLE approval_cards (
+     approval_id TEXT PRIMARY KEY,
+     run_id TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     ts TEXT NOT NULL,
+     step_name TEXT NOT NULL,
+     status TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX approval_cards_run ON approval_cards (run_id);
+   CREATE TABLE approval_clicks (
+     approval_id TEXT NOT NULL,
+     slack_user TEXT NOT NULL,
+     action TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (approval_id, slack_user)
+   );`,
 ];
 
 const runRow = z.object({
@@ -138,7 +155,60 @@ export function openSqliteStore(file: string): Store {
     'INSERT INTO audit (at, actor, action, workflow_id, run_id, details) VALUES (?, ?, ?, ?, ?, ?)',
   );
 
+  const cardRow = z.object({
+    approval_id: z.string(),
+    run_id: z.string(),
+    channel_id: z.string(),
+    ts: z.string(),
+    step_name: z.string(),
+    status: z.string(),
+    updated_at: z.number(),
+  });
+  const toCard = (raw: unknown): ApprovalCardRecord => {
+    const r = cardRow.parse(raw);
+    return {
+      approvalId: r.approval_id,
+      runId: r.run_id,
+      channelId: r.channel_id,
+      ts: r.ts,
+      stepName: r.step_name,
+      status: r.status,
+      updatedAt: r.updated_at,
+    };
+  };
+  const clickRow = z.object({ action: z.string(), at: z.number() });
+
   return {
+    saveApprovalCard: (c) => {
+      db.prepare(
+        `INSERT INTO approval_cards (approval_id, run_id, channel_id, ts, step_name, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (approval_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, ts = excluded.ts`,
+      ).run(c.approvalId, c.runId, c.channelId, c.ts, c.stepName, c.status, c.updatedAt);
+    },
+    getApprovalCard: (id) => {
+      const row = db.prepare('SELECT * FROM approval_cards WHERE approval_id = ?').get(id);
+      return row === undefined ? undefined : toCard(row);
+    },
+    approvalCards: (runId) =>
+      db.prepare('SELECT * FROM approval_cards WHERE run_id = ? ORDER BY updated_at').all(runId).map(toCard),
+    claimApprovalClick: (approvalId, slackUser, action, at) =>
+      db
+        .prepare(
+          'INSERT OR IGNORE INTO approval_clicks (approval_id, slack_user, action, at) VALUES (?, ?, ?, ?)',
+        )
+        .run(approvalId, slackUser, action, at).changes === 1,
+    releaseApprovalClick: (approvalId, slackUser) => {
+      db.prepare('DELETE FROM approval_clicks WHERE approval_id = ? AND slack_user = ?').run(
+        approvalId,
+        slackUser,
+      );
+    },
+    approvalClick: (approvalId, slackUser) => {
+      const row = db
+        .prepare('SELECT action, at FROM approval_clicks WHERE approval_id = ? AND slack_user = ?')
+        .get(approvalId, slackUser);
+      return row === undefined ? undefined : clickRow.parse(row);
+    },
     claimSubmission: (key, runId, at) => insertSubmission.run(key, runId, at).changes === 1,
     createRun(run) {
       const keys = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];

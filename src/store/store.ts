@@ -35,7 +35,30 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
+/** An approval card posted for a waiting approval instance. */
+export interface ApprovalCardRecord {
+  approvalId: string;
+  runId: string;
+  channelId: string;
+  ts: string;
+  stepName: string;
+  /** Last status shown: WAITING until decided, expired or aborted. */
+  status: string;
+  updatedAt: number;
+}
+
 export interface Store {
+  saveApprovalCard(card: ApprovalCardRecord): void;
+  getApprovalCard(approvalId: string): ApprovalCardRecord | undefined;
+  approvalCards(runId: string): ApprovalCardRecord[];
+  /**
+   * Claims one person's decision on one approval: true the first time. A double tap, a second
+   * browser or a replayed payload finds it taken, so each person acts on Harness once.
+   */
+  claimApprovalClick(approvalId: string, slackUser: string, action: string, at: number): boolean;
+  /** Frees a claim whose decision surely never reached Harness. */
+  releaseApprovalClick(approvalId: string, slackUser: string): void;
+  approvalClick(approvalId: string, slackUser: string): { action: string; at: number } | undefined;
   /**
    * Claims a submission key (a modal's view id). True the first time; false for a double
    * submit or a replay, which must then do nothing.

@@ -213,7 +213,11 @@ describe('runs that go wrong', () => {
       () => s.slack.replies('C0OPS', ts).map(textOf),
       (r) => r.some((t) => t.includes('finished')),
     );
-    expect(thread.filter((t) => t.includes('waiting for approval'))).toHaveLength(1);
+    expect(
+      thread.filter(
+        (t) => t.includes('Approval needed: Approve scale') || t.includes('Approve scale: Approved'),
+      ),
+    ).toHaveLength(1);
     expect(thread.filter((t) => t.includes('finished'))).toHaveLength(1);
     expect(s.slack.messages('C0OPS').length).toBe(before + 1);
   });

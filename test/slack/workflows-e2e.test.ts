@@ -132,6 +132,12 @@ describe.each(Object.keys(LABELS))('%s, from slash command to the end of the run
       (r) => r.some((m) => textOf(m).includes('finished')),
     );
     expect(finished.map(textOf).join('\n')).toContain(`*${wf.title}* finished: *Succeeded*`);
-    if (approver !== undefined) expect(finished.map(textOf).join('\n')).toMatch(/is waiting for approval/);
+    if (approver !== undefined) {
+      // The approval card in the thread followed the decision made in Harness: who, and no buttons left.
+      const thread = finished.map(textOf).join('\n');
+      expect(thread).toMatch(/: Approved\n/);
+      expect(thread).toMatch(/(Bob SRE|Carol SRE Lead|Dave Security) approved/);
+      expect(thread).not.toContain('idp_approval_approve');
+    }
   });
 });

@@ -139,7 +139,8 @@ function userJson(u: EmulatedUser): Record<string, unknown> {
 /** A channel id, or a user id (the app's DM with that user, opened on first use). */
 function resolveChannel(ws: WorkspaceState, id: string | undefined): EmulatedChannel | undefined {
   if (id === undefined) return undefined;
-  const existing = ws.channels.get(id);
+  const existing =
+    ws.channels.get(id) ?? [...ws.channels.values()].find((c) => c.name === id.replace(/^#/, ''));
   if (existing !== undefined) return existing;
   if (ws.users.some((u) => u.id === id)) {
     const dmId = `D${id.slice(1)}`;

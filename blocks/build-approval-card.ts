@@ -1,0 +1,203 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { ApprovalInstance } from '../src/harness/types.js';
+import {
+  APPROVAL_INPUT_BLOCK_PREFIX,
+  APPROVAL_MODAL_CALLBACK_ID,
+  APPROVAL_REASON_BLOCK_ID,
+  APPROVE_ACTION_ID,
+  REJECT_ACTION_ID,
+} from './ids.js';
+import { LIMITS } from './limits.js';
+import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
+
+export interface ApprovalCardInput {
+  approval: ApprovalInstance;
+  stepName: string;
+  workflowTitle: string;
+  requesterId: string;
+  inputs: { label: string; value: string }[];
+  /** Confirm before approving (bindings say risky, or the run targets production). */
+  risky: boolean;
+  /** What the platform team must configure before approvals from Slack can work. */
+  setupProblem: string | undefined;
+}
+
+/** Slack renders `<!date^…>` in each reader's own time zone; the fallback is UTC. */
+function when(ms: number, format = '{date_short_pretty} at {time}'): string {
+  return `<!date^${String(Math.floor(ms / 1000))}^${format}|${new Date(ms).toUTCString()}>`;
+}
+
+const verb = (action: string): string =>
+  action === 'APPROVE' ? 'approved' : action === 'REJECT' ? 'rejected' : action.toLowerCase();
+
+/**
+ * The approval card: what is asked, of whom, by when, and Approve / Reject while it waits.
+ * Once decided, expired or aborted it says so, who and when, and the buttons are gone.
+ */
+export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks: KnownBlock[] } {
+  const a = c.approval;
+  const approvals = a.activities.filter((x) => x.action === 'APPROVE').length;
+  const waiting = a.status === 'WAITING';
+  const head = waiting
+    ? `:raised_hand: *Approval needed: ${escapeMrkdwn(c.stepName)}*\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`
+    : `${a.status === 'APPROVED' ? ':white_check_mark:' : a.status === 'REJECTED' ? ':no_entry:' : ':hourglass:'} *${escapeMrkdwn(c.stepName)}* · ${escapeMrkdwn(statusText(a.status))}\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'approval_head', text: mrkdwn(head, LIMITS.text) },
+  ];
+  if (a.approvalMessage !== undefined && a.approvalMessage.trim() !== '') {
+    blocks.push({
+      type: 'section',
+      block_id: 'approval_message',
+      text: mrkdwn(`>${escapeMrkdwn(truncate(a.approvalMessage, 2000)).replace(/\n/g, '\n>')}`, LIMITS.text),
+    });
+  }
+  if (c.inputs.length > 0) {
+    blocks.push({
+      type: 'section',
+      block_id: 'approval_inputs',
+      fields: c.inputs
+        .slice(0, LIMITS.sectionFields)
+        .map((i) =>
+          mrkdwn(`*${escapeMrkdwn(i.label)}*\n${escapeMrkdwn(truncate(i.value, 300))}`, LIMITS.sectionField),
+        ),
+    });
+  }
+  const facts = [
+    `Approvers: ${a.userGroups.length === 0 ? 'any eligible user' : a.userGroups.map((g) => `\`${escapeMrkdwn(g)}\``).join(', ')}`,
+    `${String(approvals)} of ${String(a.minimumCount)} approval${a.minimumCount === 1 ? '' : 's'}`,
+    ...(a.disallowPipelineExecutor ? ['the person who asked cannot approve'] : []),
+    ...(waiting && a.deadline !== undefined ? [`expires ${when(a.deadline)}`] : []),
+  ];
+  blocks.push({
+    type: 'context',
+    block_id: 'approval_facts',
+    elements: [mrkdwn(facts.join(' · '), LIMITS.text)],
+  });
+  for (const act of a.activities) {
+    const who = act.user.name ?? act.user.email ?? 'someone';
+    const at = act.at === undefined ? '' : ` ${when(act.at, '{date_short_pretty} at {time}')}`;
+    const note =
+      act.comments === undefined || act.comments === ''
+        ? ''
+        : `: ${escapeMrkdwn(truncate(act.comments, 500))}`;
+    blocks.push({
+      type: 'context',
+      block_id: `activity_${String(blocks.length)}`,
+      elements: [mrkdwn(`${escapeMrkdwn(who)} ${verb(act.action)}${at}${note}`, LIMITS.text)],
+    });
+  }
+  if (c.setupProblem !== undefined && waiting)
+    blocks.push({
+      type: 'section',
+      block_id: 'approval_setup',
+      text: mrkdwn(`:warning: ${escapeMrkdwn(c.setupProblem)}`, LIMITS.text),
+    });
+  if (waiting) {
+    const approve = {
+      type: 'button' as const,
+      action_id: APPROVE_ACTION_ID,
+      style: 'primary' as const,
+      text: plain('Approve', LIMITS.buttonText),
+      value: a.id,
+      ...(c.risky && a.approverInputs.length === 0
+        ? {
+            confirm: {
+              title: plain('Approve this change?', LIMITS.confirmTitle),
+              text: mrkdwn(
+                truncate(
+                  `${c.workflowTitle}: ${c.inputs.map((i) => `${i.label} ${i.value}`).join(', ')}`,
+                  LIMITS.confirmText,
+                ),
+                LIMITS.confirmText,
+              ),
+              confirm: plain('Approve', LIMITS.confirmButton),
+              deny: plain('Cancel', LIMITS.confirmButton),
+              style: 'primary' as const,
+            },
+          }
+        : {}),
+    };
+    blocks.push({
+      type: 'actions',
+      block_id: 'approval_actions',
+      elements: [
+        approve,
+        {
+          type: 'button',
+          action_id: REJECT_ACTION_ID,
+          style: 'danger',
+          text: plain('Reject', LIMITS.buttonText),
+          value: a.id,
+        },
+      ],
+    });
+  }
+  return {
+    text: waiting
+      ? `Approval needed: ${c.stepName} (${c.workflowTitle})`
+      : `${c.stepName}: ${statusText(a.status)}`,
+    blocks,
+  };
+}
+
+function statusText(status: string): string {
+  const map: Record<string, string> = {
+    WAITING: 'Waiting',
+    APPROVED: 'Approved',
+    REJECTED: 'Rejected',
+    EXPIRED: 'Expired: nobody decided in time',
+    ABORTED: 'Aborted with the run',
+    FAILED: 'Failed',
+  };
+  return map[status] ?? status;
+}
+
+/** The small modal behind Reject (a reason) or Approve with approver inputs. */
+export function buildApprovalModal(o: {
+  approval: ApprovalInstance;
+  action: 'APPROVE' | 'REJECT';
+  stepName: string;
+}): ModalView {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      block_id: 'approval_what',
+      text: mrkdwn(
+        `*${escapeMrkdwn(o.stepName)}*${o.approval.approvalMessage === undefined ? '' : `\n${escapeMrkdwn(truncate(o.approval.approvalMessage, 1000))}`}`,
+        LIMITS.text,
+      ),
+    },
+  ];
+  if (o.action === 'APPROVE') {
+    for (const input of o.approval.approverInputs.slice(0, 40)) {
+      blocks.push({
+        type: 'input',
+        block_id: `${APPROVAL_INPUT_BLOCK_PREFIX}${input.name}`,
+        label: plain(input.name, LIMITS.inputLabel),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          ...(input.defaultValue === ''
+            ? {}
+            : { initial_value: truncate(input.defaultValue, LIMITS.textInputMax) }),
+        },
+      });
+    }
+  }
+  blocks.push({
+    type: 'input',
+    block_id: APPROVAL_REASON_BLOCK_ID,
+    label: plain(o.action === 'REJECT' ? 'Why are you rejecting it?' : 'Comment', LIMITS.inputLabel),
+    optional: o.action === 'APPROVE',
+    element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
+  });
+  return {
+    type: 'modal',
+    callback_id: APPROVAL_MODAL_CALLBACK_ID,
+    title: plain(o.action === 'REJECT' ? 'Reject' : 'Approve', LIMITS.modalTitle),
+    submit: plain(o.action === 'REJECT' ? 'Reject' : 'Approve', LIMITS.modalButton),
+    close: plain('Cancel', LIMITS.modalButton),
+    private_metadata: JSON.stringify({ approvalId: o.approval.id, action: o.action }),
+    blocks,
+  };
+}

@@ -1,0 +1,295 @@
+import { buildApprovalCard, buildApprovalModal } from '../../blocks/build-approval-card.js';
+import type { Catalogue } from '../catalogue/load-catalogue.js';
+import { toText } from '../forms/json-schema.js';
+import type { JsonValue } from '../forms/json-schema.js';
+import type { HarnessClient } from '../harness/client.js';
+import { HarnessApiError } from '../harness/errors.js';
+import { mayHaveReachedHarness } from '../harness/http.js';
+import type { ApprovalInstance, StepView } from '../harness/types.js';
+import type { Logger } from '../logger.js';
+import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
+import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
+import { checkApprover } from './approvers.js';
+import type { MessageUpdater } from './message-updater.js';
+
+export interface ApprovalServiceDeps {
+  store: Store;
+  harness: HarnessClient;
+  slack: SlackPort;
+  updater: MessageUpdater;
+  catalogue: Catalogue;
+  logger: Logger;
+  now: () => number;
+  /** HARNESS_APPROVER_API_KEY: acts on approvals after the bot's own checks. */
+  approverApiKey: string | undefined;
+}
+
+const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
+
+/**
+ * Approvals in Slack, as trustworthy as Harness's own UI: one card per waiting approval that
+ * follows the instance to its end, and every click checked (approver groups at their scope,
+ * the requester never approving where the step forbids it, one decision per person, ever).
+ */
+export class ApprovalService {
+  constructor(private readonly d: ApprovalServiceDeps) {}
+
+  /** Posts the card for a step that waits on an approval, once (a restart or replay finds it posted). */
+  async ensureCard(run: RunRecord, step: StepView): Promise<void> {
+    const id = step.approvalInstanceId;
+    if (id === undefined || run.cardTs === undefined || this.d.store.getApprovalCard(id) !== undefined)
+      return;
+    if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
+    try {
+      const approval = await this.d.harness.getApproval(id);
+      const posted = await this.d.slack.postMessage(
+        run.channelId,
+        this.render(run, approval, step.name),
+        run.cardTs,
+        true,
+      );
+      this.d.store.saveApprovalCard({
+        approvalId: id,
+        runId: run.id,
+        channelId: run.channelId,
+        ts: posted.ts,
+        stepName: step.name,
+        status: approval.status,
+        updatedAt: this.d.now(),
+      });
+      this.d.store.audit({
+        at: this.d.now(),
+        actor: 'harness',
+        action: 'approval.requested',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
+      });
+      await this.dm(
+        run.requesterId,
+        `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
+      );
+    } catch (err) {
+      this.d.store.releaseThreadEvent(run.id, `approval:${id}`);
+      this.d.logger.warn(
+        { runId: run.id, approvalId: id, err: (err as Error).message },
+        'could not post the approval card; will retry',
+      );
+    }
+  }
+
+  /** Brings every open card of a run up to date with Harness (decided in Harness's UI, expired, aborted). */
+  async refresh(run: RunRecord): Promise<void> {
+    for (const card of this.d.store.approvalCards(run.id)) {
+      if (card.status !== 'WAITING') continue;
+      try {
+        await this.show(run, card, await this.d.harness.getApproval(card.approvalId));
+      } catch (err) {
+        this.d.logger.warn(
+          { approvalId: card.approvalId, err: (err as Error).message },
+          'could not refresh an approval card',
+        );
+      }
+    }
+  }
+
+  /**
+   * A click on Approve or Reject. Returns what to tell the clicker privately, or undefined when
+   * a modal took over (a reason to give, approver inputs to fill).
+   */
+  async click(
+    slackUser: string,
+    approvalId: string,
+    action: 'APPROVE' | 'REJECT',
+    triggerId: string,
+  ): Promise<string | undefined> {
+    const card = this.d.store.getApprovalCard(approvalId);
+    const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
+    if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    const check = await this.check(slackUser, run, card);
+    if (typeof check === 'string') return check;
+    if (action === 'REJECT' || check.approverInputs.length > 0) {
+      await this.d.slack.openView(
+        triggerId,
+        buildApprovalModal({ approval: check, action, stepName: card.stepName }),
+      );
+      return undefined;
+    }
+    return this.decide(slackUser, approvalId, action, '', []);
+  }
+
+  /** Sends one person's decision to Harness, at most once. */
+  async decide(
+    slackUser: string,
+    approvalId: string,
+    action: 'APPROVE' | 'REJECT',
+    reason: string,
+    inputs: { name: string; value: string }[],
+  ): Promise<string> {
+    const card = this.d.store.getApprovalCard(approvalId);
+    const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
+    if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    const check = await this.check(slackUser, run, card);
+    if (typeof check === 'string') return check;
+    // Claimed before Harness is called: a concurrent or repeated click finds it taken.
+    if (!this.d.store.claimApprovalClick(approvalId, slackUser, action, this.d.now()))
+      return this.already(approvalId, slackUser);
+    const [name, email] = await Promise.all([
+      this.d.slack.userName(slackUser),
+      this.d.slack.userEmail(slackUser),
+    ]);
+    const comments = `${PAST[action] === undefined ? action : PAST[action].replace(/^./, (c) => c.toUpperCase())} in Slack by ${name ?? slackUser}${email === undefined ? '' : ` <${email}>`}${reason === '' ? '' : `: ${reason}`}`;
+    try {
+      const updated = await this.d.harness.decideApproval(
+        approvalId,
+        { action, comments, approverInputs: inputs },
+        this.d.approverApiKey,
+      );
+      this.d.store.audit({
+        at: this.d.now(),
+        actor: slackUser,
+        action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { approvalId, reason, inputs, email },
+      });
+      await this.show(run, card, updated);
+      return `You ${PAST[action] ?? action} ${card.stepName}.`;
+    } catch (err) {
+      const harness = err instanceof HarnessApiError ? err : undefined;
+      if (harness === undefined || !mayHaveReachedHarness(harness))
+        this.d.store.releaseApprovalClick(approvalId, slackUser);
+      this.d.store.audit({
+        at: this.d.now(),
+        actor: slackUser,
+        action: 'approval.failed',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { approvalId, action, error: (err as Error).message },
+      });
+      if (harness !== undefined && mayHaveReachedHarness(harness))
+        return `Harness did not confirm your decision (${harness.message}). The card will show what Harness recorded; do not click again.`;
+      return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+    }
+  }
+
+  /** The checks every click passes before Harness hears of it. A string is the refusal. */
+  private async check(
+    slackUser: string,
+    run: RunRecord,
+    card: ApprovalCardRecord,
+  ): Promise<ApprovalInstance | string> {
+    const approval = await this.d.harness.getApproval(card.approvalId);
+    if (approval.status !== 'WAITING') {
+      await this.show(run, card, approval);
+      const last = approval.activities.at(-1);
+      const by = last === undefined ? '' : ` by ${last.user.name ?? last.user.email ?? 'someone'}`;
+      return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
+    }
+    const prior = this.d.store.approvalClick(card.approvalId, slackUser);
+    if (prior !== undefined) return this.already(card.approvalId, slackUser);
+    if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
+      this.d.store.audit({
+        at: this.d.now(),
+        actor: slackUser,
+        action: 'approval.denied',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { approvalId: card.approvalId, reason: 'requester' },
+      });
+      return 'You asked for this run, and this step does not let the person who asked approve it.';
+    }
+    const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
+      orgId: run.orgId,
+      projectId: run.projectId,
+    });
+    if (!eligible.eligible) {
+      this.d.store.audit({
+        at: this.d.now(),
+        actor: slackUser,
+        action: 'approval.denied',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { approvalId: card.approvalId, reason: eligible.reason },
+      });
+      return `You can't decide on ${card.stepName}: ${eligible.reason}.`;
+    }
+    return approval;
+  }
+
+  private already(approvalId: string, slackUser: string): string {
+    const prior = this.d.store.approvalClick(approvalId, slackUser);
+    return `You already ${PAST[prior?.action ?? ''] ?? 'decided on'} this${prior === undefined ? '' : ` at ${new Date(prior.at).toISOString().replace('T', ' ').slice(0, 16)} UTC`}.`;
+  }
+
+  private async show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
+    const changed = approval.status !== card.status;
+    await this.d.updater.set(card.channelId, card.ts, this.render(run, approval, card.stepName));
+    if (!changed) return;
+    this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
+    if (!this.d.store.claimThreadEvent(run.id, `approval-outcome:${approval.id}`, this.d.now())) return;
+    const last = [...approval.activities]
+      .reverse()
+      .find((a) => a.action === (approval.status === 'REJECTED' ? 'REJECT' : 'APPROVE'));
+    const who = last?.user.name ?? last?.user.email;
+    const why = last?.comments === undefined || last.comments === '' ? '' : ` (${last.comments})`;
+    const text =
+      approval.status === 'APPROVED' || approval.status === 'REJECTED'
+        ? `${card.stepName} of your run of ${this.title(run)} was ${approval.status.toLowerCase()}${who === undefined ? '' : ` by ${who}`}${why}.`
+        : `${card.stepName} of your run of ${this.title(run)} ended: ${approval.status.toLowerCase()}.`;
+    await this.dm(run.requesterId, text);
+  }
+
+  private render(run: RunRecord, approval: ApprovalInstance, stepName: string): SlackMessageContent {
+    const workflow = this.d.catalogue.workflows.get(run.workflowId);
+    const binding = this.d.catalogue.bindings.get(run.workflowId);
+    const labels = new Map(
+      workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, f.title] as const)) ?? [],
+    );
+    const inputs = Object.entries(run.inputs)
+      .filter(([, v]) => v !== '' && v !== null && v !== undefined)
+      .map(([k, v]) => ({ label: labels.get(k) ?? k, value: toText(v as JsonValue) }));
+    const production = Object.values(run.inputs).some(
+      (v) => typeof v === 'string' && /^(prod|production)$/i.test(v),
+    );
+    return buildApprovalCard({
+      approval,
+      stepName,
+      workflowTitle: workflow?.title ?? run.workflowId,
+      requesterId: run.requesterId,
+      inputs,
+      risky: (binding?.risky ?? false) || production,
+      setupProblem: this.setupProblem(approval),
+    });
+  }
+
+  /** With only the bot's key, Harness refuses approvals the step keeps from its executor. */
+  private setupProblem(approval: ApprovalInstance): string | undefined {
+    if (!approval.disallowPipelineExecutor || this.d.approverApiKey !== undefined) return undefined;
+    return `Harness will refuse approvals sent with the bot's own key: it started this run, and this step does not let the executor approve. Set HARNESS_APPROVER_API_KEY to a key of a principal in ${approval.userGroups.join(', ') || 'the approver groups'}, or approve in Harness.`;
+  }
+
+  private title(run: RunRecord): string {
+    return this.d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
+  }
+
+  /** A private note in the app's DM with a person. */
+  async dm(userId: string, text: string): Promise<void> {
+    await this.d.slack
+      .postMessage(userId, {
+        text,
+        blocks: [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+            },
+          },
+        ],
+      })
+      .catch((err: unknown) => {
+        this.d.logger.warn({ userId, err: (err as Error).message }, 'could not message the requester');
+      });
+  }
+}

@@ -1,0 +1,78 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { z } from 'zod';
+import {
+  APPROVAL_INPUT_BLOCK_PREFIX,
+  APPROVAL_MODAL_CALLBACK_ID,
+  APPROVAL_REASON_BLOCK_ID,
+  APPROVE_ACTION_ID,
+  REJECT_ACTION_ID,
+} from '../../../blocks/ids.js';
+import { isRecord } from '../../forms/json-schema.js';
+import type { ApprovalService } from '../../runs/approval-service.js';
+import type { BotDeps } from '../deps.js';
+import { inBackground } from '../deps.js';
+
+const meta = z.object({ approvalId: z.string(), action: z.enum(['APPROVE', 'REJECT']) });
+
+/** Approve / Reject on approval cards, and the modal behind Reject (reason) or approver inputs. */
+export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalService): void {
+  const tell = async (userId: string, approvalId: string, text: string): Promise<void> => {
+    const card = deps.store.getApprovalCard(approvalId);
+    await deps.slack
+      .postEphemeral(
+        card?.channelId ?? userId,
+        userId,
+        { text, blocks: [] },
+        card === undefined ? undefined : deps.store.getRun(card.runId)?.cardTs,
+      )
+      .catch((err: unknown) => {
+        deps.logger.warn({ err: (err as Error).message }, 'could not answer a click privately');
+      });
+  };
+
+  for (const [actionId, action] of [
+    [APPROVE_ACTION_ID, 'APPROVE'],
+    [REJECT_ACTION_ID, 'REJECT'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button }) => {
+      await ack();
+      const approvalId = button.value ?? '';
+      const message = await approvals
+        .click(body.user.id, approvalId, action, body.trigger_id)
+        .catch((err: unknown) => `Could not check this with Harness: ${(err as Error).message}`);
+      if (message !== undefined) await tell(body.user.id, approvalId, message);
+    });
+  }
+
+  app.view(APPROVAL_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
+    const m = meta.safeParse(JSON.parse(view.private_metadata || '{}'));
+    if (!m.success) {
+      await ack();
+      return;
+    }
+    const values = view.state.values;
+    const text = (blockId: string): string => {
+      const block = values[blockId];
+      const first = block === undefined ? undefined : Object.values(block)[0];
+      return isRecord(first) && typeof first.value === 'string' ? first.value.trim() : '';
+    };
+    const reason = text(APPROVAL_REASON_BLOCK_ID);
+    if (m.data.action === 'REJECT' && reason === '') {
+      await ack({
+        response_action: 'errors',
+        errors: { [APPROVAL_REASON_BLOCK_ID]: 'Say why, so the person who asked knows what to change' },
+      });
+      return;
+    }
+    const inputs = Object.keys(values)
+      .filter((id) => id.startsWith(APPROVAL_INPUT_BLOCK_PREFIX))
+      .map((id) => ({ name: id.slice(APPROVAL_INPUT_BLOCK_PREFIX.length), value: text(id) }));
+    await ack();
+    inBackground(
+      deps,
+      approvals
+        .decide(body.user.id, m.data.approvalId, m.data.action, reason, inputs)
+        .then((message) => tell(body.user.id, m.data.approvalId, message)),
+    );
+  });
+}

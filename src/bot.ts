@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import type { Catalogue } from './catalogue/load-catalogue.js';
 import type { Config } from './config.js';
 import { createHarnessClient } from './harness/client.js';
+import { createRequestBudget } from './harness/request-budget.js';
 import type { HarnessClient } from './harness/client.js';
 import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
@@ -60,6 +61,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       baseUrl: config.harness.apiUrl,
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
+      budget: createRequestBudget(config.harness.requestsPerMinute),
     });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};

@@ -25,6 +25,7 @@ const envSchema = z.object({
   HARNESS_ACCOUNT_ID: optionalText,
   HARNESS_WEBHOOK_SECRET: optionalText,
   HARNESS_APPROVER_API_KEY: optionalText,
+  HARNESS_REQUESTS_PER_MINUTE: optionalText,
   DATABASE_PATH: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
@@ -51,6 +52,8 @@ export interface HarnessConfig {
   webhookSecret: string | undefined;
   /** A principal in the approver groups, used only for approvals, after the bot's own checks. */
   approverApiKey: string | undefined;
+  /** The request budget shared by every caller of one key. */
+  requestsPerMinute: number;
 }
 
 export interface Config {
@@ -163,6 +166,12 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
     );
   }
   const apiUrl = checkUrl('HARNESS_API_URL', raw.HARNESS_API_URL ?? DEFAULT_HARNESS_URL, problems);
+  const perMinute = Number(raw.HARNESS_REQUESTS_PER_MINUTE ?? 600);
+  if (!Number.isInteger(perMinute) || perMinute < 1) {
+    problems.push(
+      'HARNESS_REQUESTS_PER_MINUTE must be a whole number of at least 1 (Harness allows 1,000 per minute per key; the default is 600).',
+    );
+  }
   if (problems.length > before || raw.HARNESS_API_KEY === undefined || raw.HARNESS_ACCOUNT_ID === undefined) {
     return undefined;
   }
@@ -172,5 +181,6 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
     accountId: raw.HARNESS_ACCOUNT_ID,
     webhookSecret: raw.HARNESS_WEBHOOK_SECRET,
     approverApiKey: raw.HARNESS_APPROVER_API_KEY,
+    requestsPerMinute: perMinute,
   };
 }

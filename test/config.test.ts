@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       apiKey: 'pat.test',
       accountId: 'acct',
       webhookSecret: undefined,
+      requestsPerMinute: 600,
     });
     expect(c.port).toBe(8080);
   });

@@ -40,6 +40,7 @@ export async function startStack(
   opts: {
     speed?: number;
     webhookSecret?: string;
+    approverKey?: string;
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
   } = {},
 ): Promise<Stack> {
@@ -69,7 +70,9 @@ export async function startStack(
     HARNESS_API_KEY: 'sim-key-bot',
     HARNESS_ACCOUNT_ID: 'idp_sandbox',
     DATABASE_PATH: dbPath,
+    HARNESS_REQUESTS_PER_MINUTE: '100000',
     ...(opts.webhookSecret === undefined ? {} : { HARNESS_WEBHOOK_SECRET: opts.webhookSecret }),
+    ...(opts.approverKey === undefined ? {} : { HARNESS_APPROVER_API_KEY: opts.approverKey }),
   };
   const boot = async (): Promise<RunningBot> => {
     const bot = await startBot({

@@ -35,3 +35,7 @@ export const REJECT_ACTION_ID = 'idp_approval_reject';
 export const APPROVAL_MODAL_CALLBACK_ID = 'idp_approval_decision';
 export const APPROVAL_REASON_BLOCK_ID = 'approval_reason';
 export const APPROVAL_INPUT_BLOCK_PREFIX = 'approver_input:';
+
+/** `/idp link`. */
+export const LINK_MODAL_CALLBACK_ID = 'idp_link';
+export const LINK_TOKEN_BLOCK_ID = 'link_token';

@@ -12,6 +12,7 @@ import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
+import { TokenVault } from './runs/token-vault.js';
 import { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
@@ -19,6 +20,7 @@ import { createBoltApp } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
+import { registerIdentity } from './slack/listeners/identity.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
@@ -76,6 +78,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);
   const catalogue = o.catalogue;
+  const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
   const approvals = new ApprovalService({
     store,
     harness,
@@ -85,6 +88,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     logger,
     now,
     approverApiKey: config.harness.approverApiKey,
+    vault,
   });
   const tracker = new RunTracker({
     approvals,
@@ -126,12 +130,14 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     logger,
     now,
     background: new Set(),
+    vault,
   };
   registerCommands(app, deps);
   registerWorkflowModal(app, deps);
   registerRunActions(app, deps);
   registerHome(app, deps);
   registerApprovals(app, deps, approvals);
+  registerIdentity(app, deps);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },

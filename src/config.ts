@@ -29,6 +29,7 @@ const envSchema = z.object({
   DATABASE_PATH: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
+  IDP_CHATOPS_ENCRYPTION_KEY: optionalText,
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -65,6 +66,8 @@ export interface Config {
   databasePath: string;
   manifestsDir: string;
   logLevel: LogLevel;
+  /** Encrypts personal Harness tokens linked with `/idp link`; linking is off without it. */
+  encryptionKey: string | undefined;
 }
 
 function checkUrl(name: string, value: string, problems: string[]): string | undefined {
@@ -111,6 +114,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
   }
 
+  if (raw.IDP_CHATOPS_ENCRYPTION_KEY !== undefined && raw.IDP_CHATOPS_ENCRYPTION_KEY.length < 32) {
+    problems.push(
+      'IDP_CHATOPS_ENCRYPTION_KEY is too short: use at least 32 random characters (e.g. `openssl rand -base64 32`).',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     mode,
@@ -120,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePath: raw.DATABASE_PATH ?? 'data/idp-chatops.db',
     manifestsDir: raw.MANIFESTS_DIR ?? 'manifests',
     logLevel: logLevel as LogLevel,
+    encryptionKey: raw.IDP_CHATOPS_ENCRYPTION_KEY,
   };
 }
 

@@ -11,6 +11,7 @@ import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
 import { checkApprover } from './approvers.js';
 import type { MessageUpdater } from './message-updater.js';
+import type { TokenVault } from './token-vault.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface ApprovalServiceDeps {
   now: () => number;
   /** HARNESS_APPROVER_API_KEY: acts on approvals after the bot's own checks. */
   approverApiKey: string | undefined;
+  /** Opens personal tokens linked with `/idp link`. */
+  vault: TokenVault | undefined;
 }
 
 const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
@@ -143,7 +146,7 @@ export class ApprovalService {
       const updated = await this.d.harness.decideApproval(
         approvalId,
         { action, comments, approverInputs: inputs },
-        this.d.approverApiKey,
+        this.keyFor(slackUser),
       );
       this.d.store.audit({
         at: this.d.now(),
@@ -217,6 +220,19 @@ export class ApprovalService {
     return approval;
   }
 
+  /** The person's own token when linked (Harness then records them), else the approver key, else the bot's. */
+  private keyFor(slackUser: string): string | undefined {
+    const link = this.d.store.getLink(slackUser);
+    const own =
+      link === undefined || this.d.vault === undefined ? undefined : this.d.vault.open(link.sealedToken);
+    if (link !== undefined && own === undefined)
+      this.d.logger.warn(
+        { slackUser },
+        'a linked token could not be opened (was the encryption key changed?); using the bot key',
+      );
+    return own ?? this.d.approverApiKey;
+  }
+
   private already(approvalId: string, slackUser: string): string {
     const prior = this.d.store.approvalClick(approvalId, slackUser);
     return `You already ${PAST[prior?.action ?? ''] ?? 'decided on'} this${prior === undefined ? '' : ` at ${new Date(prior.at).toISOString().replace('T', ' ').slice(0, 16)} UTC`}.`;
@@ -266,7 +282,7 @@ export class ApprovalService {
   /** With only the bot's key, Harness refuses approvals the step keeps from its executor. */
   private setupProblem(approval: ApprovalInstance): string | undefined {
     if (!approval.disallowPipelineExecutor || this.d.approverApiKey !== undefined) return undefined;
-    return `Harness will refuse approvals sent with the bot's own key: it started this run, and this step does not let the executor approve. Set HARNESS_APPROVER_API_KEY to a key of a principal in ${approval.userGroups.join(', ') || 'the approver groups'}, or approve in Harness.`;
+    return `Harness will refuse approvals sent with the bot's own key: it started this run, and this step does not let the executor approve. Approvers can link their own Harness account with /idp link; or the platform team can set HARNESS_APPROVER_API_KEY to a key of a principal in ${approval.userGroups.join(', ') || 'the approver groups'}.`;
   }
 
   private title(run: RunRecord): string {

@@ -53,6 +53,8 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     HARNESS_ACCOUNT_ID: DEFAULT_SEED.accountId,
     DATABASE_PATH: o.databasePath,
     MANIFESTS_DIR: o.manifestsDir,
+    // Links made in the sandbox last as long as the sandbox.
+    IDP_CHATOPS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   });
   const bot = await startBot({
     config,

@@ -3,6 +3,7 @@ import type { OptionSource } from '../forms/option-source.js';
 import type { HarnessClient } from '../harness/client.js';
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';
+import type { TokenVault } from '../runs/token-vault.js';
 import type { RunTracker } from '../runs/tracker.js';
 import type { Store } from '../store/store.js';
 import type { AccessChecker } from './access.js';
@@ -20,6 +21,8 @@ export interface BotDeps {
   tracker: RunTracker;
   logger: Logger;
   now: () => number;
+  /** Seals personal tokens (`/idp link`); undefined when no encryption key is configured. */
+  vault: TokenVault | undefined;
   /** Work that outlives a listener's ack (starting a run): awaited on shutdown. */
   background: Set<Promise<unknown>>;
 }

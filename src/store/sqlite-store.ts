@@ -55,6 +55,13 @@ const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL,
      PRIMARY KEY (approval_id, slack_user)
    );`,
+  `CREATE TABLE identity_links (
+     slack_user TEXT PRIMARY KEY,
+     harness_uuid TEXT NOT NULL,
+     harness_email TEXT,
+     sealed_token TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 const runRow = z.object({
@@ -178,7 +185,34 @@ export function openSqliteStore(file: string): Store {
   };
   const clickRow = z.object({ action: z.string(), at: z.number() });
 
+  const linkRow = z.object({
+    slack_user: z.string(),
+    harness_uuid: z.string(),
+    harness_email: z.string().nullable(),
+    sealed_token: z.string(),
+    created_at: z.number(),
+  });
   return {
+    saveLink: (l) => {
+      db.prepare(
+        `INSERT INTO identity_links (slack_user, harness_uuid, harness_email, sealed_token, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (slack_user) DO UPDATE SET harness_uuid = excluded.harness_uuid, harness_email = excluded.harness_email, sealed_token = excluded.sealed_token, created_at = excluded.created_at`,
+      ).run(l.slackUser, l.harnessUuid, l.harnessEmail ?? null, l.sealedToken, l.createdAt);
+    },
+    getLink: (slackUser) => {
+      const row = db.prepare('SELECT * FROM identity_links WHERE slack_user = ?').get(slackUser);
+      if (row === undefined) return undefined;
+      const r = linkRow.parse(row);
+      return {
+        slackUser: r.slack_user,
+        harnessUuid: r.harness_uuid,
+        harnessEmail: r.harness_email ?? undefined,
+        sealedToken: r.sealed_token,
+        createdAt: r.created_at,
+      };
+    },
+    deleteLink: (slackUser) =>
+      db.prepare('DELETE FROM identity_links WHERE slack_user = ?').run(slackUser).changes === 1,
     saveApprovalCard: (c) => {
       db.prepare(
         `INSERT INTO approval_cards (approval_id, run_id, channel_id, ts, step_name, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -47,7 +47,19 @@ export interface ApprovalCardRecord {
   updatedAt: number;
 }
 
+/** A Slack user's own Harness token, sealed (encrypted) at rest. */
+export interface IdentityLink {
+  slackUser: string;
+  harnessUuid: string;
+  harnessEmail: string | undefined;
+  sealedToken: string;
+  createdAt: number;
+}
+
 export interface Store {
+  saveLink(link: IdentityLink): void;
+  getLink(slackUser: string): IdentityLink | undefined;
+  deleteLink(slackUser: string): boolean;
   saveApprovalCard(card: ApprovalCardRecord): void;
   getApprovalCard(approvalId: string): ApprovalCardRecord | undefined;
   approvalCards(runId: string): ApprovalCardRecord[];

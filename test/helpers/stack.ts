@@ -41,6 +41,7 @@ export async function startStack(
     speed?: number;
     webhookSecret?: string;
     approverKey?: string;
+    encryptionKey?: string;
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
   } = {},
 ): Promise<Stack> {
@@ -73,6 +74,7 @@ export async function startStack(
     HARNESS_REQUESTS_PER_MINUTE: '100000',
     ...(opts.webhookSecret === undefined ? {} : { HARNESS_WEBHOOK_SECRET: opts.webhookSecret }),
     ...(opts.approverKey === undefined ? {} : { HARNESS_APPROVER_API_KEY: opts.approverKey }),
+    ...(opts.encryptionKey === undefined ? {} : { IDP_CHATOPS_ENCRYPTION_KEY: opts.encryptionKey }),
   };
   const boot = async (): Promise<RunningBot> => {
     const bot = await startBot({

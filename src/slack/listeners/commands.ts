@@ -1,4 +1,5 @@
 import type { App, SlashCommand } from '@slack/bolt';
+import { buildLinkModal } from '../../../blocks/build-link-modal.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
 import { buildHelp, buildWorkflowList } from '../../../blocks/build-idp-help.js';
 import type { WorkflowListing } from '../../../blocks/build-idp-help.js';
@@ -30,6 +31,38 @@ export function registerCommands(app: App, deps: BotDeps): void {
         return;
       }
       await openWorkflow(deps, cmd, target, rest.join(' '));
+      return;
+    }
+    if (verb === 'link') {
+      await ack();
+      if (deps.vault === undefined) {
+        await respond({
+          response_type: 'ephemeral',
+          text: 'Linking Harness accounts is turned off here: the platform team must set IDP_CHATOPS_ENCRYPTION_KEY.',
+        });
+        return;
+      }
+      await deps.slack.openView(cmd.trigger_id, buildLinkModal());
+      return;
+    }
+    if (verb === 'unlink') {
+      await ack();
+      const removed = deps.store.deleteLink(cmd.user_id);
+      if (removed)
+        deps.store.audit({
+          at: deps.now(),
+          actor: cmd.user_id,
+          action: 'identity.unlinked',
+          workflowId: undefined,
+          runId: undefined,
+          details: {},
+        });
+      await respond({
+        response_type: 'ephemeral',
+        text: removed
+          ? 'Your Harness token is removed; approvals go through the bot again.'
+          : 'You had no Harness account linked.',
+      });
       return;
     }
     if (verb === '' || verb === 'list') {

@@ -57,7 +57,7 @@ export function registerIdentity(app: App, deps: BotDeps): void {
     });
     await ack({
       response_action: 'update',
-      view: buildLinkedModal(escapeMrkdwn(user.name ?? user.email ?? user.uuid)),
+      view: buildLinkedModal(escapeMrkdwn(user.name ?? user.email)),
     });
   });
 }

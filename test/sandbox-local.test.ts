@@ -49,9 +49,10 @@ it('the local sandbox runs a workflow end to end from the terminal, approval inc
     await seen('Target Replicas');
     type('4');
     await seen('Scale a service · Waiting for approval');
+    await seen('Approval needed: Approve scale');
     type('as bob');
-    type('approve looks fine');
-    await seen('Harness: approval approved.');
+    type('approve');
+    await seen('You approved Approve scale.');
     await seen('Scale a service finished: Succeeded');
     type('quit');
     await expect(done).resolves.toBe(0);

@@ -4,7 +4,6 @@ import { startBot } from '../bot.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { loadConfig } from '../config.js';
 import { isRecord } from '../forms/json-schema.js';
-import { createHarnessClient } from '../harness/client.js';
 import { DEFAULT_SEED } from '../harness/simulator/seed.js';
 import { startHarnessSimulator } from '../harness/simulator/server.js';
 import type { HarnessSimulator } from '../harness/simulator/server.js';
@@ -31,8 +30,8 @@ const HELP = `Type what you would type in Slack, as the person and in the channe
   /idp                     list workflows;  /idp help
   as bob                   act as alice (developer), bob or carol (SRE on-call), dave (security), eve (outsider)
   in #dev                  switch channel (#ops, #dev, #sre-private)
-  approve [comment]        approve the newest waiting approval as the current person (in Harness)
-  reject [comment]         reject it
+  approve                  press Approve on the newest approval card, as the current person
+  reject                   press Reject (you will be asked why)
   abort                    press Abort on the newest run card
   quit                     stop everything`;
 
@@ -64,6 +63,19 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     timing: { fastMs: 300, slowMs: 3000, backoff: 1.5 },
   });
   slack.botUrl = `${bot.url}/slack/events`;
+  // Everyone in the sandbox has linked their (simulated) Harness account, so approvals count per person.
+  for (const person of slack.ws.users) {
+    const harnessUser = sim.engine.seed.users.find((u) => u.email === person.email);
+    const key = harnessUser?.apiKeys[0];
+    if (harnessUser === undefined || key === undefined || bot.deps.vault === undefined) continue;
+    bot.deps.store.saveLink({
+      slackUser: person.id,
+      harnessUuid: harnessUser.uuid,
+      harnessEmail: harnessUser.email,
+      sealedToken: bot.deps.vault.seal(key),
+      createdAt: Date.now(),
+    });
+  }
   o.out(
     `Local sandbox: bot ${bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).\n${HELP}`,
   );
@@ -129,13 +141,22 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator, sim: HarnessSi
           ),
         );
     } else if (line.startsWith('approve') || line.startsWith('reject')) {
-      await decide(
-        o,
-        sim,
-        user,
-        line.startsWith('approve') ? 'APPROVE' : 'REJECT',
-        line.replace(/^(approve|reject)\s*/, ''),
-      );
+      const approve = line.startsWith('approve');
+      const card = [...slack.channel(channelId).messages]
+        .reverse()
+        .find((m) => JSON.stringify(m.blocks).includes('idp_approval_approve'));
+      if (card === undefined) o.out('No approval card with buttons in this channel.');
+      else {
+        const before = new Set(slack.openViews(userId).map((v) => v.id));
+        await slack.clickMessageButton(
+          channelId,
+          card.ts,
+          userId,
+          approve ? 'idp_approval_approve' : 'idp_approval_reject',
+        );
+        const modal = await waitFor(() => slack.openViews(userId).find((v) => !before.has(v.id)), 1500);
+        if (modal !== undefined) await fillForm(slack, modal.id, userId, ask, o.out);
+      }
     } else if (line === 'abort') {
       const card = [...slack.messages(channelId)]
         .reverse()
@@ -146,41 +167,6 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator, sim: HarnessSi
     await new Promise((r) => setTimeout(r, 300));
   }
   rl.close();
-}
-
-async function decide(
-  o: LocalSandboxOptions,
-  sim: HarnessSimulator,
-  user: string,
-  action: 'APPROVE' | 'REJECT',
-  comments: string,
-): Promise<void> {
-  const waiting = [...sim.engine.approvals.values()].filter((a) => a.status === 'WAITING').at(-1);
-  if (waiting === undefined) {
-    o.out('No approval is waiting.');
-    return;
-  }
-  const person = sim.engine.seed.users.find((u) => u.email.startsWith(`${user}@`));
-  const key = person?.apiKeys[0];
-  if (key === undefined) {
-    o.out(`${user} has no Harness account in the simulator.`);
-    return;
-  }
-  const client = createHarnessClient({
-    baseUrl: sim.url,
-    apiKey: key,
-    accountId: sim.engine.seed.accountId,
-    retries: 0,
-  });
-  try {
-    const r = await client.decideApproval(waiting.id, {
-      action,
-      comments: comments === '' ? `via the local sandbox by ${user}` : comments,
-    });
-    o.out(`Harness: approval ${r.status.toLowerCase()}.`);
-  } catch (err) {
-    o.out(`Harness refused: ${(err as Error).message}`);
-  }
 }
 
 async function fillForm(

@@ -81,7 +81,7 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   );
   const stopWatching = watch(slack, o.out);
   try {
-    await repl(o, slack, sim);
+    await repl(o, slack);
   } finally {
     stopWatching();
     await bot.stop();
@@ -99,7 +99,7 @@ const PEOPLE: Record<string, string> = {
   eve: 'U0EVE',
 };
 
-async function repl(o: LocalSandboxOptions, slack: SlackEmulator, sim: HarnessSimulator): Promise<void> {
+async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void> {
   const rl = createInterface({ input: o.input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   const ask = async (prompt: string): Promise<string | undefined> => {

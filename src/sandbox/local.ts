@@ -6,7 +6,6 @@ import { loadConfig } from '../config.js';
 import { isRecord } from '../forms/json-schema.js';
 import { DEFAULT_SEED } from '../harness/simulator/seed.js';
 import { startHarnessSimulator } from '../harness/simulator/server.js';
-import type { HarnessSimulator } from '../harness/simulator/server.js';
 import type { Logger } from '../logger.js';
 import { renderBlocks } from './render.js';
 import { SlackEmulator } from './slack/emulator.js';

@@ -425,25 +425,24 @@ function ngRoute(
   requireAccount(seed, q);
   const search = q.get('searchTerm');
   let m: RegExpExecArray | null;
+  /** ServiceResponseDTO / EnvironmentResponseDTO share this shape (ng Swagger). */
+  const ngEntity = (e: { identifier: string; name: string }, extra: Record<string, unknown> = {}) => ({
+    accountId: seed.accountId,
+    identifier: e.identifier,
+    orgIdentifier: q.get('orgIdentifier') ?? undefined,
+    projectIdentifier: q.get('projectIdentifier') ?? undefined,
+    name: e.name,
+    description: '',
+    ...extra,
+    deleted: false,
+    tags: {},
+    version: 1,
+  });
   if (method === 'GET' && p === '/ng/api/servicesV2') {
     const [pg, size] = pageArgs(q, 'page', 'size');
     const items = seed.services.filter((s) => matches(search, s.identifier, s.name));
     return json.page(
-      items.map((s) => ({
-        service: {
-          accountId: seed.accountId,
-          identifier: s.identifier,
-          orgIdentifier: q.get('orgIdentifier') ?? undefined,
-          projectIdentifier: q.get('projectIdentifier') ?? undefined,
-          name: s.name,
-          description: '',
-          deleted: false,
-          tags: {},
-          version: 1,
-        },
-        createdAt: 0,
-        lastModifiedAt: 0,
-      })),
+      items.map((s) => ({ service: ngEntity(s), createdAt: 0, lastModifiedAt: 0 })),
       pg,
       size,
     );
@@ -453,19 +452,7 @@ function ngRoute(
     const items = seed.environments.filter((s) => matches(search, s.identifier, s.name));
     return json.page(
       items.map((s) => ({
-        environment: {
-          accountId: seed.accountId,
-          identifier: s.identifier,
-          orgIdentifier: q.get('orgIdentifier') ?? undefined,
-          projectIdentifier: q.get('projectIdentifier') ?? undefined,
-          name: s.name,
-          description: '',
-          color: '#0063F7',
-          type: s.type,
-          deleted: false,
-          tags: {},
-          version: 1,
-        },
+        environment: ngEntity(s, { color: '#0063F7', type: s.type }),
         createdAt: 0,
         lastModifiedAt: 0,
       })),

@@ -298,19 +298,13 @@ export class SlackEmulator {
     blockId: string,
     answers: Record<string, Answer>,
   ): Promise<BotReply> {
-    const v = this.view(viewId);
-    const state = stateFor(v.view, answers);
+    const state = stateFor(this.view(viewId).view, answers);
     const action = Object.entries(state[blockId] ?? {})[0];
     if (action === undefined) throw new Error(`no input ${blockId} in view ${viewId}`);
-    return this.sendPayload({
-      type: 'block_actions',
-      team: { id: 'T0EMU', domain: 'emulated' },
-      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
-      api_app_id: 'A0APP',
-      container: { type: 'view', view_id: viewId },
-      trigger_id: this.newTrigger(user),
-      view: viewJson(v, state),
-      actions: [{ ...action[1], action_id: action[0], block_id: blockId, action_ts: this.ws.nextTs() }],
+    return this.viewBlockAction(viewId, user, state, {
+      ...action[1],
+      action_id: action[0],
+      block_id: blockId,
     });
   }
 
@@ -319,6 +313,20 @@ export class SlackEmulator {
     const v = this.view(viewId);
     const button = findElement(v.view.blocks, actionId);
     if (button === undefined) throw new Error(`no button ${actionId} in view ${viewId}`);
+    return this.viewBlockAction(viewId, user, stateFor(v.view, {}), {
+      type: 'button',
+      action_id: actionId,
+      block_id: button.blockId,
+      value: button.element.value,
+    });
+  }
+
+  private viewBlockAction(
+    viewId: string,
+    user: string,
+    state: Record<string, unknown>,
+    action: Record<string, unknown>,
+  ): Promise<BotReply> {
     return this.sendPayload({
       type: 'block_actions',
       team: { id: 'T0EMU', domain: 'emulated' },
@@ -326,16 +334,8 @@ export class SlackEmulator {
       api_app_id: 'A0APP',
       container: { type: 'view', view_id: viewId },
       trigger_id: this.newTrigger(user),
-      view: viewJson(v, stateFor(v.view, {})),
-      actions: [
-        {
-          type: 'button',
-          action_id: actionId,
-          block_id: button.blockId,
-          value: button.element.value,
-          action_ts: this.ws.nextTs(),
-        },
-      ],
+      view: viewJson(this.view(viewId), state),
+      actions: [{ ...action, action_ts: this.ws.nextTs() }],
     });
   }
 

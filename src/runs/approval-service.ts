@@ -191,15 +191,18 @@ export class ApprovalService {
     }
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
     if (prior !== undefined) return this.already(card.approvalId, slackUser);
-    if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
+    const deny = (reason: string): void => {
       this.d.store.audit({
         at: this.d.now(),
         actor: slackUser,
         action: 'approval.denied',
         workflowId: run.workflowId,
         runId: run.id,
-        details: { approvalId: card.approvalId, reason: 'requester' },
+        details: { approvalId: card.approvalId, reason },
       });
+    };
+    if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
+      deny('requester');
       return 'You asked for this run, and this step does not let the person who asked approve it.';
     }
     const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
@@ -207,14 +210,7 @@ export class ApprovalService {
       projectId: run.projectId,
     });
     if (!eligible.eligible) {
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: slackUser,
-        action: 'approval.denied',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId: card.approvalId, reason: eligible.reason },
-      });
+      deny(eligible.reason);
       return `You can't decide on ${card.stepName}: ${eligible.reason}.`;
     }
     return approval;

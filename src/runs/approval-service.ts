@@ -236,7 +236,12 @@ export class ApprovalService {
 
   private async show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
     const changed = approval.status !== card.status;
-    await this.d.updater.set(card.channelId, card.ts, this.render(run, approval, card.stepName));
+    await this.d.updater.set(
+      card.channelId,
+      card.ts,
+      this.render(run, approval, card.stepName),
+      approval.status !== 'WAITING',
+    );
     if (!changed) return;
     this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
     if (!this.d.store.claimThreadEvent(run.id, `approval-outcome:${approval.id}`, this.d.now())) return;

@@ -19,7 +19,7 @@ export interface TrackerTiming {
   backoff: number;
 }
 
-export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 30_000, backoff: 1.5 };
+export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 10_000, backoff: 1.5 };
 
 export interface TrackerDeps {
   store: Store;
@@ -217,6 +217,7 @@ export class RunTracker {
         run.channelId,
         run.cardTs,
         renderCard(updated, workflow, view, undefined, now),
+        terminal,
       );
       for (const e of threadEvents(view, workflow?.title ?? run.workflowId, run.executionUrl, now)) {
         if (!this.d.store.claimThreadEvent(run.id, e.key, now)) continue;

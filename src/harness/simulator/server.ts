@@ -41,6 +41,8 @@ export interface HarnessSimulator {
   faults: Faults;
   /** Webhook deliveries that failed (the receiver was down or answered non-2xx). */
   webhookFailures: number;
+  /** API requests answered (control endpoints excluded): for benchmarks. */
+  requests: number;
   /** Resolves once every webhook queued so far was delivered (or failed). */
   webhooksDelivered(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
     url: '',
     faults,
     webhookFailures: 0,
+    requests: 0,
     engine: new SimEngine({
       seed,
       pipelines,
@@ -148,6 +151,7 @@ async function handle(
     control(sim, p, method === 'POST' ? await readBody(req) : '', res);
     return;
   }
+  sim.requests++;
   const key = req.headers['x-api-key'];
   const user = typeof key === 'string' ? seed.users.find((u) => u.apiKeys.includes(key)) : undefined;
   if (user === undefined) {

@@ -62,6 +62,7 @@ const MIGRATIONS: readonly string[] = [
      sealed_token TEXT NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+  `CREATE TABLE drafts (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, values_json TEXT NOT NULL, at INTEGER NOT NULL);`,
 ];
 
 const runRow = z.object({
@@ -193,6 +194,21 @@ export function openSqliteStore(file: string): Store {
     created_at: z.number(),
   });
   return {
+    saveDraft: (id, userId, values, at) => {
+      db.prepare(
+        'INSERT INTO drafts (id, user_id, values_json, at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET values_json = excluded.values_json, at = excluded.at',
+      ).run(id, userId, JSON.stringify(values), at);
+      // Drafts older than a day belong to forms nobody will submit.
+      db.prepare('DELETE FROM drafts WHERE at < ?').run(at - 86_400_000);
+    },
+    getDraft: (id, userId) => {
+      const row = db.prepare('SELECT values_json FROM drafts WHERE id = ? AND user_id = ?').get(id, userId);
+      return row === undefined
+        ? undefined
+        : z
+            .record(z.string(), z.unknown())
+            .parse(JSON.parse(z.object({ values_json: z.string() }).parse(row).values_json));
+    },
     saveLink: (l) => {
       db.prepare(
         `INSERT INTO identity_links (slack_user, harness_uuid, harness_email, sealed_token, created_at) VALUES (?, ?, ?, ?, ?)

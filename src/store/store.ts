@@ -57,6 +57,9 @@ export interface IdentityLink {
 }
 
 export interface Store {
+  /** Answers of a multi-page form too long for Slack's private_metadata, kept for its owner. */
+  saveDraft(id: string, userId: string, values: Record<string, unknown>, at: number): void;
+  getDraft(id: string, userId: string): Record<string, unknown> | undefined;
   saveLink(link: IdentityLink): void;
   getLink(slackUser: string): IdentityLink | undefined;
   deleteLink(slackUser: string): boolean;

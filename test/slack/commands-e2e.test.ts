@@ -198,4 +198,33 @@ describe('the form', () => {
     expect(back).toContain('"initial_value":"ci_token"');
     expect(back).toContain('"initial_value":"ci_bot"');
   });
+
+  it('keeps answers too long for private_metadata as a draft: nothing typed is lost', async () => {
+    const long = 'org-'.repeat(740);
+    const view = await openForm('/rotate-token', '', 'U0BOB');
+    const first = await s.slack.submitView(view.id, 'U0BOB', {
+      token_identifier: 'ci_token',
+      rotation_org: long,
+      service_account: 'ci_bot',
+      api_key: 'ci_key',
+    });
+    expect(first.body).toMatchObject({ response_action: 'update' });
+    const meta = String(s.slack.view(view.id).view.private_metadata);
+    expect(meta.length).toBeLessThan(3000);
+    expect(meta).toContain('"d":');
+    const before = s.slack.messages('C0OPS').length;
+    await s.slack.submitView(view.id, 'U0BOB', {
+      secret_identifier: 'ci_bot_token',
+      secret_name: 'CI bot token',
+    });
+    await eventually(
+      () => s.slack.messages('C0OPS').length,
+      (n) => n === before + 1,
+    );
+    const run = await eventually(
+      () => s.bot.deps.store.recentRuns('U0BOB', 1)[0],
+      (r) => r?.workflowId === 'rotate_token',
+    );
+    expect(run?.inputs.rotation_org).toBe(long.trim());
+  });
 });

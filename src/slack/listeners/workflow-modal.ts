@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ViewOutput } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import { buildSuggestionOptions } from '../../../blocks/field-input.js';
 import { buildNoticeModal } from '../../../blocks/build-idp-help.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
@@ -12,6 +14,7 @@ import {
 } from '../../../blocks/ids.js';
 import { decodeModalMetadata } from '../../../blocks/modal-metadata.js';
 import type { Workflow } from '../../catalogue/workflow.js';
+import { SlackLimitError } from '../../errors.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../forms/option-source.js';
@@ -24,14 +27,50 @@ import { inBackground } from '../deps.js';
 /** Slack waits 3 s for options; leave room for the answer to travel. */
 const OPTIONS_BUDGET_MS = 2500;
 
+interface ModalContext {
+  workflow: Workflow;
+  page: number;
+  channelId: string | undefined;
+  values: FormValues;
+  userId: string;
+  draftId: string | undefined;
+}
+
 function contextOf(
   deps: BotDeps,
   view: { private_metadata: string },
-): { workflow: Workflow; page: number; channelId: string | undefined; values: FormValues } | undefined {
+  userId: string,
+): ModalContext | undefined {
   const meta = decodeModalMetadata(view.private_metadata);
   const workflow = meta === undefined ? undefined : deps.catalogue.workflows.get(meta.workflowId);
   if (meta === undefined || workflow === undefined) return undefined;
-  return { workflow, page: meta.page, channelId: meta.channelId, values: meta.values };
+  const values =
+    meta.draftId === undefined
+      ? meta.values
+      : ((deps.store.getDraft(meta.draftId, userId) ?? {}) as FormValues);
+  return { workflow, page: meta.page, channelId: meta.channelId, values, userId, draftId: meta.draftId };
+}
+
+/**
+ * The modal for a page. Answers travel in private_metadata while they fit its 3,000
+ * characters; beyond that they are kept server-side as a draft, so nothing typed is lost.
+ */
+function modalFor(
+  deps: BotDeps,
+  ctx: ModalContext,
+  input: { page: number; values: FormValues; errors?: Record<string, string> },
+): ModalView {
+  const base = { workflow: ctx.workflow, ...input, ...channel(ctx) };
+  if (ctx.draftId === undefined) {
+    try {
+      return buildWorkflowModal(base);
+    } catch (err) {
+      if (!(err instanceof SlackLimitError)) throw err;
+    }
+  }
+  const draftId = ctx.draftId ?? randomUUID();
+  deps.store.saveDraft(draftId, ctx.userId, input.values, deps.now());
+  return buildWorkflowModal({ ...base, draftId });
 }
 
 /** The answers on screen now, over the ones carried from other pages. */
@@ -49,7 +88,7 @@ function currentValues(
 
 export function registerWorkflowModal(app: App, deps: BotDeps): void {
   app.view(WORKFLOW_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
-    const ctx = contextOf(deps, view);
+    const ctx = contextOf(deps, view, body.user.id);
     if (ctx === undefined) {
       await ack({
         response_action: 'update',
@@ -69,13 +108,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
         );
         await ack({
           response_action: 'update',
-          view: buildWorkflowModal({
-            workflow: ctx.workflow,
-            page: outcome.page,
-            values: outcome.values,
-            errors: fieldErrors,
-            ...channel(ctx),
-          }),
+          view: modalFor(deps, ctx, { page: outcome.page, values: outcome.values, errors: fieldErrors }),
         });
       }
       return;
@@ -83,12 +116,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     if (outcome.kind === 'next-page') {
       await ack({
         response_action: 'update',
-        view: buildWorkflowModal({
-          workflow: ctx.workflow,
-          page: outcome.page,
-          values: outcome.values,
-          ...channel(ctx),
-        }),
+        view: modalFor(deps, ctx, { page: outcome.page, values: outcome.values }),
       });
       return;
     }
@@ -138,33 +166,25 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     await ack();
     const view = body.view;
     if (view === undefined) return;
-    const ctx = contextOf(deps, view);
+    const ctx = contextOf(deps, view, body.user.id);
     if (ctx === undefined) return;
     const values = currentValues(ctx, view.state.values);
-    await updateView(
-      deps,
-      view,
-      buildWorkflowModal({ workflow: ctx.workflow, page: ctx.page, values, ...channel(ctx) }),
-    );
+    await updateView(deps, view, modalFor(deps, ctx, { page: ctx.page, values }));
   });
 
   app.action<BlockAction>(PAGE_BACK_ACTION_ID, async ({ ack, body }) => {
     await ack();
     const view = body.view;
     if (view === undefined) return;
-    const ctx = contextOf(deps, view);
+    const ctx = contextOf(deps, view, body.user.id);
     if (ctx === undefined || ctx.page === 0) return;
     const values = currentValues(ctx, view.state.values);
-    await updateView(
-      deps,
-      view,
-      buildWorkflowModal({ workflow: ctx.workflow, page: ctx.page - 1, values, ...channel(ctx) }),
-    );
+    await updateView(deps, view, modalFor(deps, ctx, { page: ctx.page - 1, values }));
   });
 
   app.options(FIELD_OPTIONS_ACTION_PATTERN, async ({ ack, body }) => {
     const view = 'view' in body ? body.view : undefined;
-    const ctx = view === undefined ? undefined : contextOf(deps, view);
+    const ctx = view === undefined ? undefined : contextOf(deps, view, body.user.id);
     const key = parseFieldBlockId(body.block_id)?.key;
     const field = ctx?.workflow.pages[ctx.page]?.allFields.find((f) => f.key === key);
     if (ctx === undefined || field === undefined) {

@@ -10,50 +10,7 @@ import { resolvePage } from '../../src/forms/form-page.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
 import { buildRuntimeInput } from '../../src/forms/submission.js';
 import { validatePage } from '../../src/forms/validate-page.js';
-
-/** The form fields of the seed document (idp-workflow-patterns.txt), by label. */
-const SEED_FIELDS: Record<string, string[]> = {
-  onboard_service: [
-    'Project Name',
-    'Repository type',
-    'Repository description',
-    'Email for notification',
-    'Template url',
-    'owner',
-    'stack',
-  ],
-  provision_infrastructure: [
-    'Owner',
-    'IaCM workspace',
-    'Jira Project',
-    'Jira Issue Summary',
-    'Cloud Provider',
-    'Instance Type',
-    'AMI',
-    'Subnet',
-    'VPC',
-    'Instance Count',
-  ],
-  toggle_feature_flag: ['Flag name', 'Target user key', 'action', 'environment'],
-  rotate_token: [
-    'Token identifier',
-    'Org for rotation API',
-    'Service account identifier',
-    'API Key identifier',
-    'Secret identifier',
-    'Secret scoped org',
-    'Secret display name',
-  ],
-  rollback_service: ['Service Identifier', 'Environment Identifier', 'Infradef'],
-  scale_service: [
-    'Service Identifier',
-    'Environment Identifier',
-    'Infrastructure Definition',
-    'Namespace',
-    'Target Replicas',
-  ],
-  restart_service: ['Service Identifier', 'Environment Identifier', 'Infrastructure Definition', 'Namespace'],
-};
+import { SEED_FIELDS } from '../helpers/seed.js';
 
 /** The pipeline steps of the seed's tables, in order, as Harness step types. */
 const SEED_STEPS: Record<string, string[]> = {

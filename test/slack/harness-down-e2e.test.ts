@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
+import { SCALE_ANSWERS } from '../helpers/seed.js';
 
-const SCALE = {
-  service: 'payments_api',
-  environment: 'Production',
-  infrastructure: 'k8s_prod_eu',
-  workload: 'payments/Deployment/payments-api',
-  replicas: 3,
-};
+const SCALE = SCALE_ANSWERS;
 
 let s: Stack;
 beforeAll(async () => {

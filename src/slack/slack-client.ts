@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 
@@ -28,6 +28,7 @@ export interface SlackPort {
   ): Promise<void>;
   openView(triggerId: string, view: ModalView): Promise<{ viewId: string }>;
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
+  publishHome(userId: string, view: HomeView): Promise<void>;
   userEmail(userId: string): Promise<string | undefined>;
   userName(userId: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
@@ -68,6 +69,9 @@ export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
     },
     async updateView(viewId, view, hash) {
       await client.views.update({ view_id: viewId, view, ...(hash === undefined ? {} : { hash }) });
+    },
+    async publishHome(userId, view) {
+      await client.views.publish({ user_id: userId, view });
     },
     async userEmail(userId) {
       const r = await client.users.info({ user: userId });

@@ -5,7 +5,7 @@ import { runnableBy } from './commands.js';
 
 /** App Home: refreshed each time a person opens it. */
 export function registerHome(app: App, deps: BotDeps): void {
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     const { items, hidden } = await runnableBy(deps, event.user, undefined);
     const runs = deps.store.recentRuns(event.user, 10).map((r) => ({
@@ -16,6 +16,6 @@ export function registerHome(app: App, deps: BotDeps): void {
       executionUrl: r.executionUrl,
       createdAt: r.createdAt,
     }));
-    await client.views.publish({ user_id: event.user, view: buildHome(items, hidden, runs) });
+    await deps.slack.publishHome(event.user, buildHome(items, hidden, runs));
   });
 }

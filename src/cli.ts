@@ -246,7 +246,8 @@ async function start(io: CliIo): Promise<number> {
       catalogue: r.catalogue,
       manifestsDir: config.manifestsDir,
       databasePath: config.databasePath.replace(/\.db$/, '-local.db'),
-      port: config.port,
+      // The emulator is the only caller: any free port will do unless PORT asks for one.
+      port: io.env.PORT === undefined ? 0 : config.port,
       input: io.input ?? process.stdin,
       out: io.out,
       logger,

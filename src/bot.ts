@@ -40,6 +40,8 @@ export interface BotOptions {
   timing?: TrackerTiming;
   updater?: { perMinute?: number; retryDelayMs?: number };
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Harness client retry timing (tests shorten it). */
+  harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number };
 }
 
 export interface RunningBot {
@@ -64,6 +66,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
       budget: createRequestBudget(config.harness.requestsPerMinute),
+      ...o.harnessRetry,
     });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};

@@ -86,6 +86,7 @@ export async function startStack(
       timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
       updater: { perMinute: 6000, retryDelayMs: 50 },
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
+      harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },
     });
     slack.botUrl = `${bot.url}/slack/events`;
     return bot;

@@ -75,6 +75,31 @@ describe('Harness failing when the run is submitted', () => {
     expect(s.sim.engine.executions.size).toBe(runsBefore);
   });
 
+  it('Harness going away while a run is followed: the card says so instead of freezing silently', async () => {
+    const before = s.slack.messages('C0OPS').length;
+    await submitScale('U0DAVE');
+    const ts =
+      (
+        await eventually(
+          () => s.slack.messages('C0OPS'),
+          (m) => m.length > before,
+        )
+      ).at(-1)?.ts ?? '';
+    await eventually(
+      () => textOf(s.slack.channel('C0OPS').messages.find((m) => m.ts === ts)),
+      (t) => t.includes('Waiting for approval'),
+    );
+    s.sim.faults.failNext = 1000;
+    s.sim.faults.failStatus = 503;
+    const card = await eventually(
+      () => textOf(s.slack.channel('C0OPS').messages.find((m) => m.ts === ts)),
+      (t) => t.includes('Harness is not answering'),
+      20_000,
+    );
+    expect(card).toContain('this card will catch up when it does');
+    s.sim.faults.failNext = 0;
+  });
+
   it('Harness unreachable: did not start, and the run is not left open', async () => {
     s.slack.ws.ephemerals.length = 0;
     await s.sim.close();
@@ -86,6 +111,6 @@ describe('Harness failing when the run is submitted', () => {
     );
     expect(JSON.stringify(note?.blocks)).toContain('did not start');
     expect(JSON.stringify(note?.blocks)).toContain('could not be reached');
-    expect(s.bot.deps.store.openRuns()).toEqual([]);
+    expect(s.bot.deps.store.openRuns().filter((r) => r.requesterId === 'U0CAROL')).toEqual([]);
   });
 });

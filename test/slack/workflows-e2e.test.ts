@@ -94,6 +94,14 @@ describe.each(Object.keys(SEED_LABELS_BY_PAGE))(
         expect(next, `step ${step.name} on the card`).toBeGreaterThanOrEqual(0);
         at = next;
       }
+      // The card never went backwards: once it showed the end, every later edit shows the same end.
+      const versions = (s.slack.channel(channel).messages.find((m) => m.ts === cardTs)?.history ?? []).map(
+        (h) => h.text,
+      );
+      const firstEnd = versions.findIndex((t) => t.endsWith(': Succeeded'));
+      expect(firstEnd).toBeGreaterThan(0);
+      expect(new Set(versions.slice(firstEnd))).toEqual(new Set([`${wf.title}: Succeeded`]));
+      expect(versions[0]).toBe(`${wf.title}: Starting`);
       const finished = await eventually(
         () => s.slack.replies(channel, cardTs),
         (r) => r.some((m) => textOf(m).includes('finished')),

@@ -32,16 +32,6 @@ export function buildStepFailedMessage(step: StepView): SlackMessage {
   };
 }
 
-/** Thread reply: the run waits for a person at this step. */
-export function buildApprovalWaitingMessage(step: StepView): SlackMessage {
-  return {
-    text: `Waiting for approval: ${step.name}`,
-    blocks: [
-      section('approval_waiting', `:raised_hand: *${escapeMrkdwn(step.name)}* is waiting for approval.`),
-    ],
-  };
-}
-
 /** Links that outputs of the run point at (repository, catalog entry, …), by output name. */
 const LINK_OUTPUTS: Record<string, string> = {
   repositoryUrl: 'Repository',

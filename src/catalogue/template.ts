@@ -149,10 +149,6 @@ function parseExpression(src: string): { expr: Expression } | { error: string } 
   return { expr: { source: src, key, path: rest, filters } };
 }
 
-export function referencedKeys(template: Template): string[] {
-  return template.parts.flatMap((p) => (p.kind === 'expr' ? [p.expr.key] : []));
-}
-
 /** Whether the expression's result is a scalar (pipeline variables hold no lists). */
 export function yieldsScalar(expr: Expression, fieldIsList: boolean): boolean {
   let list = fieldIsList && expr.path.length === 0;

@@ -1,15 +1,10 @@
 import { buildRunCard } from '../../blocks/build-run-card.js';
-import {
-  buildApprovalWaitingMessage,
-  buildRunFinishedMessage,
-  buildStepFailedMessage,
-} from '../../blocks/build-run-messages.js';
+import { buildRunFinishedMessage, buildStepFailedMessage } from '../../blocks/build-run-messages.js';
 import type { SlackMessage } from '../../blocks/build-run-messages.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
 import { isTerminal } from '../harness/status.js';
-import type { StatusBucket } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { RunRecord } from '../store/store.js';
 
@@ -22,10 +17,6 @@ export function executionUrl(
   executionId: string,
 ): string {
   return `${uiBase.replace(/\/+$/, '')}/ng/account/${accountId}/module/${module}/orgs/${run.orgId}/projects/${run.projectId}/pipelines/${run.pipelineId}/executions/${executionId}/pipeline`;
-}
-
-export function isTerminalBucket(bucket: string): boolean {
-  return isTerminal(bucket as StatusBucket);
 }
 
 /** The status card for what is known of a run now. */
@@ -68,8 +59,7 @@ export function threadEvents(
 ): { key: string; message: SlackMessage }[] {
   const events: { key: string; message: SlackMessage }[] = [];
   for (const step of view.steps) {
-    if (step.approvalInstanceId !== undefined)
-      events.push({ key: `approval:${step.approvalInstanceId}`, message: buildApprovalWaitingMessage(step) });
+    // Waiting approvals get an approval card of their own (src/runs/approval-service.ts).
     if (step.status === 'Failed' || step.status === 'Errored')
       events.push({
         key: `step-failed:${step.id}:${String(step.startTs ?? 0)}`,

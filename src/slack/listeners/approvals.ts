@@ -39,7 +39,10 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
       const approvalId = button.value ?? '';
       const message = await approvals
         .click(body.user.id, approvalId, action, body.trigger_id)
-        .catch((err: unknown) => `Could not check this with Harness: ${(err as Error).message}`);
+        .catch(
+          (err: unknown) =>
+            `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
+        );
       if (message !== undefined) await tell(body.user.id, approvalId, message);
     });
   }

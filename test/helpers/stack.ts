@@ -42,6 +42,7 @@ export async function startStack(
     webhookSecret?: string;
     approverKey?: string;
     encryptionKey?: string;
+    timing?: { fastMs: number; slowMs: number; backoff: number };
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
   } = {},
 ): Promise<Stack> {
@@ -83,7 +84,7 @@ export async function startStack(
       logger: createLogger('silent'),
       port: 0,
       store: openSqliteStore(dbPath),
-      timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
+      timing: opts.timing ?? { fastMs: 20, slowMs: 100, backoff: 1.5 },
       updater: { perMinute: 6000, retryDelayMs: 50 },
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
       harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },

@@ -254,6 +254,24 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return r.data;
     },
 
+    /** Members of a group written as in an approval step (first 100). */
+    async listGroupMembers(groupRef: string, runScope: Scope): Promise<HarnessUser[]> {
+      const { identifier, orgId, projectId } = groupScope(groupRef, runScope);
+      const r = await http.request(wire.groupMembersPage, {
+        method: 'POST',
+        path: `/ng/api/user-groups/${encodeURIComponent(identifier)}/users`,
+        params: { orgIdentifier: orgId, projectIdentifier: projectId, pageIndex: 0, pageSize: 100 },
+        data: {},
+        contentType: 'application/json',
+        retry: 'safe',
+      });
+      return (r.data.content ?? []).map((u) => ({
+        uuid: u.uuid,
+        name: u.name ?? undefined,
+        email: u.email ?? undefined,
+      }));
+    },
+
     async findUserByEmail(email: string): Promise<HarnessUser | undefined> {
       const r = await http.request(wire.usersPage, {
         method: 'POST',

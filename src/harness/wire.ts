@@ -140,3 +140,11 @@ export const currentUser = envelope(z.looseObject({ uuid: z.string(), name: str,
 export const catalogEntities = z.array(
   z.looseObject({ kind: z.string(), identifier: z.string(), name: str, scope: str, entity_ref: str }),
 );
+
+/** `POST /ng/api/user-groups/{id}/users`: UserMetadataDTO items. */
+export const groupMembersPage = envelope(
+  z.looseObject({
+    content: z.array(z.looseObject({ uuid: z.string(), name: str, email: str })).nullish(),
+    totalItems: num,
+  }),
+);

@@ -45,9 +45,15 @@ export class ApprovalService {
     if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
     try {
       const approval = await this.d.harness.getApproval(id);
+      const mentions = await this.approverMentions(approval, run);
+      const card = this.render(run, approval, step.name);
       const posted = await this.d.slack.postMessage(
         run.channelId,
-        this.render(run, approval, step.name),
+        {
+          ...card,
+          text:
+            mentions.length === 0 ? card.text : `${card.text}: ${mentions.map((m) => `<@${m}>`).join(' ')}`,
+        },
         run.cardTs,
         true,
       );
@@ -86,7 +92,9 @@ export class ApprovalService {
     for (const card of this.d.store.approvalCards(run.id)) {
       if (card.status !== 'WAITING') continue;
       try {
-        await this.show(run, card, await this.d.harness.getApproval(card.approvalId));
+        const approval = await this.d.harness.getApproval(card.approvalId);
+        await this.show(run, card, approval);
+        await this.remindIfDue(run, card, approval);
       } catch (err) {
         this.d.logger.warn(
           { approvalId: card.approvalId, err: (err as Error).message },
@@ -94,6 +102,58 @@ export class ApprovalService {
         );
       }
     }
+  }
+
+  /** Slack users in the approver groups (found by email), so the card can mention them; at most 10. */
+  private async approverMentions(approval: ApprovalInstance, run: RunRecord): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const group of approval.userGroups) {
+      const members = await this.d.harness
+        .listGroupMembers(group, { orgId: run.orgId, projectId: run.projectId })
+        .catch(() => []);
+      for (const m of members) {
+        if (ids.size >= 10 || m.email === undefined) continue;
+        const id = await this.d.slack.userIdByEmail(m.email);
+        if (id !== undefined && id !== run.requesterId) ids.add(id);
+      }
+    }
+    return [...ids];
+  }
+
+  /**
+   * One reminder in the thread when an approval is close to expiring: within 15 minutes, or in
+   * the last quarter of its time, whichever comes first.
+   */
+  private async remindIfDue(
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    approval: ApprovalInstance,
+  ): Promise<void> {
+    if (approval.status !== 'WAITING' || approval.deadline === undefined || run.cardTs === undefined) return;
+    const now = this.d.now();
+    const left = approval.deadline - now;
+    const span = approval.deadline - card.updatedAt;
+    if (left <= 0 || (left > 15 * 60_000 && left > span / 4)) return;
+    if (!this.d.store.claimThreadEvent(run.id, `approval-reminder:${approval.id}`, now)) return;
+    const mentions = (await this.approverMentions(approval, run)).map((m) => `<@${m}>`).join(' ');
+    const when = `<!date^${String(Math.floor(approval.deadline / 1000))}^{time}|${new Date(approval.deadline).toUTCString()}>`;
+    const text = `:alarm_clock: ${mentions === '' ? '' : `${mentions} `}*${card.stepName}* expires at ${when}: approve or reject it on the card above.`;
+    await this.d.slack
+      .postMessage(
+        run.channelId,
+        {
+          text: `Reminder: ${card.stepName} expires soon`,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+        },
+        run.cardTs,
+      )
+      .catch((err: unknown) => {
+        this.d.store.releaseThreadEvent(run.id, `approval-reminder:${approval.id}`);
+        this.d.logger.warn(
+          { approvalId: approval.id, err: (err as Error).message },
+          'could not post an approval reminder',
+        );
+      });
   }
 
   /**
@@ -244,6 +304,18 @@ export class ApprovalService {
     );
     if (!changed) return;
     this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: 'harness',
+      action: `approval.outcome`,
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: {
+        approvalId: approval.id,
+        status: approval.status,
+        activities: approval.activities.map((a) => ({ by: a.user.email ?? a.user.name, action: a.action })),
+      },
+    });
     if (!this.d.store.claimThreadEvent(run.id, `approval-outcome:${approval.id}`, this.d.now())) return;
     const last = [...approval.activities]
       .reverse()

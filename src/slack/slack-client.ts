@@ -31,6 +31,8 @@ export interface SlackPort {
   publishHome(userId: string, view: HomeView): Promise<void>;
   userEmail(userId: string): Promise<string | undefined>;
   userName(userId: string): Promise<string | undefined>;
+  /** The Slack user with this email, if any. */
+  userIdByEmail(email: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
   channelName(channelId: string): Promise<string | undefined>;
@@ -76,6 +78,15 @@ export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
     async userEmail(userId) {
       const r = await client.users.info({ user: userId });
       return r.user?.profile?.email;
+    },
+    async userIdByEmail(email) {
+      try {
+        const r = await client.users.lookupByEmail({ email });
+        return r.user?.id;
+      } catch {
+        // users_not_found: not everyone in Harness is in this Slack workspace.
+        return undefined;
+      }
     },
     async userName(userId) {
       const r = await client.users.info({ user: userId });

@@ -151,6 +151,41 @@ describe('approval cards', () => {
   });
 });
 
+describe('approvers are called', () => {
+  it('the card mentions the approvers it found in Slack, and reminds them once before it expires', async () => {
+    const r = await run('scale_service');
+    const posted = s.slack.calls
+      .filter((c) => c.method === 'chat.postMessage' && c.args.reply_broadcast === 'true')
+      .at(-1);
+    expect(String(posted?.args.text)).toMatch(
+      /Approval needed: Approve scale \(Scale a service\): <@U0BOB> <@U0CAROL>$/,
+    );
+    // Harness moves the deadline close: the next look at the approval reminds, once.
+    r.approval.deadline = Date.now() + 60_000;
+    const reminders = () =>
+      s.slack
+        .replies('C0OPS', r.cardTs)
+        .map(textOf)
+        .filter((t) => t.includes('expires at'));
+    await eventually(reminders, (x) => x.length === 1);
+    expect(reminders()[0]).toMatch(
+      /:alarm_clock: <@U0BOB> <@U0CAROL> \*Approve scale\* expires at <!date\^\d+\^\{time\}/,
+    );
+    await new Promise((res) => setTimeout(res, 300));
+    expect(reminders()).toHaveLength(1);
+    await s.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0BOB', 'idp_approval_approve');
+    await eventually(
+      () => r.approval.status,
+      (st) => st === 'APPROVED',
+    );
+    expect(
+      s.bot.deps.store
+        .auditTrail({ limit: 500 })
+        .some((e) => e.action === 'approval.outcome' && e.details.status === 'APPROVED'),
+    ).toBe(true);
+  });
+});
+
 describe('every click is checked', () => {
   it('an ineligible clicker is told why, and Harness hears nothing', async () => {
     const r = await run('scale_service');

@@ -52,6 +52,17 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/**
+ * Where the HTTP receiver listens. `app.start()` returns the HTTP server in HTTP mode, but the
+ * Socket Mode connection's details in Socket Mode (custom routes then listen on PORT).
+ */
+export function listeningUrl(started: unknown): string {
+  const server = started as Partial<Server> | undefined;
+  if (typeof server?.address !== 'function') return '';
+  const address = server.address();
+  return address === null || typeof address === 'string' ? '' : `http://127.0.0.1:${String(address.port)}`;
+}
+
 /** The composition root: builds every part once, wires the listeners, resumes open runs. */
 export async function startBot(o: BotOptions): Promise<RunningBot> {
   const { config, logger } = o;
@@ -149,9 +160,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     await Promise.resolve();
   });
 
-  const server = (await app.start(o.port ?? config.port)) as Server | undefined;
-  const address = server?.address() as AddressInfo | null | undefined;
-  const url = address === undefined || address === null ? '' : `http://127.0.0.1:${String(address.port)}`;
+  const url = listeningUrl(await app.start(o.port ?? config.port));
   const resumed = tracker.resume();
   logger.info(
     {

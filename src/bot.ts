@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import type { Catalogue } from './catalogue/load-catalogue.js';
 import type { Config } from './config.js';

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { FormField } from '../../src/forms/form-field.js';
 import { resolvePickerParams } from '../../src/forms/option-source.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
 import { createHarnessOptionSource } from '../../src/harness/option-source.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { shippedCatalogue } from '../helpers/catalogue.js';
 import { clientFor, SCOPE, simulator } from '../helpers/harness.js';
 
 let sim: HarnessSimulator;
 let catalogue: Catalogue;
 beforeAll(async () => {
   sim = await simulator();
-  const r = await loadCatalogue('manifests');
-  if (r.catalogue === undefined) throw new Error('catalogue');
-  catalogue = r.catalogue;
+  catalogue = await shippedCatalogue();
 });
 afterAll(async () => {
   await sim.close();

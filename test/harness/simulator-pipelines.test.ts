@@ -1,38 +1,24 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
-import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
-import { buildRuntimeInput } from '../../src/forms/submission.js';
 import { createHarnessClient } from '../../src/harness/client.js';
 import { HarnessRunError } from '../../src/harness/errors.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { sampleRun } from '../helpers/catalogue.js';
 import { approvalIdOf, clientFor, SCOPE, simulator, waitFor, waitingApproval } from '../helpers/harness.js';
 
 let sim: HarnessSimulator;
-let catalogue: Catalogue;
 
 beforeAll(async () => {
   sim = await simulator();
-  const r = await loadCatalogue('manifests');
-  if (r.catalogue === undefined) throw new Error('catalogue');
-  catalogue = r.catalogue;
 });
 afterAll(async () => {
   await sim.close();
 });
 
 async function start(workflowId: string, overrides: FormValues = {}): Promise<string> {
-  const wf = catalogue.workflows.get(workflowId);
-  if (wf === undefined) throw new Error(workflowId);
-  const values = {
-    ...(JSON.parse(await readFile(`test/fixtures/values/${workflowId}.json`, 'utf8')) as FormValues),
-    ...overrides,
-  };
   const run = await clientFor(sim).runPipeline({
     scope: SCOPE,
-    pipelineId: wf.pipeline.pipelineId,
-    runtimeInputYaml: buildRuntimeInput(wf, values),
+    ...(await sampleRun(workflowId, overrides)),
     notes: 'via Slack by @alice',
   });
   return run.executionId;
@@ -208,17 +194,8 @@ describe('approvals follow Harness rules', () => {
   it('expires on the step timeout by itself', async () => {
     const fast = await simulator({ speed: 3_600_000 });
     try {
-      const wf = catalogue.workflows.get('restart_service');
-      if (wf === undefined) throw new Error('no wf');
-      const values = JSON.parse(
-        await readFile('test/fixtures/values/restart_service.json', 'utf8'),
-      ) as FormValues;
       const bot = clientFor(fast);
-      const run = await bot.runPipeline({
-        scope: SCOPE,
-        pipelineId: 'restart_service',
-        runtimeInputYaml: buildRuntimeInput(wf, values),
-      });
+      const run = await bot.runPipeline({ scope: SCOPE, ...(await sampleRun('restart_service')) });
       const view = await waitFor(bot, run.executionId, () => false);
       expect(view.status).toBe('Expired');
       expect(view.steps[0]).toMatchObject({
@@ -247,16 +224,7 @@ describe('runs that go wrong', () => {
     const slow = await simulator({ speed: 1 });
     try {
       const bot = clientFor(slow);
-      const wf = catalogue.workflows.get('provision_infrastructure');
-      if (wf === undefined) throw new Error('no wf');
-      const values = JSON.parse(
-        await readFile('test/fixtures/values/provision_infrastructure.json', 'utf8'),
-      ) as FormValues;
-      const run = await bot.runPipeline({
-        scope: SCOPE,
-        pipelineId: 'provision_infrastructure',
-        runtimeInputYaml: buildRuntimeInput(wf, values),
-      });
+      const run = await bot.runPipeline({ scope: SCOPE, ...(await sampleRun('provision_infrastructure')) });
       await waitFor(bot, run.executionId, (v) => v.steps[0]?.status === 'Running');
       await bot.abortExecution(run.executionId, SCOPE);
       const view = await waitFor(bot, run.executionId, () => false);
@@ -367,16 +335,7 @@ describe('faults on demand', () => {
         retryBaseMs: 1,
         retryMaxMs: 2,
       });
-      const wf = catalogue.workflows.get('scale_service');
-      if (wf === undefined) throw new Error('no wf');
-      const values = JSON.parse(
-        await readFile('test/fixtures/values/scale_service.json', 'utf8'),
-      ) as FormValues;
-      const run = await mine.runPipeline({
-        scope: SCOPE,
-        pipelineId: 'scale_service',
-        runtimeInputYaml: buildRuntimeInput(wf, values),
-      });
+      const run = await mine.runPipeline({ scope: SCOPE, ...(await sampleRun('scale_service')) });
       const approval = approvalIdOf(await waitFor(mine, run.executionId, waitingApproval));
       await expect(mine.decideApproval(approval, { action: 'APPROVE' })).resolves.toMatchObject({
         status: 'APPROVED',

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBot } from '../../src/bot.js';
 import type { RunningBot } from '../../src/bot.js';
-import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -11,6 +10,7 @@ import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { shippedCatalogue } from './catalogue.js';
 import { simulator } from './harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -24,15 +24,6 @@ export interface Stack {
   dbPath: string;
   restartBot(): Promise<void>;
   stop(): Promise<void>;
-}
-
-let cataloguePromise: Promise<Catalogue> | undefined;
-async function catalogue(): Promise<Catalogue> {
-  cataloguePromise ??= loadCatalogue('manifests').then((r) => {
-    if (r.catalogue === undefined) throw new Error('catalogue');
-    return r.catalogue;
-  });
-  return cataloguePromise;
 }
 
 /** Harness simulator + Slack emulator + the real Bolt app over HTTP, all on loopback. */
@@ -50,7 +41,7 @@ export async function startStack(
   const dbPath = path.join(dir, 'bot.db');
   const sim = await simulator({ speed: opts.speed ?? 200 });
   const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  const shared = await catalogue();
+  const shared = await shippedCatalogue();
   // Access rules for one test only: bindings are copied, never changed in place.
   const cat: Catalogue =
     opts.access === undefined

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/harness/simulator/engine.js';
+import { sampleValues } from '../helpers/catalogue.js';
 import { answersFor, eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 
@@ -288,21 +289,27 @@ describe('every click is checked', () => {
   });
 });
 
+/** Alice runs /onboard in #dev with the sample answers; returns how many messages #dev had before. */
+async function submitOnboarding(): Promise<number> {
+  const wf = s.catalogue.workflows.get('onboard_service');
+  if (wf === undefined) throw new Error('wf');
+  const before = s.slack.messages('C0DEV').length;
+  await s.slack.command({ command: '/onboard', user: 'U0ALICE', channel: 'C0DEV' });
+  const [view] = await eventually(
+    () => s.slack.openViews('U0ALICE'),
+    (v) => v.length === 1,
+  );
+  await s.slack.submitView(
+    view?.id ?? '',
+    'U0ALICE',
+    answersFor(wf, 0, await sampleValues('onboard_service')),
+  );
+  return before;
+}
+
 describe('notifications', () => {
   it('onboarding tells the team what was created, with real links from the run’s outputs', async () => {
-    const wf = s.catalogue.workflows.get('onboard_service');
-    if (wf === undefined) throw new Error('wf');
-    const values = JSON.parse(await readFile('test/fixtures/values/onboard_service.json', 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    const before = s.slack.messages('C0DEV').length;
-    await s.slack.command({ command: '/onboard', user: 'U0ALICE', channel: 'C0DEV' });
-    const [view] = await eventually(
-      () => s.slack.openViews('U0ALICE'),
-      (v) => v.length === 1,
-    );
-    await s.slack.submitView(view?.id ?? '', 'U0ALICE', answersFor(wf, 0, values));
+    const before = await submitOnboarding();
     const notice = await eventually(
       () =>
         s.slack
@@ -330,20 +337,8 @@ describe('notifications', () => {
   });
 
   it('a failed onboarding says which step failed and why', async () => {
-    const wf = s.catalogue.workflows.get('onboard_service');
-    if (wf === undefined) throw new Error('wf');
-    const values = JSON.parse(await readFile('test/fixtures/values/onboard_service.json', 'utf8')) as Record<
-      string,
-      unknown
-    >;
     s.sim.engine.failNextStep('createrepo', 'Repository acme-services/ledger-svc already exists');
-    const before = s.slack.messages('C0DEV').length;
-    await s.slack.command({ command: '/onboard', user: 'U0ALICE', channel: 'C0DEV' });
-    const [view] = await eventually(
-      () => s.slack.openViews('U0ALICE'),
-      (v) => v.length === 1,
-    );
-    await s.slack.submitView(view?.id ?? '', 'U0ALICE', answersFor(wf, 0, values));
+    const before = await submitOnboarding();
     const thread = await eventually(
       () => {
         const card = s.slack.messages('C0DEV')[before];

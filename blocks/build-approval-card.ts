@@ -7,6 +7,7 @@ import {
   APPROVE_ACTION_ID,
   REJECT_ACTION_ID,
 } from './ids.js';
+import { slackDate } from './format.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
 
@@ -20,11 +21,6 @@ export interface ApprovalCardInput {
   risky: boolean;
   /** What the platform team must configure before approvals from Slack can work. */
   setupProblem: string | undefined;
-}
-
-/** Slack renders `<!date^…>` in each reader's own time zone; the fallback is UTC. */
-function when(ms: number, format = '{date_short_pretty} at {time}'): string {
-  return `<!date^${String(Math.floor(ms / 1000))}^${format}|${new Date(ms).toUTCString()}>`;
 }
 
 const verb = (action: string): string =>
@@ -66,7 +62,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
     `Approvers: ${a.userGroups.length === 0 ? 'any eligible user' : a.userGroups.map((g) => `\`${escapeMrkdwn(g)}\``).join(', ')}`,
     `${String(approvals)} of ${String(a.minimumCount)} approval${a.minimumCount === 1 ? '' : 's'}`,
     ...(a.disallowPipelineExecutor ? ['the person who asked cannot approve'] : []),
-    ...(waiting && a.deadline !== undefined ? [`expires ${when(a.deadline)}`] : []),
+    ...(waiting && a.deadline !== undefined ? [`expires ${slackDate(a.deadline)}`] : []),
   ];
   blocks.push({
     type: 'context',
@@ -75,7 +71,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
   });
   for (const act of a.activities) {
     const who = act.user.name ?? act.user.email ?? 'someone';
-    const at = act.at === undefined ? '' : ` ${when(act.at, '{date_short_pretty} at {time}')}`;
+    const at = act.at === undefined ? '' : ` ${slackDate(act.at, '{date_short_pretty} at {time}')}`;
     const note =
       act.comments === undefined || act.comments === ''
         ? ''

@@ -1,7 +1,7 @@
 import type { HomeView } from '@slack/types';
 import type { WorkflowListing } from './build-idp-help.js';
 import { buildWorkflowList } from './build-idp-help.js';
-import { statusEmoji, statusLabel } from './format.js';
+import { slackDate, statusEmoji, statusLabel } from './format.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, mrkdwn } from './text.js';
 
@@ -22,7 +22,7 @@ export function buildHome(workflows: WorkflowListing[], hidden: number, runs: Ho
       r.executionUrl === undefined
         ? escapeMrkdwn(r.workflowTitle)
         : `<${r.executionUrl}|${escapeMrkdwn(r.workflowTitle)}>`;
-    return `${statusEmoji(r.bucket, r.status)} ${title} · ${statusLabel(r.status)} · <#${r.channelId}> · <!date^${String(Math.floor(r.createdAt / 1000))}^{date_short_pretty} {time}|${new Date(r.createdAt).toISOString()}>`;
+    return `${statusEmoji(r.bucket, r.status)} ${title} · ${statusLabel(r.status)} · <#${r.channelId}> · ${slackDate(r.createdAt)}`;
   });
   return {
     type: 'home',

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ExecutionView, StepView } from '../src/harness/types.js';
-import { elapsed, statusEmoji, statusLabel } from './format.js';
+import { elapsed, slackDate, statusEmoji, statusLabel } from './format.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, mrkdwn, truncate } from './text.js';
 
@@ -121,5 +121,46 @@ export function buildTeamNotification(
   return {
     text: `${workflowTitle}: ${statusLabel(view.status)}`,
     blocks: [section('team_notice', lines.join('\n'))],
+  };
+}
+
+/**
+ * A private note (DM or ephemeral) as one section: escaped, so nothing in it can become a
+ * broadcast or a link, except the user and channel mentions the bot itself writes.
+ */
+export function buildPrivateNote(text: string): SlackMessage {
+  const safe = escapeMrkdwn(truncate(text, LIMITS.text)).replace(/&lt;([@#][A-Z0-9]+)&gt;/g, '<$1>');
+  return { text, blocks: [section('note', safe)] };
+}
+
+/** Thread reply: someone pressed Abort. */
+export function buildAbortRequested(userId: string): SlackMessage {
+  return {
+    text: `Abort requested by <@${userId}>`,
+    blocks: [
+      {
+        type: 'context',
+        block_id: 'abort_requested',
+        elements: [mrkdwn(`:no_entry_sign: Abort requested by <@${userId}>`, LIMITS.text)],
+      },
+    ],
+  };
+}
+
+/** Thread reply: an approval is about to expire; its approvers are mentioned. */
+export function buildApprovalReminder(
+  stepName: string,
+  deadline: number,
+  approverIds: string[],
+): SlackMessage {
+  const mentions = approverIds.map((id) => `<@${id}> `).join('');
+  return {
+    text: `Reminder: ${stepName} expires soon`,
+    blocks: [
+      section(
+        'approval_reminder',
+        `:alarm_clock: ${mentions}*${escapeMrkdwn(stepName)}* expires at ${slackDate(deadline, '{time}')}: approve or reject it on the card above.`,
+      ),
+    ],
   };
 }

@@ -53,3 +53,8 @@ export function statusLabel(status: string): string {
   };
   return labels[status] ?? status.replace(/([a-z])([A-Z])/g, '$1 $2');
 }
+
+/** A time Slack renders in each reader's own time zone (`<!date^…>`); the fallback is UTC. */
+export function slackDate(ms: number, format = '{date_short_pretty} at {time}'): string {
+  return `<!date^${String(Math.floor(ms / 1000))}^${format}|${new Date(ms).toUTCString()}>`;
+}

@@ -1,4 +1,5 @@
 import { buildApprovalCard, buildApprovalModal } from '../../blocks/build-approval-card.js';
+import { buildApprovalReminder, buildPrivateNote } from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
@@ -135,25 +136,18 @@ export class ApprovalService {
     const span = approval.deadline - card.updatedAt;
     if (left <= 0 || (left > 15 * 60_000 && left > span / 4)) return;
     if (!this.d.store.claimThreadEvent(run.id, `approval-reminder:${approval.id}`, now)) return;
-    const mentions = (await this.approverMentions(approval, run)).map((m) => `<@${m}>`).join(' ');
-    const when = `<!date^${String(Math.floor(approval.deadline / 1000))}^{time}|${new Date(approval.deadline).toUTCString()}>`;
-    const text = `:alarm_clock: ${mentions === '' ? '' : `${mentions} `}*${card.stepName}* expires at ${when}: approve or reject it on the card above.`;
-    await this.d.slack
-      .postMessage(
-        run.channelId,
-        {
-          text: `Reminder: ${card.stepName} expires soon`,
-          blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-        },
-        run.cardTs,
-      )
-      .catch((err: unknown) => {
-        this.d.store.releaseThreadEvent(run.id, `approval-reminder:${approval.id}`);
-        this.d.logger.warn(
-          { approvalId: approval.id, err: (err as Error).message },
-          'could not post an approval reminder',
-        );
-      });
+    const reminder = buildApprovalReminder(
+      card.stepName,
+      approval.deadline,
+      await this.approverMentions(approval, run),
+    );
+    await this.d.slack.postMessage(run.channelId, reminder, run.cardTs).catch((err: unknown) => {
+      this.d.store.releaseThreadEvent(run.id, `approval-reminder:${approval.id}`);
+      this.d.logger.warn(
+        { approvalId: approval.id, err: (err as Error).message },
+        'could not post an approval reminder',
+      );
+    });
   }
 
   /**
@@ -364,21 +358,8 @@ export class ApprovalService {
 
   /** A private note in the app's DM with a person. */
   async dm(userId: string, text: string): Promise<void> {
-    await this.d.slack
-      .postMessage(userId, {
-        text,
-        blocks: [
-          {
-            type: 'section',
-            text: {
-              type: 'mrkdwn',
-              text: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-            },
-          },
-        ],
-      })
-      .catch((err: unknown) => {
-        this.d.logger.warn({ userId, err: (err as Error).message }, 'could not message the requester');
-      });
+    await this.d.slack.postMessage(userId, buildPrivateNote(text)).catch((err: unknown) => {
+      this.d.logger.warn({ userId, err: (err as Error).message }, 'could not message the requester');
+    });
   }
 }

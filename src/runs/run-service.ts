@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildRunNotStartedMessage } from '../../blocks/build-run-messages.js';
+import { buildRunNotStartedMessage, buildPrivateNote } from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
@@ -184,7 +184,7 @@ export class RunService {
 
   private async tell(req: RunRequest, text: string): Promise<void> {
     await this.d.slack
-      .postEphemeral(req.channelId, req.requesterId, { text, blocks: [] })
+      .postEphemeral(req.channelId, req.requesterId, buildPrivateNote(text))
       .catch((e: unknown) => {
         this.d.logger.warn({ err: (e as Error).message }, 'could not reach the requester');
       });

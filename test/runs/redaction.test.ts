@@ -139,3 +139,16 @@ describe('buildRunCard', () => {
     expect(JSON.stringify(card.blocks)).toContain('idp_run_abort');
   });
 });
+
+describe('buildPrivateNote', () => {
+  it('escapes broadcasts and links but keeps the mentions the bot writes', async () => {
+    const { buildPrivateNote } = await import('../../blocks/build-run-messages.js');
+    const note = JSON.stringify(
+      buildPrivateNote('Run from <#C0OPS> for <@U0BOB>: <!channel> <https://evil|click>').blocks,
+    );
+    expect(note).toContain('<#C0OPS>');
+    expect(note).toContain('<@U0BOB>');
+    expect(note).toContain('&lt;!channel&gt;');
+    expect(note).toContain('&lt;https://evil|click&gt;');
+  });
+});

@@ -1,3 +1,4 @@
+import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import {
@@ -22,7 +23,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
       .postEphemeral(
         card?.channelId ?? userId,
         userId,
-        { text, blocks: [] },
+        buildPrivateNote(text),
         card === undefined ? undefined : deps.store.getRun(card.runId)?.cardTs,
       )
       .catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import type { App, SlashCommand } from '@slack/bolt';
 import { buildLinkModal } from '../../../blocks/build-link-modal.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
@@ -136,10 +137,11 @@ async function openWorkflow(
     prefillFromText(workflow, binding, text, deps.options),
   ]);
   if (decision !== undefined && !decision.allowed) {
-    await deps.slack.postEphemeral(cmd.channel_id, cmd.user_id, {
-      text: `You can't run ${workflow.title} here: ${decision.reason}.`,
-      blocks: [],
-    });
+    await deps.slack.postEphemeral(
+      cmd.channel_id,
+      cmd.user_id,
+      buildPrivateNote(`You can't run ${workflow.title} here: ${decision.reason}.`),
+    );
     return;
   }
   const view = buildWorkflowModal({
@@ -155,10 +157,13 @@ async function openWorkflow(
   } catch (err) {
     deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');
     await deps.slack
-      .postEphemeral(cmd.channel_id, cmd.user_id, {
-        text: `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${cmd.command} again.`,
-        blocks: [],
-      })
+      .postEphemeral(
+        cmd.channel_id,
+        cmd.user_id,
+        buildPrivateNote(
+          `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${cmd.command} again.`,
+        ),
+      )
       .catch(() => undefined);
   }
 }

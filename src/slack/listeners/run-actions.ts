@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { buildAbortRequested, buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import { ABORT_RUN_ACTION_ID, OPEN_IN_HARNESS_ACTION_ID } from '../../../blocks/ids.js';
 import { checkApprover } from '../../runs/approvers.js';
 import type { BotDeps } from '../deps.js';
@@ -16,7 +17,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
     const channel = body.channel?.id ?? run?.channelId ?? body.user.id;
     const tell = (text: string) =>
       deps.slack
-        .postEphemeral(channel, body.user.id, { text, blocks: [] }, run?.cardTs)
+        .postEphemeral(channel, body.user.id, buildPrivateNote(text), run?.cardTs)
         .catch(() => undefined);
     if (run?.executionId === undefined) {
       await tell('This run is not known to the bot any more.');
@@ -67,19 +68,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
         details: {},
       });
       if (run.cardTs !== undefined) {
-        await deps.slack.postMessage(
-          run.channelId,
-          {
-            text: `Abort requested by <@${body.user.id}>`,
-            blocks: [
-              {
-                type: 'context',
-                elements: [{ type: 'mrkdwn', text: `:no_entry_sign: Abort requested by <@${body.user.id}>` }],
-              },
-            ],
-          },
-          run.cardTs,
-        );
+        await deps.slack.postMessage(run.channelId, buildAbortRequested(body.user.id), run.cardTs);
       }
       deps.tracker.poke(run.executionId);
     } catch (err) {

@@ -38,6 +38,42 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** Each subcommand's usage: printed for `<command> --help` and after a wrong option. */
+const COMMAND_USAGE: Record<string, string> = {
+  start: `Usage: idp-chatops start
+
+Runs the bot. Configuration comes from the environment (see .env.example); with no SLACK_* and
+no HARNESS_* variable set it starts the local sandbox on the built-in Slack emulator and
+Harness simulator.
+`,
+  validate: `Usage: idp-chatops validate [dir]
+
+Checks every workflow in dir/workflows, the pipelines and dir/commands.yaml (default dir:
+MANIFESTS_DIR or manifests). Prints each problem as file:line:col; exits 1 if there is any.
+`,
+  preview: `Usage: idp-chatops preview <workflow> [--page N] [--values file.json]
+
+Prints the modal view Slack would receive (paste it into Block Kit Builder).
+  --page N            the page of a multi-page form, from 1 (default 1)
+  --values file.json  answers shown as the fields' initial values
+`,
+  inputs: `Usage: idp-chatops inputs <workflow> --values file.json
+
+Validates the answers in file.json (field name to value) as the form would, and prints the
+runtime-input YAML the bot would send to Harness.
+`,
+  'harness-sim': `Usage: idp-chatops harness-sim [options]
+
+Runs the Harness simulator on loopback and prints its base URL.
+  --port N            port to listen on (default 0: a free one)
+  --speed X           run pipelines X times faster than Harness (default 1)
+  --api-key K         add an administrator with key K, in every user group
+  --seed file.yaml    people, groups and keys instead of the built-in seed
+  --manifests dir     where pipelines/ is (default manifests)
+  --webhook-url URL   post pipeline notifications there, as Harness does
+`,
+};
+
 const USAGE = `Usage: idp-chatops <command> [options]
 
 Commands:
@@ -50,6 +86,7 @@ Commands:
                                          run the Harness simulator; prints its base URL
 
 <workflow> is a workflow file or the id of a workflow in MANIFESTS_DIR (default: manifests).
+\`idp-chatops <command> --help\` explains one command.
 `;
 
 const defaultIo: CliIo = {
@@ -60,6 +97,11 @@ const defaultIo: CliIo = {
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    io.out(usage);
+    return 0;
+  }
   try {
     switch (command) {
       case 'start':
@@ -87,8 +129,17 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       io.err(err.message);
       return 1;
     }
+    if (usage !== undefined && isParseArgsError(err)) {
+      io.err(`${err.message}\n\n${usage}`);
+      return 1;
+    }
     throw err;
   }
+}
+
+/** node:util parseArgs refuses unknown options and missing values with these codes. */
+function isParseArgsError(err: unknown): err is Error {
+  return err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS_');
 }
 
 function manifestsDir(io: CliIo): string {

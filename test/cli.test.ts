@@ -139,3 +139,25 @@ describe('idp-chatops start', () => {
     expect(r.err).toMatch(/Unknown command "frobnicate"/);
   });
 });
+
+describe('idp-chatops <command> --help', () => {
+  it.each(['start', 'validate', 'preview', 'inputs', 'harness-sim'])(
+    '%s --help prints its usage and starts nothing',
+    async (command) => {
+      for (const flag of ['--help', '-h']) {
+        const r = await run([command, flag]);
+        expect(r.code).toBe(0);
+        expect(r.out).toContain(`Usage: idp-chatops ${command}`);
+        expect(r.err).toBe('');
+      }
+    },
+  );
+
+  it('a wrong option is named, with the usage, instead of a stack trace', async () => {
+    const r = await run(['harness-sim', '--prot', '4100']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("Unknown option '--prot'");
+    expect(r.err).toContain('Usage: idp-chatops harness-sim');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});

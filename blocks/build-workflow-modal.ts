@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { Workflow } from '../src/catalogue/workflow.js';
 import { resolvePage } from '../src/forms/form-page.js';
 import type { FormValues } from '../src/forms/json-schema.js';
+import { dependencyRevision } from '../src/forms/option-source.js';
 import { buildFieldInput } from './field-input.js';
 import { PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -66,8 +67,16 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
   const controlling = new Set(page?.controllingKeys ?? []);
   for (const field of fields) {
     if (field.visibility !== 'shown') continue;
+    const revision =
+      field.input.type === 'picker' ? dependencyRevision(field.input.source, values) : undefined;
     blocks.push(
-      buildFieldInput(field, pageIndex, values[field.key] ?? field.default, controlling.has(field.key)),
+      buildFieldInput(
+        field,
+        pageIndex,
+        values[field.key] ?? field.default,
+        controlling.has(field.key),
+        revision,
+      ),
     );
     const error = input.errors?.[field.key];
     if (error !== undefined) {

@@ -14,12 +14,13 @@ export function buildFieldInput(
   page: number,
   value: JsonValue | undefined,
   dispatch: boolean,
+  revision?: string,
 ): InputBlock {
   const element = elementFor(field, value, dispatch);
   const hint = hintFor(field);
   const block: InputBlock = {
     type: 'input',
-    block_id: fieldBlockId(page, field.key),
+    block_id: fieldBlockId(page, field.key, revision),
     label: plain(field.title, LIMITS.inputLabel),
     element,
     // An unticked checkbox is a valid "false", so a boolean never blocks submission.

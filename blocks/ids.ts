@@ -14,15 +14,23 @@ export function fieldActionId(opts: { options: boolean; dispatch: boolean }): st
   return `${FIELD_ACTION_PREFIX}${opts.options ? ':options' : ''}${opts.dispatch ? ':dispatch' : ''}`;
 }
 
-/** The page is part of the id so Slack never carries one page's input state into another. */
-export function fieldBlockId(page: number, key: string): string {
-  return `f:${page}:${key}`;
+/**
+ * The page is part of the id so Slack never carries one page's input state into another. A
+ * picker whose choices depend on other answers adds a revision of those answers
+ * (`f:0.3fa1c2d9:infrastructure`): when they change, the block id changes, so Slack drops the
+ * person's earlier choice instead of keeping it across views.update
+ * (https://api.slack.com/reference/surfaces/views, "Preserving input entry in views").
+ */
+export function fieldBlockId(page: number, key: string, revision?: string): string {
+  return `f:${page}${revision === undefined ? '' : `.${revision}`}:${key}`;
 }
 
-export function parseFieldBlockId(blockId: string): { page: number; key: string } | undefined {
-  const m = /^f:(\d+):(.+)$/.exec(blockId);
-  if (m?.[1] === undefined || m[2] === undefined) return undefined;
-  return { page: Number(m[1]), key: m[2] };
+export function parseFieldBlockId(
+  blockId: string,
+): { page: number; key: string; revision: string | undefined } | undefined {
+  const m = /^f:(\d+)(?:\.([0-9a-f]+))?:(.+)$/.exec(blockId);
+  if (m?.[1] === undefined || m[3] === undefined) return undefined;
+  return { page: Number(m[1]), key: m[3], revision: m[2] };
 }
 
 /** Status card. */

@@ -15,7 +15,10 @@ export interface FormPage {
   schema: JsonSchema;
   /** Every field the page can ever show, base and conditional, in display order. */
   allFields: FormField[];
-  /** Fields whose value decides which conditional fields appear: Slack must tell the bot when they change. */
+  /**
+   * Fields whose value decides which conditional fields appear or what another field's picker
+   * lists: Slack must tell the bot when they change (options requests never carry them).
+   */
   controllingKeys: string[];
 }
 
@@ -66,7 +69,12 @@ export function buildFormPage(
       description: typeof raw.description === 'string' ? raw.description : undefined,
       schema: raw,
       allFields: fields,
-      controllingKeys: [...c.controlling].filter((k) => c.props.has(k)),
+      controllingKeys: [
+        ...new Set([
+          ...c.controlling,
+          ...fields.flatMap((f) => (f.input.type === 'picker' ? f.input.source.dependsOn : [])),
+        ]),
+      ].filter((k) => c.props.has(k)),
     },
     problems,
     warnings,

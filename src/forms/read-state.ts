@@ -1,31 +1,55 @@
+import { parseFieldBlockId } from '../../blocks/ids.js';
 import type { FormField } from './form-field.js';
 import { isRecord } from './json-schema.js';
 import type { FormValues, JsonValue } from './json-schema.js';
+import { dependencyRevision } from './option-source.js';
+
+export interface PageState {
+  values: FormValues;
+  errors: Record<string, string>;
+  /** Field key → the block id it was read from (errors must name the block on screen). */
+  blockIds: Record<string, string>;
+}
 
 /**
  * Turns Slack's `view.state.values` for one page into typed values. Slack sends numbers as
  * strings and choices as the option index the builder gave them; nothing here trusts the
  * payload's shape. Empty inputs are left out, so "not answered" is simply absent.
  */
-export function readPageState(
-  fields: readonly FormField[],
-  blockIdOf: (key: string) => string,
-  state: unknown,
-): { values: FormValues; errors: Record<string, string> } {
+export function readPageState(fields: readonly FormField[], page: number, state: unknown): PageState {
   const values: FormValues = {};
   const errors: Record<string, string> = {};
-  const blocks = isRecord(state) ? state : {};
+  const byKey = new Map<string, [string, unknown]>();
+  for (const [blockId, block] of Object.entries(isRecord(state) ? state : {})) {
+    const id = parseFieldBlockId(blockId);
+    if (id?.page === page) byKey.set(id.key, [blockId, block]);
+  }
+  const blockIds: Record<string, string> = {};
   for (const field of fields) {
     if (field.visibility !== 'shown') continue;
-    const block = blocks[blockIdOf(field.key)];
-    if (!isRecord(block)) continue;
+    const [blockId, block] = byKey.get(field.key) ?? [];
+    if (blockId === undefined || !isRecord(block)) continue;
+    blockIds[field.key] = blockId;
     const action = Object.values(block)[0];
     if (!isRecord(action)) continue;
     const r = readValue(field, action);
     if ('error' in r) errors[field.key] = r.error;
     else if (r.value !== undefined) values[field.key] = r.value;
   }
-  return { values, errors };
+  return { values, errors, blockIds };
+}
+
+/**
+ * Pickers answered under other answers than the ones now given: the infrastructure chosen
+ * from one environment's list while the environment now says another. Their block id carries
+ * the revision of the answers their list was shown for.
+ */
+export function staleChoices(fields: readonly FormField[], read: PageState, values: FormValues): FormField[] {
+  return fields.filter((f) => {
+    const blockId = read.blockIds[f.key];
+    if (f.input.type !== 'picker' || blockId === undefined || read.values[f.key] === undefined) return false;
+    return parseFieldBlockId(blockId)?.revision !== dependencyRevision(f.input.source, values);
+  });
 }
 
 type Read = { value: JsonValue | undefined } | { error: string };

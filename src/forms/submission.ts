@@ -1,8 +1,9 @@
 import { fieldBlockId } from '../../blocks/ids.js';
 import { renderRuntimeInput } from '../catalogue/runtime-input.js';
 import type { Workflow } from '../catalogue/workflow.js';
+import type { FormField } from './form-field.js';
 import type { FormValues } from './json-schema.js';
-import { readPageState } from './read-state.js';
+import { readPageState, staleChoices } from './read-state.js';
 import { validatePage } from './validate-page.js';
 
 export type SubmissionOutcome =
@@ -25,7 +26,7 @@ export function handleSubmission(
 ): SubmissionOutcome {
   const page = workflow.pages[pageIndex];
   if (page === undefined) return complete(workflow, earlier);
-  const read = readPageState(page.allFields, (key) => fieldBlockId(pageIndex, key), state);
+  const read = readPageState(page.allFields, pageIndex, state);
   const answers = {
     ...withoutPage(
       earlier,
@@ -34,13 +35,19 @@ export function handleSubmission(
     ...read.values,
   };
   const checked = validatePage(page, answers);
-  const errors = { ...checked.errors, ...read.errors };
+  const errors = {
+    ...checked.errors,
+    ...read.errors,
+    ...staleErrors(workflow, staleChoices(page.allFields, read, answers)),
+  };
   if (Object.keys(errors).length > 0) {
     return {
       kind: 'errors',
       page: pageIndex,
       values: answers,
-      errors: Object.fromEntries(Object.entries(errors).map(([k, m]) => [fieldBlockId(pageIndex, k), m])),
+      errors: Object.fromEntries(
+        Object.entries(errors).map(([k, m]) => [read.blockIds[k] ?? fieldBlockId(pageIndex, k), m]),
+      ),
     };
   }
   const values = {
@@ -76,6 +83,18 @@ function complete(workflow: Workflow, answers: FormValues): SubmissionOutcome {
 
 export function buildRuntimeInput(workflow: Workflow, values: FormValues): string {
   return renderRuntimeInput(workflow.pipeline.pipelineId, workflow.inputset, values);
+}
+
+/** A choice made from another list than its answers now give: chosen again, never run. */
+function staleErrors(workflow: Workflow, stale: FormField[]): Record<string, string> {
+  const titleOf = (key: string) =>
+    workflow.pages.flatMap((p) => p.allFields).find((f) => f.key === key)?.title ?? key;
+  return Object.fromEntries(
+    stale.map((f) => {
+      const on = f.input.type === 'picker' ? f.input.source.dependsOn.map(titleOf).join(' and ') : '';
+      return [f.key, `${f.title} was chosen for another ${on}; choose it again from the list.`];
+    }),
+  );
 }
 
 function withoutPage(values: FormValues, keys: string[]): FormValues {

@@ -175,30 +175,33 @@ async function fillForm(
   ask: (p: string) => Promise<string | undefined>,
   out: (t: string) => void,
 ): Promise<void> {
-  const answers: Record<string, Answer> = {};
   for (;;) {
     const view = slack.view(viewId);
     if (view.closed) return;
     out(`── ${(view.view.title as { text?: string } | undefined)?.text ?? 'Form'} ──`);
-    const blocks = Array.isArray(view.view.blocks) ? (view.view.blocks as Record<string, unknown>[]) : [];
-    for (const b of blocks) {
+    const asked = new Set<string>();
+    for (;;) {
+      // Re-read the view after each answer: a field another depends on updates the form.
+      const blocks = Array.isArray(slack.view(viewId).view.blocks)
+        ? (slack.view(viewId).view.blocks as Record<string, unknown>[])
+        : [];
+      const b = blocks.find((x) => !asked.has(String(x.block_id)));
+      if (b === undefined) break;
+      const id = String(b.block_id);
+      asked.add(id);
       if (b.type !== 'input') {
         const text = renderBlocks([b]);
-        if (text !== '' && b.block_id !== 'pipeline') out(text);
+        if (text !== '' && id !== 'pipeline') out(text);
         continue;
       }
-      const id = String(b.block_id);
-      const answer = await askField(slack, viewId, userId, b, answers, ask, out);
+      const answer = await askField(slack, viewId, userId, b, ask, out);
       if (answer === null) return;
-      if (answer !== undefined) answers[id] = answer;
+      if (answer !== undefined) await slack.fill(viewId, userId, { [id]: answer });
     }
-    const reply = await slack.submitView(viewId, userId, answers);
+    const reply = await slack.submitView(viewId, userId);
     const body = isRecord(reply.body) ? reply.body : {};
     if (body.response_action === 'errors' && isRecord(body.errors)) {
-      for (const [blockId, message] of Object.entries(body.errors)) {
-        out(`  ✘ ${String(message)}`);
-        Reflect.deleteProperty(answers, blockId);
-      }
+      for (const message of Object.values(body.errors)) out(`  ✘ ${String(message)}`);
       continue;
     }
     if (body.response_action !== 'update') return;
@@ -211,7 +214,6 @@ async function askField(
   viewId: string,
   userId: string,
   b: Record<string, unknown>,
-  answers: Record<string, Answer>,
   ask: (p: string) => Promise<string | undefined>,
   out: (t: string) => void,
 ): Promise<Answer | undefined | null> {
@@ -220,10 +222,11 @@ async function askField(
   const hint = isRecord(b.hint) ? ` (${String(b.hint.text)})` : '';
   const optional = b.optional === true ? ', optional' : '';
   const type = String(el.type);
-  const given = answers[String(b.block_id)];
+  const entered = slack.view(viewId).input[String(b.block_id)];
+  const given = entered === undefined ? undefined : describeEntry(Object.values(entered)[0]);
   const initial =
     given !== undefined
-      ? String(given)
+      ? given
       : typeof el.initial_value === 'string'
         ? el.initial_value
         : isRecord(el.initial_option) && isRecord(el.initial_option.text)
@@ -234,8 +237,8 @@ async function askField(
   if (type === 'external_select' || type === 'multi_external_select') {
     const typed = await ask(`${label}${hint}${optional}${def} — type to search:`);
     if (typed === undefined) return null;
-    if (typed === '' && initial !== undefined) return given;
-    const r = await slack.suggest(viewId, userId, String(b.block_id), typed, answers);
+    if (typed === '' && initial !== undefined) return undefined;
+    const r = await slack.suggest(viewId, userId, String(b.block_id), typed);
     options =
       isRecord(r.body) && Array.isArray(r.body.options) ? (r.body.options as Record<string, unknown>[]) : [];
     if (options.length === 0) {
@@ -251,7 +254,7 @@ async function askField(
       `${label}${optional}${def} — number${type.includes('multi') || type === 'checkboxes' ? 's, comma-separated' : ''}:`,
     );
     if (pick === undefined) return null;
-    if (pick === '') return given;
+    if (pick === '') return undefined;
     const chosen = pick
       .split(',')
       .map((p) => options[Number(p.trim()) - 1])
@@ -261,7 +264,18 @@ async function askField(
   }
   const value = await ask(`${label}${hint}${optional}${def}:`);
   if (value === undefined) return null;
-  return value === '' ? given : value;
+  return value === '' ? undefined : value;
+}
+
+/** What an entered answer shows, for the `[default]` of the next question. */
+function describeEntry(state: unknown): string | undefined {
+  if (!isRecord(state)) return undefined;
+  const label = (o: unknown) => (isRecord(o) && isRecord(o.text) ? String(o.text.text) : '');
+  if (typeof state.value === 'string') return state.value;
+  if (isRecord(state.selected_option)) return label(state.selected_option);
+  if (Array.isArray(state.selected_options)) return state.selected_options.map(label).join(', ');
+  const picked = state.selected_date ?? state.selected_time ?? state.selected_date_time;
+  return typeof picked === 'string' || typeof picked === 'number' ? String(picked) : undefined;
 }
 
 /** Prints new messages, card edits and private notes as they appear. */

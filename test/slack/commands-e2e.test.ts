@@ -146,13 +146,12 @@ describe('the form', () => {
         },
       ],
     });
-    const early = await s.slack.suggest(view.id, 'U0ALICE', 'f:0:infrastructure', '');
+    const early = await s.slack.suggest(view.id, 'U0ALICE', 'infrastructure', '');
     expect(early.body).toMatchObject({
       options: [{ text: { text: 'Choose Environment Identifier first' } }],
     });
-    const infra = await s.slack.suggest(view.id, 'U0ALICE', 'f:0:infrastructure', '', {
-      environment: 'staging',
-    });
+    await s.slack.fill(view.id, 'U0ALICE', { environment: 'staging' });
+    const infra = await s.slack.suggest(view.id, 'U0ALICE', 'infrastructure', '');
     expect(infra.body).toMatchObject({ options: [{ value: 'k8s_staging' }] });
   });
 

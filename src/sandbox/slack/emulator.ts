@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../forms/json-schema.js';
-import { stateFor } from './form-state.js';
+import { enter, findInput, stateFor } from './form-state.js';
 import type { Answer } from './form-state.js';
 import { DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './state.js';
 import type { EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
-import { callMethod, viewJson } from './web-api.js';
+import { callMethod, replaceView, viewJson } from './web-api.js';
 import type { WorkspaceState } from './web-api.js';
 
 /** Requests per minute per method (Slack's tiers: T2 20+, T3 50+, T4 100+; postMessage about 1/s per channel). */
@@ -261,10 +261,52 @@ export class SlackEmulator {
     return { ...(await this.send(form.toString(), 'application/x-www-form-urlencoded')), triggerId };
   }
 
-  /** Fills in and submits a modal; applies the bot's `response_action` as Slack would. */
+  /**
+   * A person fills in a modal: each answer goes into its input block and stays in Slack; an
+   * input with `dispatch_action` sends block_actions with the whole view state at once, and the
+   * person goes on once the app has answered it with views.update (as they would, seeing the
+   * form change). Answers for fields that only appear after such an update are entered then.
+   */
+  async fill(viewId: string, user: string, answers: Record<string, Answer>): Promise<void> {
+    const pending = new Map(Object.entries(answers));
+    for (let progress = true; progress && pending.size > 0;) {
+      progress = false;
+      for (const [name, answer] of pending) {
+        const v = this.view(viewId);
+        const entry = enter(v.view, name, answer);
+        if (entry === undefined) continue;
+        pending.delete(name);
+        progress = true;
+        v.input[entry.blockId] = { [entry.actionId]: entry.state };
+        if (entry.dispatches) {
+          await this.dispatch(viewId, user, entry);
+          break; // the view may have changed: match the rest against the new one
+        }
+      }
+    }
+  }
+
+  private async dispatch(
+    viewId: string,
+    user: string,
+    entry: { blockId: string; actionId: string; state: Record<string, unknown> },
+  ): Promise<void> {
+    const updates = () =>
+      this.calls.filter((c) => c.method === 'views.update' && c.args.view_id === viewId).length;
+    const before = updates();
+    await this.viewBlockAction(viewId, user, {
+      ...entry.state,
+      action_id: entry.actionId,
+      block_id: entry.blockId,
+    });
+    const until = Date.now() + 2000;
+    while (updates() === before && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Fills in (see `fill`) and submits a modal; applies the bot's `response_action` as Slack would. */
   async submitView(viewId: string, user: string, answers: Record<string, Answer> = {}): Promise<BotReply> {
+    await this.fill(viewId, user, answers);
     const v = this.view(viewId);
-    const state = stateFor(v.view, answers);
     const payload = {
       type: 'view_submission',
       team: { id: 'T0EMU', domain: 'emulated' },
@@ -272,7 +314,7 @@ export class SlackEmulator {
       api_app_id: 'A0APP',
       token: 'legacy-verification-token',
       trigger_id: this.newTrigger(user),
-      view: viewJson(v, state),
+      view: viewJson(v, stateFor(v.view, v.input)),
       response_urls: [],
       is_enterprise_install: false,
     };
@@ -281,8 +323,7 @@ export class SlackEmulator {
     if (reply.status !== 200) return reply;
     if (body.response_action === 'errors') return reply;
     if (body.response_action === 'update' && isRecord(body.view)) {
-      v.view = body.view;
-      v.hash = this.ws.nextId('h');
+      replaceView(this.ws, v, body.view);
     } else if (body.response_action === 'clear') {
       for (const x of this.ws.views.values()) if (x.rootViewId === v.rootViewId) x.closed = true;
     } else {
@@ -291,29 +332,12 @@ export class SlackEmulator {
     return reply;
   }
 
-  /** Interacts with an input that dispatches (a radio button, Enter in a text box, …). */
-  async viewAction(
-    viewId: string,
-    user: string,
-    blockId: string,
-    answers: Record<string, Answer>,
-  ): Promise<BotReply> {
-    const state = stateFor(this.view(viewId).view, answers);
-    const action = Object.entries(state[blockId] ?? {})[0];
-    if (action === undefined) throw new Error(`no input ${blockId} in view ${viewId}`);
-    return this.viewBlockAction(viewId, user, state, {
-      ...action[1],
-      action_id: action[0],
-      block_id: blockId,
-    });
-  }
-
   /** Clicks a button in a modal (e.g. Back). */
   async viewButton(viewId: string, user: string, actionId: string): Promise<BotReply> {
     const v = this.view(viewId);
     const button = findElement(v.view.blocks, actionId);
     if (button === undefined) throw new Error(`no button ${actionId} in view ${viewId}`);
-    return this.viewBlockAction(viewId, user, stateFor(v.view, {}), {
+    return this.viewBlockAction(viewId, user, {
       type: 'button',
       action_id: actionId,
       block_id: button.blockId,
@@ -321,12 +345,9 @@ export class SlackEmulator {
     });
   }
 
-  private viewBlockAction(
-    viewId: string,
-    user: string,
-    state: Record<string, unknown>,
-    action: Record<string, unknown>,
-  ): Promise<BotReply> {
+  /** block_actions from a modal carry its whole state (Slack changelog, 2020-09: full view state). */
+  private viewBlockAction(viewId: string, user: string, action: Record<string, unknown>): Promise<BotReply> {
+    const v = this.view(viewId);
     return this.sendPayload({
       type: 'block_actions',
       team: { id: 'T0EMU', domain: 'emulated' },
@@ -334,35 +355,32 @@ export class SlackEmulator {
       api_app_id: 'A0APP',
       container: { type: 'view', view_id: viewId },
       trigger_id: this.newTrigger(user),
-      view: viewJson(this.view(viewId), state),
+      view: viewJson(v, stateFor(v.view, v.input)),
       actions: [{ ...action, action_ts: this.ws.nextTs() }],
     });
   }
 
-  /** Types into an external select: what options does the bot offer? */
-  async suggest(
-    viewId: string,
-    user: string,
-    blockId: string,
-    typed: string,
-    answers: Record<string, Answer> = {},
-  ): Promise<BotReply> {
+  /**
+   * Types into an external select (by block_id or field key): what options does the bot offer? Slack sends the view as of
+   * its last views.open/views.update, and `state.values` holds nothing the person entered since
+   * (slackapi/bolt-js#1146, slackapi/java-slack-sdk#1292; the full-state change of 2020 covered
+   * block_actions and view_submission only: https://api.slack.com/reference/interaction-payloads/block-suggestion).
+   */
+  async suggest(viewId: string, user: string, field: string, typed: string): Promise<BotReply> {
     const v = this.view(viewId);
-    const block = (Array.isArray(v.view.blocks) ? (v.view.blocks as Record<string, unknown>[]) : []).find(
-      (b) => b.block_id === blockId,
-    );
-    const actionId = isRecord(block?.element) ? String(block.element.action_id) : '';
+    const block = findInput(v.view, field);
+    if (block === undefined) throw new Error(`no select ${field} in view ${viewId}`);
     return this.sendPayload({
       type: 'block_suggestion',
       user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
       container: { type: 'view', view_id: viewId },
       api_app_id: 'A0APP',
       token: 'legacy-verification-token',
-      action_id: actionId,
-      block_id: blockId,
+      action_id: String(block.element.action_id),
+      block_id: block.block_id,
       value: typed,
       team: { id: 'T0EMU', domain: 'emulated' },
-      view: viewJson(v, stateFor(v.view, answers)),
+      view: viewJson(v, {}),
     });
   }
 

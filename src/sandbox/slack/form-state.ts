@@ -13,29 +13,79 @@ function pick(options: Obj[], want: string): Obj | undefined {
   return options.find((o) => text(o.text) === want) ?? options.find((o) => o.value === want);
 }
 
-/**
- * Builds `view.state.values` for a modal the way Slack would after a person filled it in:
- * answers are matched to input blocks by block_id or by the field key at its end
- * (`f:0:replicas` ← `replicas`), and each element's value takes that element's own shape.
- */
-export function stateFor(view: Obj, answers: Record<string, Answer>): Record<string, Record<string, Obj>> {
-  const values: Record<string, Record<string, Obj>> = {};
+function inputBlocks(view: Obj): (Obj & { block_id: string; element: Obj })[] {
   const blocks = Array.isArray(view.blocks) ? (view.blocks as unknown[]) : [];
-  for (const block of blocks) {
-    if (
-      !isRecord(block) ||
-      block.type !== 'input' ||
-      !isRecord(block.element) ||
-      typeof block.block_id !== 'string'
-    )
-      continue;
-    const el = block.element;
-    const key = block.block_id.split(':').at(-1) ?? block.block_id;
-    const answer = answers[block.block_id] ?? answers[key];
-    const actionId = typeof el.action_id === 'string' ? el.action_id : 'input';
-    values[block.block_id] = { [actionId]: elementState(el, answer) };
+  return blocks.filter(
+    (b): b is Obj & { block_id: string; element: Obj } =>
+      isRecord(b) && b.type === 'input' && isRecord(b.element) && typeof b.block_id === 'string',
+  );
+}
+
+function actionIdOf(el: Obj): string {
+  return typeof el.action_id === 'string' ? el.action_id : 'input';
+}
+
+/**
+ * `view.state.values` as Slack sends it with block_actions and view_submission: what the person
+ * entered in each input block, else the element's initial value.
+ */
+export function stateFor(
+  view: Obj,
+  input: Record<string, Record<string, unknown>>,
+): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const block of inputBlocks(view)) {
+    const actionId = actionIdOf(block.element);
+    const entered = input[block.block_id]?.[actionId];
+    values[block.block_id] = { [actionId]: entered ?? elementState(block.element, undefined) };
   }
   return values;
+}
+
+/**
+ * A person's answer put into the input block it belongs to, matched by block_id or by the field
+ * key at its end (`f:0:replicas` ← `replicas`), in that element's own state shape. `dispatches`
+ * says whether Slack tells the app at once: only input blocks with `dispatch_action` do
+ * (https://api.slack.com/reference/block-kit/blocks#input).
+ */
+export function enter(
+  view: Obj,
+  name: string,
+  answer: Answer,
+): { blockId: string; actionId: string; state: Obj; dispatches: boolean } | undefined {
+  const block = findInput(view, name);
+  if (block === undefined) return undefined;
+  const actionId = actionIdOf(block.element);
+  return {
+    blockId: block.block_id,
+    actionId,
+    state: elementState(block.element, answer),
+    dispatches: block.dispatch_action === true,
+  };
+}
+
+/** The input block named by its block_id or by the field key at its end. */
+export function findInput(view: Obj, name: string): (Obj & { block_id: string; element: Obj }) | undefined {
+  const blocks = inputBlocks(view);
+  return blocks.find((b) => b.block_id === name) ?? blocks.find((b) => b.block_id.split(':').at(-1) === name);
+}
+
+/**
+ * What survives a views.update (or a `response_action: update`): Slack keeps what was entered
+ * in input blocks whose block_id and action_id are unchanged, and drops the rest ("Preserving
+ * input entry in views", https://api.slack.com/reference/surfaces/views).
+ */
+export function preserveInput(
+  input: Record<string, Record<string, unknown>>,
+  next: Obj,
+): Record<string, Record<string, unknown>> {
+  const kept: Record<string, Record<string, unknown>> = {};
+  for (const block of inputBlocks(next)) {
+    const actionId = actionIdOf(block.element);
+    const entered = input[block.block_id]?.[actionId];
+    if (entered !== undefined) kept[block.block_id] = { [actionId]: entered };
+  }
+  return kept;
 }
 
 function elementState(el: Obj, answer: Answer | undefined): Obj {

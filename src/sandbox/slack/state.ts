@@ -31,6 +31,11 @@ export interface EmulatedView {
   rootViewId: string;
   previousViewId: string | undefined;
   view: Record<string, unknown>;
+  /**
+   * What the person has entered in the view's input blocks, by block_id (each `{action_id:
+   * element state}`): kept in Slack until submit, sent with block_actions and view_submission.
+   */
+  input: Record<string, Record<string, unknown>>;
   closed: boolean;
 }
 

@@ -1,4 +1,5 @@
 import { checkMessageBlocks, checkModalView } from '../../../blocks/limits.js';
+import { preserveInput } from './form-state.js';
 import type { EmulatedChannel, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
 
 /** A Web API answer: HTTP 200 with `ok`, or a 429 with Retry-After. */
@@ -198,6 +199,8 @@ function openView(ws: WorkspaceState, method: string, args: Record<string, unkno
   const trigger = triggerId === undefined ? undefined : ws.triggers.get(triggerId);
   if (trigger === undefined) return fail('invalid_trigger_id');
   if (trigger.used) return fail('exchanged_trigger_id');
+  // A trigger lives about 3 s from when Slack issued it with the command or click, however long
+  // the app took to ack (https://api.slack.com/interactivity/handling#modal_responses).
   if (Date.now() - trigger.createdAt > ws.triggerTtlMs) return fail('expired_trigger_id');
   const view = parseJsonArg(args.view) as Record<string, unknown> | undefined;
   if (view === undefined) return fail('invalid_arguments');
@@ -221,6 +224,7 @@ function openView(ws: WorkspaceState, method: string, args: Record<string, unkno
     rootViewId: previous?.rootViewId ?? id,
     previousViewId: previous?.id,
     view,
+    input: {},
     closed: false,
   };
   ws.views.set(id, stored);
@@ -235,9 +239,15 @@ function updateView(ws: WorkspaceState, args: Record<string, unknown>): ApiReply
   if (view === undefined) return fail('invalid_arguments');
   const problems = checkModalView(view);
   if (problems.length > 0) return fail('invalid_arguments', { response_metadata: { messages: problems } });
+  replaceView(ws, v, view);
+  return ok({ view: viewJson(v) });
+}
+
+/** A view replaced by views.update or `response_action: update`: a new hash, entries kept by id. */
+export function replaceView(ws: WorkspaceState, v: EmulatedView, view: Record<string, unknown>): void {
+  v.input = preserveInput(v.input, view);
   v.view = view;
   v.hash = ws.nextId('h');
-  return ok({ view: viewJson(v) });
 }
 
 export function viewJson(v: EmulatedView, state: Record<string, unknown> = {}): Record<string, unknown> {

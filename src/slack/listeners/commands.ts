@@ -8,6 +8,7 @@ import type { Binding } from '../../catalogue/bindings.js';
 import { IDP_COMMAND } from '../../catalogue/bindings.js';
 import { prefillFromText } from '../../forms/prefill.js';
 import type { BotDeps } from '../deps.js';
+import { rememberAnswers } from './workflow-modal.js';
 
 /** How long the access check may take before the modal opens anyway (trigger_id lives ~3 s). */
 const ACCESS_BUDGET_MS = 1200;
@@ -152,7 +153,8 @@ async function openWorkflow(
     ...(prefill.notes.length > 0 ? { notice: prefill.notes.join(' ') } : {}),
   });
   try {
-    await deps.slack.openView(cmd.trigger_id, view);
+    const { viewId } = await deps.slack.openView(cmd.trigger_id, view);
+    rememberAnswers(deps, viewId, cmd.user_id, prefill.values);
     deps.logger.info({ workflowId, user: cmd.user_id, channel: cmd.channel_id }, 'opened workflow modal');
   } catch (err) {
     deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');

@@ -7,7 +7,6 @@ import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
 import {
   FIELD_DISPATCH_ACTION_PATTERN,
   FIELD_OPTIONS_ACTION_PATTERN,
-  fieldBlockId,
   PAGE_BACK_ACTION_ID,
   parseFieldBlockId,
   WORKFLOW_MODAL_CALLBACK_ID,
@@ -18,7 +17,7 @@ import { SlackLimitError } from '../../errors.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../forms/option-source.js';
-import { readPageState } from '../../forms/read-state.js';
+import { readPageState, staleChoices } from '../../forms/read-state.js';
 import { searchChoices } from '../../forms/search-choices.js';
 import { handleSubmission } from '../../forms/submission.js';
 import type { BotDeps } from '../deps.js';
@@ -73,17 +72,37 @@ function modalFor(
   return buildWorkflowModal({ ...base, draftId });
 }
 
-/** The answers on screen now, over the ones carried from other pages. */
+/**
+ * The answers on screen now, over the ones carried from other pages. A picker chosen from the
+ * list of other answers than those now given (an infrastructure of the previous environment)
+ * is cleared: its list changed.
+ */
 function currentValues(
   ctx: { workflow: Workflow; page: number; values: FormValues },
   state: unknown,
 ): FormValues {
   const page = ctx.workflow.pages[ctx.page];
   if (page === undefined) return ctx.values;
-  return {
-    ...ctx.values,
-    ...readPageState(page.allFields, (key) => fieldBlockId(ctx.page, key), state).values,
-  };
+  const read = readPageState(page.allFields, ctx.page, state);
+  const values = { ...ctx.values, ...read.values };
+  for (const f of staleChoices(page.allFields, read, values)) Reflect.deleteProperty(values, f.key);
+  return values;
+}
+
+/**
+ * The answers the bot knows for a view, kept on its side by view id: Slack's options requests
+ * carry the view as last opened or updated and none of the person's answers since
+ * (slackapi/bolt-js#1146), so pickers learn what they depend on from here. Kept in the store,
+ * not in private_metadata, because it is written before the block_actions ack: an options
+ * request right after a change already sees it, with no views.update in flight to lose to a
+ * hash conflict.
+ */
+export function rememberAnswers(deps: BotDeps, viewId: string, userId: string, values: FormValues): void {
+  deps.store.saveDraft(`view:${viewId}`, userId, values, deps.now());
+}
+
+function recallAnswers(deps: BotDeps, viewId: string, userId: string): FormValues {
+  return (deps.store.getDraft(`view:${viewId}`, userId) ?? {}) as FormValues;
 }
 
 export function registerWorkflowModal(app: App, deps: BotDeps): void {
@@ -100,6 +119,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
       return;
     }
     const outcome = handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values);
+    if (outcome.kind !== 'complete') rememberAnswers(deps, view.id, body.user.id, outcome.values);
     if (outcome.kind === 'errors') {
       if (outcome.page === ctx.page) await ack({ response_action: 'errors', errors: outcome.errors });
       else {
@@ -162,13 +182,18 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     inBackground(deps, deps.runs.start(run, request));
   });
 
+  // block_actions carry the view's full state (Slack changelog, 2020-09): the one moment the bot
+  // learns a changed answer before submit. Kept before the ack, so the next options request sees it.
   app.action<BlockAction>(FIELD_DISPATCH_ACTION_PATTERN, async ({ ack, body }) => {
-    await ack();
     const view = body.view;
-    if (view === undefined) return;
-    const ctx = contextOf(deps, view, body.user.id);
-    if (ctx === undefined) return;
+    const ctx = view === undefined ? undefined : contextOf(deps, view, body.user.id);
+    if (view === undefined || ctx === undefined) {
+      await ack();
+      return;
+    }
     const values = currentValues(ctx, view.state.values);
+    rememberAnswers(deps, view.id, body.user.id, values);
+    await ack();
     await updateView(deps, view, modalFor(deps, ctx, { page: ctx.page, values }));
   });
 
@@ -179,6 +204,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     const ctx = contextOf(deps, view, body.user.id);
     if (ctx === undefined || ctx.page === 0) return;
     const values = currentValues(ctx, view.state.values);
+    rememberAnswers(deps, view.id, body.user.id, values);
     await updateView(deps, view, modalFor(deps, ctx, { page: ctx.page - 1, values }));
   });
 
@@ -193,7 +219,11 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     }
     let options: PickerOption[];
     if (field.input.type === 'picker') {
-      const params = resolvePickerParams(field.input.source, currentValues(ctx, view?.state.values));
+      const known = {
+        ...currentValues(ctx, view?.state.values),
+        ...(view === undefined ? {} : recallAnswers(deps, view.id, body.user.id)),
+      };
+      const params = resolvePickerParams(field.input.source, known);
       if (!params.ok) {
         const missing = params.missing.map(
           (k) => ctx.workflow.pages.flatMap((p) => p.allFields).find((f) => f.key === k)?.title ?? k,

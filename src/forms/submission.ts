@@ -7,8 +7,11 @@ import { readPageState, staleChoices } from './read-state.js';
 import { validatePage } from './validate-page.js';
 
 export type SubmissionOutcome =
-  /** Stay on the page; `response_action: errors` keyed by block_id. */
-  | { kind: 'errors'; page: number; errors: Record<string, string>; values: FormValues }
+  /**
+   * Stay on the page; `response_action: errors` keyed by block_id. `redraw` when a choice was
+   * stale: the page must be drawn again (new block ids) for it to be chosen afresh.
+   */
+  | { kind: 'errors'; page: number; errors: Record<string, string>; values: FormValues; redraw?: boolean }
   /** Move on; `response_action: update` with the next page. */
   | { kind: 'next-page'; page: number; values: FormValues }
   /** Every page is valid: what to run. */
@@ -28,30 +31,31 @@ export function handleSubmission(
   if (page === undefined) return complete(workflow, earlier);
   const read = readPageState(page.allFields, pageIndex, state);
   const answers = {
-    ...withoutPage(
+    ...withoutKeys(
       earlier,
       page.allFields.map((f) => f.key),
     ),
     ...read.values,
   };
   const checked = validatePage(page, answers);
-  const errors = {
-    ...checked.errors,
-    ...read.errors,
-    ...staleErrors(workflow, staleChoices(page.allFields, read, answers)),
-  };
+  const stale = staleChoices(page.allFields, read, answers);
+  const errors = { ...checked.errors, ...read.errors, ...staleErrors(workflow, stale) };
   if (Object.keys(errors).length > 0) {
     return {
       kind: 'errors',
       page: pageIndex,
-      values: answers,
+      values: withoutKeys(
+        answers,
+        stale.map((f) => f.key),
+      ),
+      ...(stale.length > 0 ? { redraw: true } : {}),
       errors: Object.fromEntries(
         Object.entries(errors).map(([k, m]) => [read.blockIds[k] ?? fieldBlockId(pageIndex, k), m]),
       ),
     };
   }
   const values = {
-    ...withoutPage(
+    ...withoutKeys(
       earlier,
       page.allFields.map((f) => f.key),
     ),
@@ -97,6 +101,6 @@ function staleErrors(workflow: Workflow, stale: FormField[]): Record<string, str
   );
 }
 
-function withoutPage(values: FormValues, keys: string[]): FormValues {
+function withoutKeys(values: FormValues, keys: string[]): FormValues {
   return Object.fromEntries(Object.entries(values).filter(([k]) => !keys.includes(k)));
 }

@@ -1,11 +1,12 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { enter, preserveInput, stateFor } from '../../src/sandbox/slack/form-state.js';
 
 let emu: SlackEmulator;
 let client: WebClient;
 beforeAll(async () => {
-  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 50 });
+  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 300 });
   client = new WebClient('xoxb-test', {
     slackApiUrl: emu.apiUrl,
     retryConfig: { retries: 0 },
@@ -41,7 +42,7 @@ describe('the Slack emulator answers like Slack', () => {
       data: { error: 'exchanged_trigger_id' },
     });
     const old = trigger();
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 350));
     await expect(client.views.open({ trigger_id: old, view: modal() })).rejects.toMatchObject({
       data: { error: 'expired_trigger_id' },
     });
@@ -133,6 +134,44 @@ describe('the Slack emulator answers like Slack', () => {
     });
     await expect(client.conversations.info({ channel: 'C0OPS' })).resolves.toMatchObject({
       channel: { name: 'ops' },
+    });
+  });
+});
+
+describe('what a person enters in a modal, as Slack keeps it', () => {
+  const view = (blockId: string) => ({
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'f:0:environment',
+        dispatch_action: true,
+        element: { type: 'external_select', action_id: 'pick' },
+      },
+      { type: 'input', block_id: blockId, element: { type: 'external_select', action_id: 'pick' } },
+    ],
+  });
+
+  it('only inputs with dispatch_action tell the app before submit', () => {
+    expect(enter(view('f:0.aa:infrastructure'), 'environment', 'prod')?.dispatches).toBe(true);
+    expect(enter(view('f:0.aa:infrastructure'), 'infrastructure', 'k8s')?.dispatches).toBe(false);
+  });
+
+  it('views.update keeps entries whose block and action ids are unchanged, and drops the rest', () => {
+    const input: Record<string, Record<string, unknown>> = {};
+    for (const [name, answer] of [
+      ['environment', 'prod'],
+      ['infrastructure', 'k8s_prod'],
+    ] as const) {
+      const e = enter(view('f:0.aa:infrastructure'), name, answer);
+      if (e !== undefined) input[e.blockId] = { [e.actionId]: e.state };
+    }
+    expect(stateFor(view('f:0.aa:infrastructure'), input)['f:0.aa:infrastructure']).toEqual({
+      pick: { type: 'external_select', selected_option: expect.objectContaining({ value: 'k8s_prod' }) },
+    });
+    const kept = preserveInput(input, view('f:0.bb:infrastructure'));
+    expect(Object.keys(kept)).toEqual(['f:0:environment']);
+    expect(stateFor(view('f:0.bb:infrastructure'), kept)['f:0.bb:infrastructure']).toEqual({
+      pick: { type: 'external_select', selected_option: null },
     });
   });
 });

@@ -121,7 +121,8 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     const outcome = handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values);
     if (outcome.kind !== 'complete') rememberAnswers(deps, view.id, body.user.id, outcome.values);
     if (outcome.kind === 'errors') {
-      if (outcome.page === ctx.page) await ack({ response_action: 'errors', errors: outcome.errors });
+      if (outcome.page === ctx.page && outcome.redraw !== true)
+        await ack({ response_action: 'errors', errors: outcome.errors });
       else {
         const fieldErrors = Object.fromEntries(
           Object.entries(outcome.errors).map(([id, m]) => [parseFieldBlockId(id)?.key ?? id, m]),

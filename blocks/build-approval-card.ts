@@ -4,6 +4,7 @@ import {
   APPROVAL_INPUT_BLOCK_PREFIX,
   APPROVAL_MODAL_CALLBACK_ID,
   APPROVAL_REASON_BLOCK_ID,
+  approvalButtonValue,
   APPROVE_ACTION_ID,
   REJECT_ACTION_ID,
 } from './ids.js';
@@ -94,7 +95,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
       action_id: APPROVE_ACTION_ID,
       style: 'primary' as const,
       text: plain('Approve', LIMITS.buttonText),
-      value: a.id,
+      value: approvalButtonValue(a.id, a.approverInputs.length > 0),
       ...(c.risky && a.approverInputs.length === 0
         ? {
             confirm: {
@@ -148,24 +149,29 @@ function statusText(status: string): string {
   return map[status] ?? status;
 }
 
-/** The small modal behind Reject (a reason) or Approve with approver inputs. */
+/**
+ * The small modal behind Reject (a reason) or Approve with approver inputs. Reject opens it at
+ * once from what the card knows (no message, no inputs); Approve's comes once the click is checked.
+ */
 export function buildApprovalModal(o: {
-  approval: ApprovalInstance;
+  approvalId: string;
   action: 'APPROVE' | 'REJECT';
   stepName: string;
+  message?: string | undefined;
+  inputs?: readonly { name: string; defaultValue: string }[];
 }): ModalView {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       block_id: 'approval_what',
       text: mrkdwn(
-        `*${escapeMrkdwn(o.stepName)}*${o.approval.approvalMessage === undefined ? '' : `\n${escapeMrkdwn(truncate(o.approval.approvalMessage, 1000))}`}`,
+        `*${escapeMrkdwn(o.stepName)}*${o.message === undefined ? '' : `\n${escapeMrkdwn(truncate(o.message, 1000))}`}`,
         LIMITS.text,
       ),
     },
   ];
   if (o.action === 'APPROVE') {
-    for (const input of o.approval.approverInputs.slice(0, 40)) {
+    for (const input of (o.inputs ?? []).slice(0, 40)) {
       blocks.push({
         type: 'input',
         block_id: `${APPROVAL_INPUT_BLOCK_PREFIX}${input.name}`,
@@ -193,7 +199,7 @@ export function buildApprovalModal(o: {
     title: plain(o.action === 'REJECT' ? 'Reject' : 'Approve', LIMITS.modalTitle),
     submit: plain(o.action === 'REJECT' ? 'Reject' : 'Approve', LIMITS.modalButton),
     close: plain('Cancel', LIMITS.modalButton),
-    private_metadata: JSON.stringify({ approvalId: o.approval.id, action: o.action }),
+    private_metadata: JSON.stringify({ approvalId: o.approvalId, action: o.action }),
     blocks,
   };
 }

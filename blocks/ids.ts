@@ -40,6 +40,20 @@ export const OPEN_IN_HARNESS_ACTION_ID = 'idp_run_open';
 /** Approval cards. */
 export const APPROVE_ACTION_ID = 'idp_approval_approve';
 export const REJECT_ACTION_ID = 'idp_approval_reject';
+
+/**
+ * An approval button's value: the approval instance id, marked when Approve opens a form
+ * (approver inputs), so the bot opens it at once, within the trigger's life, and checks after.
+ */
+export function approvalButtonValue(approvalId: string, opensForm: boolean): string {
+  return opensForm ? `form:${approvalId}` : approvalId;
+}
+
+export function parseApprovalButtonValue(value: string): { approvalId: string; opensForm: boolean } {
+  return value.startsWith('form:')
+    ? { approvalId: value.slice('form:'.length), opensForm: true }
+    : { approvalId: value, opensForm: false };
+}
 export const APPROVAL_MODAL_CALLBACK_ID = 'idp_approval_decision';
 export const APPROVAL_REASON_BLOCK_ID = 'approval_reason';
 export const APPROVAL_INPUT_BLOCK_PREFIX = 'approver_input:';

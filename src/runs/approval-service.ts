@@ -1,4 +1,5 @@
 import { buildApprovalCard, buildApprovalModal } from '../../blocks/build-approval-card.js';
+import { buildNoticeModal } from '../../blocks/build-idp-help.js';
 import { buildApprovalReminder, buildPrivateNote } from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
@@ -152,27 +153,81 @@ export class ApprovalService {
 
   /**
    * A click on Approve or Reject. Returns what to tell the clicker privately, or undefined when
-   * a modal took over (a reason to give, approver inputs to fill).
+   * a modal took over (a reason to give, approver inputs to fill). `opensForm`: the card said
+   * Approve asks for approver inputs.
    */
   async click(
     slackUser: string,
     approvalId: string,
     action: 'APPROVE' | 'REJECT',
     triggerId: string,
+    opensForm = false,
   ): Promise<string | undefined> {
     const card = this.d.store.getApprovalCard(approvalId);
     const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    if (action === 'REJECT' || opensForm) return this.openThenCheck(slackUser, run, card, action, triggerId);
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
-    if (action === 'REJECT' || check.approverInputs.length > 0) {
-      await this.d.slack.openView(
-        triggerId,
-        buildApprovalModal({ approval: check, action, stepName: card.stepName }),
-      );
+    if (check.approverInputs.length > 0) {
+      // A card drawn before it marked its form: the checks ran first, the trigger may be gone.
+      await this.d.slack.openView(triggerId, this.form(card, 'APPROVE', check));
       return undefined;
     }
     return this.decide(slackUser, approvalId, action, '', []);
+  }
+
+  /**
+   * The modal opens first: a trigger_id lives about 3 s from the click
+   * (https://api.slack.com/interactivity/handling#modal_responses), and the checks ask Harness
+   * and Slack several times. Reject's reason form opens as it is; Approve's form says it is
+   * checking. Once checked, the modal becomes the approver-inputs form, or says why not.
+   */
+  private async openThenCheck(
+    slackUser: string,
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    action: 'APPROVE' | 'REJECT',
+    triggerId: string,
+  ): Promise<string | undefined> {
+    const first =
+      action === 'REJECT'
+        ? this.form(card, action, undefined)
+        : buildNoticeModal('Approve', `Checking that you can approve ${card.stepName}…`);
+    const { viewId } = await this.d.slack.openView(triggerId, first);
+    const check = await this.check(slackUser, run, card).catch(
+      (err: unknown) =>
+        `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
+    );
+    const next =
+      typeof check === 'string'
+        ? buildNoticeModal(action === 'REJECT' ? 'Reject' : 'Approve', check)
+        : action === 'APPROVE'
+          ? this.form(card, action, check)
+          : undefined;
+    if (next === undefined) return undefined;
+    try {
+      await this.d.slack.updateView(viewId, next);
+      return undefined;
+    } catch (err) {
+      // Closed meanwhile: a refusal is then said privately.
+      this.d.logger.debug({ err: (err as Error).message }, 'approval modal no longer open');
+      return typeof check === 'string' ? check : undefined;
+    }
+  }
+
+  private form(
+    card: ApprovalCardRecord,
+    action: 'APPROVE' | 'REJECT',
+    approval: ApprovalInstance | undefined,
+  ) {
+    return buildApprovalModal({
+      approvalId: card.approvalId,
+      action,
+      stepName: card.stepName,
+      message: approval?.approvalMessage,
+      inputs: approval?.approverInputs ?? [],
+    });
   }
 
   /** Sends one person's decision to Harness, at most once. */

@@ -153,8 +153,19 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void>
           userId,
           approve ? 'idp_approval_approve' : 'idp_approval_reject',
         );
-        const modal = await waitFor(() => slack.openViews(userId).find((v) => !before.has(v.id)), 1500);
-        if (modal !== undefined) await fillForm(slack, modal.id, userId, ask, o.out);
+        // A form opens at once and may first say it is checking the click.
+        const modal = await waitFor(
+          () =>
+            slack
+              .openViews(userId)
+              .find((v) => !before.has(v.id) && !JSON.stringify(v.view.blocks).includes('Checking that')),
+          10_000,
+        );
+        if (modal?.view.submit !== undefined) await fillForm(slack, modal.id, userId, ask, o.out);
+        else if (modal !== undefined) {
+          o.out(renderBlocks(Array.isArray(modal.view.blocks) ? modal.view.blocks : []));
+          modal.closed = true;
+        }
       }
     } else if (line === 'abort') {
       const card = [...slack.messages(channelId)]

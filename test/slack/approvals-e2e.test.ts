@@ -135,9 +135,10 @@ describe('approval cards', () => {
   it('approver inputs defined on the step become fields of the approval modal', async () => {
     const r = await run('rotate_token', 'U0BOB');
     await s.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0DAVE', 'idp_approval_approve');
+    // The modal opens at once, saying it checks the click, then shows the inputs.
     const [modal] = await eventually(
       () => s.slack.openViews('U0DAVE'),
-      (v) => v.length === 1,
+      (v) => v.length === 1 && JSON.stringify(v[0]?.view).includes('approver_input:'),
     );
     expect(JSON.stringify(modal?.view.blocks)).toContain('"block_id":"approver_input:change_ticket"');
     await s.slack.submitView(modal?.id ?? '', 'U0DAVE', {

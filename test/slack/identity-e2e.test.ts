@@ -15,40 +15,35 @@ afterAll(async () => {
   await s.stop();
 });
 
-async function link(user: string, token: string): Promise<unknown> {
+/** Links a token through the modal; what the bot then tells the person. */
+async function link(user: string, token: string): Promise<string> {
+  const dms = () => s.slack.ws.channels.get(`D${user.slice(1)}`)?.messages.length ?? 0;
+  const before = dms();
   await s.slack.command({ command: '/idp', text: 'link', user, channel: 'C0OPS' });
   const [view] = await eventually(
     () => s.slack.openViews(user),
     (v) => v.length === 1,
   );
   const reply = await s.slack.submitView(view?.id ?? '', user, { link_token: token });
+  expect(reply.body).toMatchObject({ response_action: 'update' });
+  await eventually(dms, (n) => n > before);
   for (const v of s.slack.openViews(user)) v.closed = true;
-  return reply.body;
+  return s.slack.channel(`D${user.slice(1)}`).messages.at(-1)?.text ?? '';
 }
 
 describe('/idp link', () => {
   it('refuses a token Harness does not accept, or one of somebody else', async () => {
-    expect(await link('U0BOB', 'pat.not-a-real-token')).toEqual({
-      response_action: 'errors',
-      errors: {
-        link_token:
-          'Harness did not accept this token: check it is a personal access token that has not expired.',
-      },
-    });
-    expect(await link('U0BOB', 'sim-key-alice')).toEqual({
-      response_action: 'errors',
-      errors: {
-        link_token:
-          'This token belongs to alice@example.com, not to your Slack email (bob@example.com). Use a token of your own.',
-      },
-    });
+    expect(await link('U0BOB', 'pat.not-a-real-token')).toContain(
+      'Harness did not accept this token: check it is a personal access token that has not expired.',
+    );
+    expect(await link('U0BOB', 'sim-key-alice')).toContain(
+      'This token belongs to alice@example.com, not to your Slack email (bob@example.com). Use a token of your own.',
+    );
+    expect(s.bot.deps.store.getLink('U0BOB')).toBeUndefined();
   });
 
   it('links a person’s own token, stored encrypted', async () => {
-    expect(await link('U0BOB', 'sim-key-bob')).toMatchObject({
-      response_action: 'update',
-      view: { title: { text: 'Harness account linked' } },
-    });
+    expect(await link('U0BOB', 'sim-key-bob')).toContain('Your Harness account Bob SRE is linked');
     const row = new Database(s.dbPath, { readonly: true })
       .prepare('SELECT sealed_token FROM identity_links WHERE slack_user = ?')
       .get('U0BOB') as { sealed_token: string };

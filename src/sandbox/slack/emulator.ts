@@ -36,9 +36,12 @@ export interface SlackEmulatorOptions {
   triggerTtlMs?: number;
   /** Enforce METHOD_LIMITS (off by default: tests inject 429s with `failNext`). */
   enforceRateLimits?: boolean;
+  /** How long Slack waits for the app to answer a command, click or submission (3 s). */
+  ackTimeoutMs?: number;
 }
 
 export interface BotReply {
+  /** 0 when the app did not answer in time: Slack shows the person an error and drops the answer. */
   status: number;
   /** Parsed JSON body, or the raw text. */
   body: unknown;
@@ -454,16 +457,28 @@ export class SlackEmulator {
       `v0=${createHmac('sha256', sign.secret ?? this.opts.signingSecret)
         .update(`v0:${ts}:${body}`)
         .digest('hex')}`;
-    const res = await fetch(this.botUrl, {
-      method: 'POST',
-      headers: {
-        'Content-Type': contentType,
-        'X-Slack-Request-Timestamp': ts,
-        'X-Slack-Signature': signature,
-      },
-      body,
-    });
-    const text = await res.text();
+    // Slack waits 3 s for the answer to a command, click, options request or submission, then
+    // shows the person an error and ignores a late answer
+    // (https://api.slack.com/interactivity/handling#acknowledgment_response).
+    const timeout = AbortSignal.timeout(this.opts.ackTimeoutMs ?? 3000);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.botUrl, {
+        method: 'POST',
+        headers: {
+          'Content-Type': contentType,
+          'X-Slack-Request-Timestamp': ts,
+          'X-Slack-Signature': signature,
+        },
+        body,
+        signal: timeout,
+      });
+      text = await res.text();
+    } catch (err) {
+      if (timeout.aborted) return { status: 0, body: 'the app did not answer within 3 seconds' };
+      throw err;
+    }
     let parsed: unknown = text;
     try {
       parsed = text === '' ? '' : JSON.parse(text);

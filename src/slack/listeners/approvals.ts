@@ -6,6 +6,7 @@ import {
   APPROVAL_MODAL_CALLBACK_ID,
   APPROVAL_REASON_BLOCK_ID,
   APPROVE_ACTION_ID,
+  parseApprovalButtonValue,
   REJECT_ACTION_ID,
 } from '../../../blocks/ids.js';
 import { isRecord } from '../../forms/json-schema.js';
@@ -37,9 +38,9 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
   ] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button }) => {
       await ack();
-      const approvalId = button.value ?? '';
+      const { approvalId, opensForm } = parseApprovalButtonValue(button.value ?? '');
       const message = await approvals
-        .click(body.user.id, approvalId, action, body.trigger_id)
+        .click(body.user.id, approvalId, action, body.trigger_id, opensForm)
         .catch(
           (err: unknown) =>
             `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,

@@ -76,15 +76,17 @@ async function main(): Promise<void> {
       commandAck.push(Date.now() - t0);
       const view = await until(() => slack.openViews(user).find((v) => !before.has(v.id)));
       modalOpen.push(Date.now() - t0);
-      const cards = slack.messages('C0OPS').length;
-      const t1 = Date.now();
-      await slack.submitView(view.id, user, {
+      // Filled first (the environment dispatches and the form updates), so the ack below is the submission's own.
+      await slack.fill(view.id, user, {
         service: 'payments_api',
         environment: 'Production',
         infrastructure: 'k8s_prod_eu',
         workload: String(values.workload),
         replicas: Number(values.replicas),
       });
+      const cards = slack.messages('C0OPS').length;
+      const t1 = Date.now();
+      await slack.submitView(view.id, user);
       submitAck.push(Date.now() - t1);
       await until(() => (slack.messages('C0OPS').length > cards ? true : undefined));
       cardPosted.push(Date.now() - t1);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
@@ -46,6 +48,30 @@ describe('the Slack emulator answers like Slack', () => {
     await expect(client.views.open({ trigger_id: old, view: modal() })).rejects.toMatchObject({
       data: { error: 'expired_trigger_id' },
     });
+  });
+
+  it('counts a slash command’s trigger from when it was typed, not from when the app answered', async () => {
+    // An app that answers the command late and only then opens its modal.
+    const opened: Promise<unknown>[] = [];
+    const app = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const triggerId = new URLSearchParams(body).get('trigger_id') ?? '';
+        setTimeout(() => {
+          res.end();
+          opened.push(client.views.open({ trigger_id: triggerId, view: modal() }).catch((e: unknown) => e));
+        }, 350);
+      });
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    emu.botUrl = `http://127.0.0.1:${String((app.address() as AddressInfo).port)}/`;
+    try {
+      await emu.command({ command: '/scale', user: 'U0ALICE', channel: 'C0OPS' });
+      await expect(Promise.all(opened)).resolves.toMatchObject([{ data: { error: 'expired_trigger_id' } }]);
+    } finally {
+      app.close();
+    }
   });
 
   it('rejects views and messages Slack would reject, saying why', async () => {

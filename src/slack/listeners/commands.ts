@@ -8,7 +8,7 @@ import type { Binding } from '../../catalogue/bindings.js';
 import { IDP_COMMAND } from '../../catalogue/bindings.js';
 import { prefillFromText } from '../../forms/prefill.js';
 import type { BotDeps } from '../deps.js';
-import { rememberAnswers } from './workflow-modal.js';
+import { rememberAnswers } from './view-answers.js';
 
 /** How long the access check may take before the modal opens anyway (trigger_id lives ~3 s). */
 const ACCESS_BUDGET_MS = 1200;

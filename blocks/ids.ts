@@ -19,6 +19,11 @@ export function fieldBlockId(page: number, key: string): string {
   return `f:${page}:${key}`;
 }
 
+/** The heading of a nested object's group of fields; the key is the object's property path. */
+export function groupBlockId(page: number, key: string): string {
+  return `g:${page}:${key}`;
+}
+
 export function parseFieldBlockId(blockId: string): { page: number; key: string } | undefined {
   const m = /^f:(\d+):(.+)$/.exec(blockId);
   if (m?.[1] === undefined || m[2] === undefined) return undefined;

@@ -1,15 +1,17 @@
 import type { z } from 'zod';
 import type { SourceProblem } from '../errors.js';
-import type { FieldInput } from '../forms/form-field.js';
+import type { FieldInput, FormField } from '../forms/form-field.js';
 import { buildFormPage } from '../forms/form-page.js';
 import type { FormPage, PageProblem } from '../forms/form-page.js';
 import { isRecord } from '../forms/json-schema.js';
 import type { JsonSchema } from '../forms/json-schema.js';
+import { referenceOf } from '../forms/parameters.js';
 import { parsePipelineUrl } from './pipeline-target.js';
 import { parseInputsetKey } from './runtime-input.js';
 import type { InputsetEntry } from './runtime-input.js';
 import { checkSlackFit } from './slack-fit.js';
 import { parseTemplate, yieldsScalar } from './template.js';
+import type { Expression } from './template.js';
 import type { Workflow } from './workflow.js';
 import { backstageTemplate, harnessWorkflow, TRIGGER_ACTION } from './workflow-document.js';
 import type { BackstageTemplate, HarnessWorkflow } from './workflow-document.js';
@@ -158,7 +160,7 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
       : { error: 'is required: the URL of the pipeline in Harness (Pipeline Studio)' };
   if ('error' in target) problems.push(src.problemAt([...inputPath, 'url'], `input.url ${target.error}`));
 
-  const fields = new Map(pages.flatMap((p) => p.allFields.map((f) => [f.key, f] as const)));
+  const fields = pages.flatMap((p) => p.allFields);
   const inputset: InputsetEntry[] = [];
   const rawInputset = input.inputset ?? {};
   if (!isRecord(rawInputset)) {
@@ -186,29 +188,9 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
       seen.add(varId);
       for (const part of tpl.template.parts) {
         if (part.kind !== 'expr') continue;
-        const field = fields.get(part.expr.key);
-        if (field === undefined) {
-          problems.push(
-            src.problemAt(
-              at,
-              `workflow ${e.id}, inputset key "${key}" reads parameters.${part.expr.key}, which is not a field of the form`,
-            ),
-          );
-        } else if (field.visibility === 'secret') {
-          problems.push(
-            src.problemAt(
-              at,
-              `workflow ${e.id}, inputset key "${key}" reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`,
-            ),
-          );
-        } else if (!yieldsScalar(part.expr, isListField(field.input))) {
-          problems.push(
-            src.problemAt(
-              at,
-              `workflow ${e.id}, inputset key "${key}": "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`,
-            ),
-          );
-        }
+        const message = referenceProblem(fields, part.expr);
+        if (message !== undefined)
+          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" ${message}`));
       }
       inputset.push({ key, target: t.target, template: tpl.template });
     }
@@ -273,4 +255,22 @@ function dotted(path: YamlPath): string {
       '',
     ) + ':'
   );
+}
+
+/** Why an inputset expression cannot be sent to Harness as text, if it cannot. */
+function referenceProblem(fields: readonly FormField[], expr: Expression): string | undefined {
+  const path = [expr.key, ...expr.path];
+  const read = `parameters.${path.join('.')}`;
+  const ref = referenceOf(fields, path);
+  if (ref.kind === 'none') return `reads ${read}, which is not a field of the form`;
+  if (ref.kind === 'group') {
+    if (expr.filters.some((f) => f.name === 'dump')) return undefined;
+    return `reads ${read}, a group of fields (an object), and pipeline variables hold text; read one of its fields, e.g. \${{ parameters.${ref.example} }}, or write \${{ ${read} | dump }}`;
+  }
+  const field = ref.field;
+  if (field.visibility === 'secret')
+    return `reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`;
+  if (!yieldsScalar({ ...expr, path: ref.rest }, isListField(field.input)))
+    return `reads a list: "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`;
+  return undefined;
 }

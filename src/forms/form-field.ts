@@ -1,16 +1,17 @@
 import { MULTI_PICKER_FIELDS, pickerSourceFor } from './option-source.js';
 import type { PickerSource } from './option-source.js';
-import { isRecord, schemaProblem, stripUiKeys, toText, validateAgainst } from './json-schema.js';
+import {
+  booleanChoices,
+  choiceDisplay,
+  choicesOf,
+  multiChoiceDisplay,
+  requestedDisplay,
+} from './choice-input.js';
+import type { ChoiceOption } from './choice-input.js';
+import { isRecord, schemaProblem, schemaWarnings, stripUiKeys, validateAgainst } from './json-schema.js';
 import type { JsonSchema, JsonValue } from './json-schema.js';
 
-/** Radio buttons and checkboxes hold at most 10 options; static selects 100 (Slack limits). */
-export const MAX_RADIO_OPTIONS = 10;
-export const MAX_STATIC_OPTIONS = 100;
-
-export interface ChoiceOption {
-  value: JsonValue;
-  label: string;
-}
+export type { ChoiceOption } from './choice-input.js';
 
 export type FieldInput =
   | {
@@ -40,7 +41,14 @@ export type FieldInput =
  * Slack, whether it is shown at all, and the schema its value is validated against.
  */
 export interface FormField {
+  /** The field's property path joined with `.` (`database.name` for a field of a nested object). */
   key: string;
+  /** Property names from the page down to this field. */
+  path: string[];
+  /** The nested objects it sits in, outermost first: shown as labelled groups. */
+  groups: FieldGroup[];
+  /** The "choose one" select of a oneOf/anyOf: its answer picks a branch and is no parameter. */
+  chooser: boolean;
   title: string;
   description: string | undefined;
   placeholder: string | undefined;
@@ -51,6 +59,12 @@ export interface FormField {
   visibility: 'shown' | 'hidden' | 'secret';
   /** The property's schema without `ui:*` keys. */
   schema: JsonSchema;
+}
+
+export interface FieldGroup {
+  key: string;
+  title: string;
+  description: string | undefined;
 }
 
 export interface FieldProblem {
@@ -77,6 +91,7 @@ export function describeField(
 
   const invalid = schemaProblem(schema);
   if (invalid !== undefined) problems.push({ path: [], message: `is not a valid JSON Schema: ${invalid}` });
+  else warnings.push(...schemaWarnings(schema).map(validatorWarning));
 
   let visibility: FormField['visibility'] = 'shown';
   if ((uiField !== undefined && SECRET_FIELDS.has(uiField)) || uiWidget === 'password') visibility = 'secret';
@@ -111,6 +126,9 @@ export function describeField(
   return {
     field: {
       key,
+      path: [key],
+      groups: [],
+      chooser: false,
       title,
       description: typeof property.description === 'string' ? property.description : undefined,
       placeholder: typeof property['ui:placeholder'] === 'string' ? property['ui:placeholder'] : undefined,
@@ -161,6 +179,8 @@ function inputFor(
         },
       };
     }
+    const choice = uiField === 'hidden' ? undefined : enumInput(property, schema, type, uiField);
+    if (choice !== undefined) return choice;
     if (uiField !== 'hidden') {
       return {
         input: textInput(schema, false),
@@ -176,9 +196,8 @@ function inputFor(
       return stringInput(property, schema, uiWidget);
     case 'number':
     case 'integer': {
-      const options = choicesOf(property);
-      if (options !== undefined)
-        return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
+      const choice = enumInput(property, schema, type, uiWidget);
+      if (choice !== undefined) return choice;
       return {
         input: {
           type: 'number',
@@ -189,14 +208,15 @@ function inputFor(
       };
     }
     case 'boolean':
-      return { input: { type: 'boolean' } };
+      return enumInput(property, schema, type, uiWidget) ?? { input: { type: 'boolean' } };
     case 'array':
       return arrayInput(property, schema, uiWidget);
     case 'object':
       return {
         problem: {
           path: ['type'],
-          message: 'nested objects cannot be asked for in a Slack modal; flatten them into separate fields',
+          message:
+            'an object without properties cannot be asked for in Slack; list its fields under properties (each becomes a field of a labelled group)',
         },
       };
     default:
@@ -209,10 +229,31 @@ function inputFor(
   }
 }
 
+/**
+ * A field whose values are listed (an enum, `{const, title}` alternatives, a boolean shown as
+ * radio buttons, or an array of such) as a Slack choice element, whatever the widget or
+ * custom field is called: only the display it asks for is taken from its name.
+ */
+function enumInput(
+  property: JsonSchema,
+  schema: JsonSchema,
+  type: unknown,
+  widget: string | undefined,
+): InputResult | undefined {
+  if (type === 'array') {
+    const r = arrayInput(property, schema, widget);
+    return 'input' in r && r.input.type === 'multichoice' ? r : undefined;
+  }
+  const requested = requestedDisplay(widget);
+  const options =
+    type === 'boolean' ? (requested === 'radio' ? booleanChoices(property) : undefined) : choicesOf(property);
+  if (options === undefined) return undefined;
+  return { input: { type: 'choice', options, display: choiceDisplay(options, requested) } };
+}
+
 function stringInput(property: JsonSchema, schema: JsonSchema, uiWidget: string | undefined): InputResult {
-  const options = choicesOf(property);
-  if (options !== undefined)
-    return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
+  const choice = enumInput(property, schema, 'string', uiWidget);
+  if (choice !== undefined) return choice;
   switch (property.format) {
     case 'date':
       return { input: { type: 'date' } };
@@ -246,14 +287,9 @@ function arrayInput(property: JsonSchema, schema: JsonSchema, uiWidget: string |
   const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : undefined;
   const options = items === undefined ? undefined : choicesOf(items);
   if (options !== undefined) {
-    let display: 'checkboxes' | 'select' | 'external' =
-      options.length > MAX_STATIC_OPTIONS
-        ? 'external'
-        : options.length > MAX_RADIO_OPTIONS
-          ? 'select'
-          : 'checkboxes';
-    if (display === 'checkboxes' && uiWidget !== undefined && uiWidget !== 'checkboxes') display = 'select';
-    return { input: { type: 'multichoice', options, display, maxItems } };
+    return {
+      input: { type: 'multichoice', options, display: multiChoiceDisplay(options, uiWidget), maxItems },
+    };
   }
   if (items === undefined || schemaType(items) === 'string') return { input: { type: 'list', maxItems } };
   return {
@@ -263,42 +299,6 @@ function arrayInput(property: JsonSchema, schema: JsonSchema, uiWidget: string |
         'only lists of strings or of enum values can be asked for in Slack; change items to type: string or add an enum',
     },
   };
-}
-
-/** enum/enumNames, or oneOf/anyOf of `{const, title}`: the two ways rjsf spells a choice. */
-function choicesOf(property: JsonSchema): ChoiceOption[] | undefined {
-  if (Array.isArray(property.enum)) {
-    const names = Array.isArray(property.enumNames) ? property.enumNames : [];
-    return (property.enum as JsonValue[]).map((value, i) => ({
-      value,
-      label: typeof names[i] === 'string' ? names[i] : toText(value),
-    }));
-  }
-  const alternatives = Array.isArray(property.oneOf)
-    ? property.oneOf
-    : Array.isArray(property.anyOf)
-      ? property.anyOf
-      : undefined;
-  if (
-    alternatives !== undefined &&
-    alternatives.length > 0 &&
-    alternatives.every((a) => isRecord(a) && 'const' in a)
-  ) {
-    return (alternatives as Record<string, unknown>[]).map((a) => ({
-      value: a.const as JsonValue,
-      label: typeof a.title === 'string' ? a.title : toText(a.const as JsonValue),
-    }));
-  }
-  return undefined;
-}
-
-function choiceDisplay(
-  options: ChoiceOption[],
-  uiWidget: string | undefined,
-): 'radio' | 'select' | 'external' {
-  if (options.length > MAX_STATIC_OPTIONS) return 'external';
-  if (options.length > MAX_RADIO_OPTIONS) return 'select';
-  return uiWidget === 'select' ? 'select' : 'radio';
 }
 
 function schemaType(schema: JsonSchema): unknown {
@@ -314,4 +314,24 @@ function schemaType(schema: JsonSchema): unknown {
 function numberOr(a: unknown, b: unknown): number | undefined {
   if (typeof a === 'number') return a;
   return typeof b === 'number' ? b : undefined;
+}
+
+/**
+ * ajv's compile-time notes (`unknown format "data-url" ignored in schema at path "#/items"`),
+ * placed at the keyword they are about and worded for the person who wrote the form.
+ */
+function validatorWarning(note: string): FieldProblem {
+  const at = /at path "#([^"]*)"/.exec(note)?.[1] ?? '';
+  const path = at
+    .split('/')
+    .filter((seg) => seg !== '')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const format = /^unknown format "([^"]*)"/.exec(note)?.[1];
+  if (format !== undefined) {
+    return {
+      path: [...path, 'format'],
+      message: `the format "${format}" is unknown to the validator, so answers are not checked against it`,
+    };
+  }
+  return { path, message: `the JSON Schema validator notes: ${note}` };
 }

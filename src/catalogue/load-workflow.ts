@@ -15,7 +15,7 @@ import type { Expression } from './template.js';
 import type { Workflow } from './workflow.js';
 import { backstageTemplate, harnessWorkflow, TRIGGER_ACTION } from './workflow-document.js';
 import type { BackstageTemplate, HarnessWorkflow } from './workflow-document.js';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlDocuments } from './yaml-source.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 export interface LoadResult {
@@ -29,11 +29,59 @@ export interface LoadResult {
 const ENVELOPES =
   'apiVersion: scaffolder.backstage.io/v1beta3 with kind: Template, or apiVersion: harness.io/v1 with kind: Workflow';
 
-/** Reads one IDP workflow file (either envelope) into the bot's Workflow, or says what is wrong. */
+/** Reads a file that holds one IDP workflow (either envelope), or says what is wrong. */
 export function loadWorkflow(file: string, text: string): LoadResult {
-  const parsed = parseYamlSource(file, text);
-  if (!parsed.ok) return { workflow: undefined, source: undefined, problems: parsed.problems, warnings: [] };
-  const src = parsed.source;
+  const results = loadWorkflows(file, text);
+  const [only] = results;
+  if (results.length === 1 && only !== undefined) return only;
+  const problems = results.flatMap((r) => r.problems);
+  if (results.length !== 1) {
+    const ids = results.flatMap((r) => (r.workflow === undefined ? [] : [r.workflow.id]));
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      message: `the file holds ${results.length} workflows${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; name the one you mean`,
+    });
+  }
+  return { workflow: undefined, source: undefined, problems, warnings: results.flatMap((r) => r.warnings) };
+}
+
+/**
+ * Reads every workflow of a file: Backstage template files often hold several documents
+ * (`---`). Catalog entities that sit beside a template (`apiVersion: backstage.io/…`, e.g.
+ * a Location) are skipped with a warning when the file has other documents.
+ */
+export function loadWorkflows(file: string, text: string): LoadResult[] {
+  const parsed = parseYamlDocuments(file, text);
+  if (!parsed.ok)
+    return [{ workflow: undefined, source: undefined, problems: parsed.problems, warnings: [] }];
+  const sources = parsed.sources.length === 0 ? [emptySource(file)] : parsed.sources;
+  return sources.map((src) => {
+    const doc = src.value;
+    if (
+      sources.length > 1 &&
+      isRecord(doc) &&
+      typeof doc.apiVersion === 'string' &&
+      doc.apiVersion.startsWith('backstage.io/')
+    ) {
+      const kind = typeof doc.kind === 'string' ? doc.kind : 'entity';
+      return {
+        workflow: undefined,
+        source: src,
+        problems: [],
+        warnings: [src.problemAt([], `a Backstage ${kind} (a catalog entity), not a workflow: skipped`)],
+      };
+    }
+    return loadDocument(src);
+  });
+}
+
+function emptySource(file: string): YamlSource {
+  return { file, value: null, problemAt: (_p, message) => ({ file, line: 1, column: 1, message }) };
+}
+
+function loadDocument(src: YamlSource): LoadResult {
   const doc = src.value;
   if (!isRecord(doc)) {
     return {
@@ -82,7 +130,7 @@ interface Envelope {
   submitLabel: string | undefined;
   parameters: unknown;
   steps: { id?: string | undefined; action: string; input?: Record<string, unknown> | undefined }[];
-  links: { title?: string | undefined; url: string }[];
+  links: { title?: string | undefined; url?: string | undefined; entityRef?: string | undefined }[];
 }
 
 function fromBackstage(d: BackstageTemplate): Envelope {
@@ -213,7 +261,11 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
     inputset,
     triggerStepId: step.id ?? 'trigger',
     triggerStepIndex: stepIndex,
-    outputLinks: e.links.map((l) => ({ title: l.title ?? l.url, url: l.url })),
+    outputLinks: e.links.map((l) => ({
+      title: l.title ?? l.url ?? l.entityRef ?? '',
+      ...(l.url === undefined ? {} : { url: l.url }),
+      ...(l.entityRef === undefined ? {} : { entityRef: l.entityRef }),
+    })),
   };
   problems.push(
     ...checkSlackFit(workflow).map((f) => src.problemAt(pagePath(e.parameters, f.page), f.message)),

@@ -2,13 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
-import { loadWorkflow } from './catalogue/load-workflow.js';
+import { loadWorkflows } from './catalogue/load-workflow.js';
 import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
 import { ConfigError, formatProblem, IdpChatopsError } from './errors.js';
 import type { SourceProblem } from './errors.js';
 import { isRecord } from './forms/json-schema.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
+import { fromParameters } from './forms/parameters.js';
 import { buildRuntimeInput } from './forms/submission.js';
 import { validatePage } from './forms/validate-page.js';
 import { harnessSimCommand } from './harness/simulator/command.js';
@@ -43,13 +44,15 @@ const USAGE = `Usage: idp-chatops <command> [options]
 Commands:
   start                                  run the bot
   validate [dir]                         check every workflow and the command bindings
-  preview <workflow> [--page N] [--values file.json]
+  preview <workflow> [--page N] [--values file.json] [--id ID]
                                          print the modal view Slack would receive
-  inputs <workflow> --values file.json   validate answers and print the runtime-input YAML
+  inputs <workflow> --values file.json [--id ID]
+                                         validate answers and print the runtime-input YAML
   harness-sim [--port N] [--speed X] [--api-key K] [--seed file] [--webhook-url URL]
                                          run the Harness simulator; prints its base URL
 
-<workflow> is a workflow file or the id of a workflow in MANIFESTS_DIR (default: manifests).
+<workflow> is a workflow file or the id of a workflow in MANIFESTS_DIR (default: manifests);
+--id picks one workflow of a file that holds several (YAML documents separated by ---).
 `;
 
 const defaultIo: CliIo = {
@@ -119,16 +122,12 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undefined> {
+async function resolveWorkflow(ref: string, io: CliIo, id?: string): Promise<Workflow | undefined> {
   const isFile = await stat(ref).then(
     (s) => s.isFile(),
     () => false,
   );
-  if (isFile) {
-    const r = loadWorkflow(ref, await readFile(ref, 'utf8'));
-    printProblems(io, r.problems, r.warnings);
-    return r.workflow;
-  }
+  if (isFile) return workflowOfFile(ref, io, id);
   const r = await loadCatalogue(manifestsDir(io));
   if (r.catalogue === undefined) {
     printProblems(io, r.problems, []);
@@ -139,6 +138,31 @@ async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undef
     io.err(`No workflow file or id "${ref}". Known ids: ${[...r.catalogue.workflows.keys()].join(', ')}`);
   }
   return wf;
+}
+
+async function workflowOfFile(
+  file: string,
+  io: CliIo,
+  id: string | undefined,
+): Promise<Workflow | undefined> {
+  const results = loadWorkflows(file, await readFile(file, 'utf8'));
+  printProblems(
+    io,
+    results.flatMap((r) => r.problems),
+    results.flatMap((r) => r.warnings),
+  );
+  const loaded = results.flatMap((r) => (r.workflow === undefined ? [] : [r.workflow]));
+  if (results.some((r) => r.problems.length > 0)) return undefined;
+  const chosen = id === undefined && loaded.length === 1 ? loaded[0] : loaded.find((w) => w.id === id);
+  if (chosen === undefined) {
+    const ids = loaded.map((w) => w.id).join(', ');
+    io.err(
+      id === undefined
+        ? `${file} holds ${loaded.length} workflows (${ids}); pick one with --id`
+        : `${file} has no workflow "${id}"; it holds: ${ids}`,
+    );
+  }
+  return chosen;
 }
 
 async function readValues(file: string | undefined, io: CliIo): Promise<FormValues | undefined> {
@@ -161,16 +185,20 @@ async function preview(args: string[], io: CliIo): Promise<number> {
   const { positionals, values: opts } = parseArgs({
     args,
     allowPositionals: true,
-    options: { page: { type: 'string' }, values: { type: 'string' } },
+    options: { page: { type: 'string' }, values: { type: 'string' }, id: { type: 'string' } },
   });
   const ref = positionals[0];
   if (ref === undefined) {
     io.err('preview needs a workflow file or id, e.g. idp-chatops preview scale_service');
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io);
-  const values = await readValues(opts.values, io);
-  if (wf === undefined || values === undefined) return 1;
+  const wf = await resolveWorkflow(ref, io, opts.id);
+  const given = await readValues(opts.values, io);
+  if (wf === undefined || given === undefined) return 1;
+  const values = fromParameters(
+    wf.pages.flatMap((p) => p.allFields),
+    given,
+  );
   const page = opts.page === undefined ? 1 : Number(opts.page);
   if (!Number.isInteger(page) || page < 1 || page > Math.max(1, wf.pages.length)) {
     io.err(`--page must be 1 to ${Math.max(1, wf.pages.length)} for ${wf.id}`);
@@ -184,7 +212,7 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
   const { positionals, values: opts } = parseArgs({
     args,
     allowPositionals: true,
-    options: { values: { type: 'string' } },
+    options: { values: { type: 'string' }, id: { type: 'string' } },
   });
   const ref = positionals[0];
   if (ref === undefined || opts.values === undefined) {
@@ -193,9 +221,13 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
     );
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io);
-  const answers = await readValues(opts.values, io);
-  if (wf === undefined || answers === undefined) return 1;
+  const wf = await resolveWorkflow(ref, io, opts.id);
+  const given = await readValues(opts.values, io);
+  if (wf === undefined || given === undefined) return 1;
+  const answers = fromParameters(
+    wf.pages.flatMap((p) => p.allFields),
+    given,
+  );
   let values: FormValues = {};
   let failed = false;
   for (const page of wf.pages) {

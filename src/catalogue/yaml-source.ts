@@ -94,13 +94,17 @@ export function parseYamlDocuments(file: string, text: string): ParseAllResult {
   present.forEach((doc, i) => {
     const label = present.length > 1 ? `document ${i + 1} of ${present.length}: ` : '';
     const r = readDocument(doc, (offset, message) => at(offset, `${label}${message}`));
-    if ('problems' in r) problems.push(...r.problems);
-    else
-      sources.push({
-        file,
-        value: r.value,
-        problemAt: (path, message) => at(offsetOf(doc, path), `${label}${message}`),
-      });
+    if ('problems' in r) {
+      problems.push(...r.problems);
+      return;
+    }
+    const name = present.length > 1 ? nameOf(r.value) : undefined;
+    const named = name === undefined ? label : `document ${i + 1} of ${present.length} (${name}): `;
+    sources.push({
+      file,
+      value: r.value,
+      problemAt: (path, message) => at(offsetOf(doc, path), `${named}${message}`),
+    });
   });
   if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
   return { ok: true, sources };

@@ -52,3 +52,25 @@ export function referenceOf(fields: readonly FormField[], path: readonly string[
   );
   return inside === undefined ? { kind: 'none' } : { kind: 'group', example: inside.path.join('.') };
 }
+
+/**
+ * The reverse of toParameters, for answers written by hand (`idp-chatops inputs --values`):
+ * `{ database: { name } }` becomes `database.name`; keys already flat stay as they are.
+ */
+export function fromParameters(fields: readonly FormField[], values: FormValues): FormValues {
+  const keys = new Set(fields.map((f) => f.key));
+  const out: FormValues = {};
+  const walk = (prefix: readonly string[], object: Record<string, JsonValue>): void => {
+    for (const [name, value] of Object.entries(object)) {
+      const path = [...prefix, name];
+      const key = path.join('.');
+      const group =
+        !keys.has(key) &&
+        fields.some((f) => f.path.length > path.length && path.every((s, i) => f.path[i] === s));
+      if (group && isRecord(value)) walk(path, value);
+      else out[key] = value;
+    }
+  };
+  walk([], values);
+  return out;
+}

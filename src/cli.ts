@@ -181,6 +181,24 @@ async function readValues(file: string | undefined, io: CliIo): Promise<FormValu
   return raw as Record<string, JsonValue>;
 }
 
+/** The workflow and the answers of `--values`, nested objects' answers flattened to field keys. */
+async function workflowWithAnswers(
+  ref: string,
+  opts: { id?: string | undefined; values?: string | undefined },
+  io: CliIo,
+): Promise<{ wf: Workflow; answers: FormValues } | undefined> {
+  const wf = await resolveWorkflow(ref, io, opts.id);
+  const given = await readValues(opts.values, io);
+  if (wf === undefined || given === undefined) return undefined;
+  return {
+    wf,
+    answers: fromParameters(
+      wf.pages.flatMap((p) => p.allFields),
+      given,
+    ),
+  };
+}
+
 async function preview(args: string[], io: CliIo): Promise<number> {
   const { positionals, values: opts } = parseArgs({
     args,
@@ -192,13 +210,9 @@ async function preview(args: string[], io: CliIo): Promise<number> {
     io.err('preview needs a workflow file or id, e.g. idp-chatops preview scale_service');
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io, opts.id);
-  const given = await readValues(opts.values, io);
-  if (wf === undefined || given === undefined) return 1;
-  const values = fromParameters(
-    wf.pages.flatMap((p) => p.allFields),
-    given,
-  );
+  const loaded = await workflowWithAnswers(ref, opts, io);
+  if (loaded === undefined) return 1;
+  const { wf, answers: values } = loaded;
   const page = opts.page === undefined ? 1 : Number(opts.page);
   if (!Number.isInteger(page) || page < 1 || page > Math.max(1, wf.pages.length)) {
     io.err(`--page must be 1 to ${Math.max(1, wf.pages.length)} for ${wf.id}`);
@@ -221,13 +235,9 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
     );
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io, opts.id);
-  const given = await readValues(opts.values, io);
-  if (wf === undefined || given === undefined) return 1;
-  const answers = fromParameters(
-    wf.pages.flatMap((p) => p.allFields),
-    given,
-  );
+  const loaded = await workflowWithAnswers(ref, opts, io);
+  if (loaded === undefined) return 1;
+  const { wf, answers } = loaded;
   let values: FormValues = {};
   let failed = false;
   for (const page of wf.pages) {

@@ -154,3 +154,8 @@ function validatorWarning(note: string): FieldProblem {
   }
   return { path, message: `the JSON Schema validator notes: ${note}` };
 }
+
+/** How an answer is labelled outside the form (cards, approvals): with its groups' titles. */
+export function fieldLabel(field: Pick<FormField, 'title' | 'groups'>): string {
+  return [...field.groups.map((g) => g.title), field.title].join(' › ');
+}

@@ -121,6 +121,19 @@ describe('idp-chatops preview of real files', () => {
     expect(JSON.parse(one.out)).toMatchObject({ title: { text: 'Rotate the CDN key' } });
   });
 
+  it('takes answers for nested objects as objects and prints the runtime input', async () => {
+    const r = await run([
+      'inputs',
+      file('nested-objects.yaml'),
+      '--values',
+      `${DIR}/values/provision_database.json`,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('name: engine\n      type: String\n      value: mysql');
+    expect(r.out).toContain('name: backups\n      type: String\n      value: "false"');
+  });
+
   it.each([
     ['nested-objects.yaml', 'g:0:database'],
     ['choose-one.yaml', 'f:0:source.__oneof_select'],

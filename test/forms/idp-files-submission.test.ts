@@ -6,6 +6,7 @@ import type { Workflow } from '../../src/catalogue/workflow.js';
 import { resolvePage } from '../../src/forms/form-page.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
 import { handleSubmission } from '../../src/forms/submission.js';
+import { renderCard } from '../../src/runs/presenter.js';
 
 const r = await loadCatalogue('test/fixtures/idp-files');
 function workflow(id: string): Workflow {
@@ -78,6 +79,14 @@ describe('nested objects', () => {
       service: 'orders',
       database: { engine: 'mysql', size_gb: 20, backup: { enabled: true, retention_days: 14 } },
     });
+    const run = {
+      ...{ id: 'r1', workflowId: wf.id, requesterId: 'U1', channelId: 'C1', cardTs: undefined },
+      ...{ executionId: undefined, orgId: 'default', projectId: 'platform', pipelineId: 'provision_db' },
+      ...{ status: 'starting', bucket: 'running', inputs: out.values, executionUrl: undefined },
+      ...{ error: undefined, createdAt: 0, updatedAt: 0, finishedAt: undefined },
+    };
+    // The card names nested answers with their group, so two groups' "Name" stay apart.
+    expect(JSON.stringify(renderCard(run, wf, undefined, undefined, 0))).toContain('Database › Size (GiB)');
     expect(variables(out.runtimeInputYaml)).toEqual({
       service: 'orders',
       engine: 'mysql',

@@ -155,7 +155,11 @@ function validatorWarning(note: string): FieldProblem {
   return { path, message: `the JSON Schema validator notes: ${note}` };
 }
 
-/** How an answer is labelled outside the form (cards, approvals): with its groups' titles. */
-export function fieldLabel(field: Pick<FormField, 'title' | 'groups'>): string {
-  return [...field.groups.map((g) => g.title), field.title].join(' › ');
+/**
+ * How an answer is labelled outside the form (cards, approvals): with its groups' titles. A
+ * group's choose-one select is labelled by the group itself ("Build from: A pull request").
+ */
+export function fieldLabel(field: Pick<FormField, 'title' | 'groups' | 'chooser'>): string {
+  const groups = field.groups.map((g) => g.title);
+  return (field.chooser && groups.length > 0 ? groups : [...groups, field.title]).join(' › ');
 }

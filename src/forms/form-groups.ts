@@ -38,11 +38,19 @@ export function chooserName(page: number, prefix: readonly string[], combinator:
   return prefix.length === 0 ? `${name}${page + 1}` : name;
 }
 
-/** The select's schema: one option per branch, by title ("Option N" as rjsf words an untitled one). */
-export function chooserSchema(owner: JsonSchema, branches: readonly JsonSchema[]): JsonSchema {
+/**
+ * The select's schema: one option per branch, by title ("Option N" as rjsf words an untitled
+ * one). Inside an object, whose title already heads the group, it is labelled "Choose one".
+ */
+export function chooserSchema(
+  owner: JsonSchema,
+  branches: readonly JsonSchema[],
+  nested: boolean,
+): JsonSchema {
   const titles = branchTitles(branches);
+  const title = typeof owner.title === 'string' && owner.title.trim() !== '' ? owner.title : undefined;
   return {
-    title: typeof owner.title === 'string' && owner.title.trim() !== '' ? owner.title : 'Choose one',
+    title: nested || title === undefined ? 'Choose one' : title,
     type: 'string',
     enum: titles,
     default: titles[0],

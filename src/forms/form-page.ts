@@ -202,7 +202,7 @@ function chooseOne(
 ): void {
   const name = chooserName(w.page, w.prefix, combinator);
   const key = keyOf(w, name);
-  const chooser = chooserSchema(schema, branches);
+  const chooser = chooserSchema(schema, branches, w.prefix.length > 0);
   c.add(key, { schema: chooser, path: [...w.path, combinator], names: [...w.prefix, name] }, w.anchor);
   c.controlling.add(key);
   c.choosers.add(key);

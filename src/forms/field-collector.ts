@@ -14,6 +14,8 @@ export interface Prop {
   path: (string | number)[];
   /** Property names down to it. */
   names: string[];
+  /** The choose-one branch it belongs to. */
+  branch: FormField['branchOf'];
 }
 
 /** What a walk over a page schema found: properties in display order, and what they need. */
@@ -82,6 +84,7 @@ export function fieldsOf(c: Collector): {
               return g === undefined ? [] : [g];
             }),
             chooser: c.choosers.has(key),
+            branchOf: entry.branch,
           };
     fieldProblems.push(
       ...problems.map((p) =>

@@ -42,6 +42,8 @@ export interface FormField {
   groups: FieldGroup[];
   /** The "choose one" select of a oneOf/anyOf: its answer picks a branch and is no parameter. */
   chooser: boolean;
+  /** For a field of a choose-one branch: the select and the answer that shows the field. */
+  branchOf: { chooser: string; answer: string } | undefined;
   title: string;
   description: string | undefined;
   placeholder: string | undefined;
@@ -121,6 +123,7 @@ export function describeField(
       path: [key],
       groups: [],
       chooser: false,
+      branchOf: undefined,
       title,
       description: typeof property.description === 'string' ? property.description : undefined,
       placeholder: typeof property['ui:placeholder'] === 'string' ? property['ui:placeholder'] : undefined,

@@ -26,7 +26,14 @@ export type { PageProblem } from './field-collector.js';
 /** The fields a page shows for the values given so far, in display order. */
 export function resolvePage(page: FormPage, values: FormValues): FormField[] {
   const c = new Collector();
-  collect(page.schema, c, { values, anchor: undefined, path: [], prefix: [], page: page.index });
+  collect(page.schema, c, {
+    values,
+    anchor: undefined,
+    path: [],
+    prefix: [],
+    page: page.index,
+    branch: undefined,
+  });
   return fieldsOf(c).fields;
 }
 
@@ -44,6 +51,7 @@ export function buildFormPage(
     path: [],
     prefix: [],
     page: index,
+    branch: undefined,
     problems,
     warnings,
   });
@@ -87,6 +95,8 @@ interface Walk {
   /** Property names of the nested object being walked ([] for the page itself). */
   prefix: string[];
   page: number;
+  /** The choose-one branch being walked, if any. */
+  branch: FormField['branchOf'];
   problems?: PageProblem[];
   warnings?: PageProblem[];
 }
@@ -118,7 +128,7 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
       collect(withGroupDefaults(prop), c, { ...w, path, prefix: [...w.prefix, name] });
       continue;
     }
-    c.add(key, { schema: prop, path, names: [...w.prefix, name] }, w.anchor);
+    c.add(key, { schema: prop, path, names: [...w.prefix, name], branch: w.branch }, w.anchor);
   }
   if (Array.isArray(schema.required)) {
     for (const r of schema.required) if (typeof r === 'string') c.required.add(keyOf(w, r));
@@ -203,14 +213,25 @@ function chooseOne(
   const name = chooserName(w.page, w.prefix, combinator);
   const key = keyOf(w, name);
   const chooser = chooserSchema(schema, branches, w.prefix.length > 0);
-  c.add(key, { schema: chooser, path: [...w.path, combinator], names: [...w.prefix, name] }, w.anchor);
+  c.add(
+    key,
+    { schema: chooser, path: [...w.path, combinator], names: [...w.prefix, name], branch: w.branch },
+    w.anchor,
+  );
+  const answers = Array.isArray(chooser.enum) ? chooser.enum.map(String) : [];
   c.controlling.add(key);
   c.choosers.add(key);
   c.required.add(key);
   const chosen = w.values === undefined ? undefined : chosenBranch(chooser, w.values[key]);
   branches.forEach((branch, i) => {
     if (chosen !== undefined && chosen !== i) return;
-    collect(branch, c, { ...w, anchor: key, path: [...w.path, combinator, i] });
+    const answer = answers[i] ?? '';
+    collect(branch, c, {
+      ...w,
+      anchor: key,
+      path: [...w.path, combinator, i],
+      branch: { chooser: key, answer },
+    });
   });
 }
 

@@ -72,5 +72,11 @@ export function fromParameters(fields: readonly FormField[], values: FormValues)
     }
   };
   walk([], values);
+  // As rjsf picks the option the data matches: a branch whose fields were answered is chosen.
+  for (const f of fields) {
+    const chooser = f.branchOf?.chooser;
+    if (f.branchOf === undefined || chooser === undefined || out[chooser] !== undefined) continue;
+    if (out[f.key] !== undefined) out[chooser] = f.branchOf.answer;
+  }
   return out;
 }

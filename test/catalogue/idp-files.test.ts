@@ -134,6 +134,14 @@ describe('idp-chatops preview of real files', () => {
     expect(r.out).toContain('name: backups\n      type: String\n      value: "false"');
   });
 
+  it('chooses the branch whose fields the answers fill, as rjsf matches data to an option', async () => {
+    const r = await run(['inputs', file('choose-one.yaml'), '--values', `${DIR}/values/deploy-preview.json`]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('name: pr\n      type: String\n      value: "7"');
+    expect(r.out).toContain('name: hours\n      type: String\n      value: "3"');
+  });
+
   it.each([
     ['nested-objects.yaml', 'g:0:database'],
     ['choose-one.yaml', 'f:0:source.__oneof_select'],

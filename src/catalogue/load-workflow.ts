@@ -1,17 +1,12 @@
 import type { z } from 'zod';
 import type { SourceProblem } from '../errors.js';
-import type { FieldInput, FormField } from '../forms/form-field.js';
 import { buildFormPage } from '../forms/form-page.js';
 import type { FormPage, PageProblem } from '../forms/form-page.js';
 import { isRecord } from '../forms/json-schema.js';
 import type { JsonSchema } from '../forms/json-schema.js';
-import { referenceOf } from '../forms/parameters.js';
+import { readInputset } from './inputset-check.js';
 import { parsePipelineUrl } from './pipeline-target.js';
-import { parseInputsetKey } from './runtime-input.js';
-import type { InputsetEntry } from './runtime-input.js';
 import { checkSlackFit } from './slack-fit.js';
-import { parseTemplate, yieldsScalar } from './template.js';
-import type { Expression } from './template.js';
 import type { Workflow } from './workflow.js';
 import { backstageTemplate, harnessWorkflow, TRIGGER_ACTION } from './workflow-document.js';
 import type { BackstageTemplate, HarnessWorkflow } from './workflow-document.js';
@@ -209,40 +204,7 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
   if ('error' in target) problems.push(src.problemAt([...inputPath, 'url'], `input.url ${target.error}`));
 
   const fields = pages.flatMap((p) => p.allFields);
-  const inputset: InputsetEntry[] = [];
-  const rawInputset = input.inputset ?? {};
-  if (!isRecord(rawInputset)) {
-    problems.push(
-      src.problemAt(
-        [...inputPath, 'inputset'],
-        'input.inputset must be a mapping of pipeline variable to value',
-      ),
-    );
-  } else {
-    const seen = new Set<string>();
-    for (const [key, value] of Object.entries(rawInputset)) {
-      const at = [...inputPath, 'inputset', key];
-      const t = parseInputsetKey(key);
-      const tpl = parseTemplate(value);
-      if ('error' in t) problems.push(src.problemAt(at, `workflow ${e.id}, inputset key ${t.error}`));
-      if ('error' in tpl)
-        problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": ${tpl.error}`));
-      if ('error' in t || 'error' in tpl) continue;
-      const varId = t.target.scope === 'pipeline' ? t.target.name : `${t.target.stage}.${t.target.name}`;
-      if (seen.has(varId))
-        problems.push(
-          src.problemAt(at, `workflow ${e.id}: inputset sets variable "${varId}" twice; keep one`),
-        );
-      seen.add(varId);
-      for (const part of tpl.template.parts) {
-        if (part.kind !== 'expr') continue;
-        const message = referenceProblem(fields, part.expr);
-        if (message !== undefined)
-          problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}" ${message}`));
-      }
-      inputset.push({ key, target: t.target, template: tpl.template });
-    }
-  }
+  const inputset = readInputset(src, e.id, inputPath, input.inputset, fields, problems);
 
   if (problems.length > 0 || 'error' in target)
     return { workflow: undefined, source: src, problems, warnings };
@@ -271,10 +233,6 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
     ...checkSlackFit(workflow).map((f) => src.problemAt(pagePath(e.parameters, f.page), f.message)),
   );
   return { workflow: problems.length > 0 ? undefined : workflow, source: src, problems, warnings };
-}
-
-function isListField(input: FieldInput): boolean {
-  return input.type === 'multichoice' || input.type === 'list' || (input.type === 'picker' && input.multi);
 }
 
 function pagePath(parameters: unknown, index: number): YamlPath {
@@ -307,22 +265,4 @@ function dotted(path: YamlPath): string {
       '',
     ) + ':'
   );
-}
-
-/** Why an inputset expression cannot be sent to Harness as text, if it cannot. */
-function referenceProblem(fields: readonly FormField[], expr: Expression): string | undefined {
-  const path = [expr.key, ...expr.path];
-  const read = `parameters.${path.join('.')}`;
-  const ref = referenceOf(fields, path);
-  if (ref.kind === 'none') return `reads ${read}, which is not a field of the form`;
-  if (ref.kind === 'group') {
-    if (expr.filters.some((f) => f.name === 'dump')) return undefined;
-    return `reads ${read}, a group of fields (an object), and pipeline variables hold text; read one of its fields, e.g. \${{ parameters.${ref.example} }}, or write \${{ ${read} | dump }}`;
-  }
-  const field = ref.field;
-  if (field.visibility === 'secret')
-    return `reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`;
-  if (!yieldsScalar({ ...expr, path: ref.rest }, isListField(field.input)))
-    return `reads a list: "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`;
-  return undefined;
 }

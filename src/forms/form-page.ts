@@ -59,7 +59,8 @@ export function buildFormPage(
   problems.push(...fieldProblems);
   warnings.push(...fieldWarnings);
   for (const key of c.required) {
-    if (!c.props.has(key))
+    // A required object is fine: rjsf then requires the fields its own `required` lists.
+    if (!c.props.has(key) && !c.groups.has(key))
       problems.push({
         path: ['required'],
         message: `"${key}" is listed as required but is not a property of this page; add it or remove it from required`,
@@ -149,7 +150,7 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
     const branches = schema[combinator];
     if (!Array.isArray(branches)) continue;
     if (combinator !== 'allOf' && undiscriminated(branches, c, w)) {
-      chooseOne(schema, combinator, branches as JsonSchema[], c, w);
+      chooseOne(schema, combinator, branches, c, w);
       continue;
     }
     let taken = false;
@@ -193,7 +194,7 @@ function collect(schema: JsonSchema, c: Collector, w: Walk): void {
 }
 
 /** Branches that are all mappings and none constrains a field already on the page. */
-function undiscriminated(branches: unknown[], c: Collector, w: Walk): boolean {
+function undiscriminated(branches: unknown[], c: Collector, w: Walk): branches is JsonSchema[] {
   return branches.length > 1 && branches.every((b) => isRecord(b) && selectorOf(b, c, w).length === 0);
 }
 

@@ -1,10 +1,11 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Workflow } from '../src/catalogue/workflow.js';
 import { resolvePage } from '../src/forms/form-page.js';
+import type { FieldGroup } from '../src/forms/form-field.js';
 import type { FormValues } from '../src/forms/json-schema.js';
 import { dependencyRevision } from '../src/forms/option-source.js';
 import { buildFieldInput } from './field-input.js';
-import { PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
+import { groupBlockId, PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
 import { LIMITS } from './limits.js';
 import { encodeModalMetadata } from './modal-metadata.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
@@ -65,8 +66,11 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
         ? page.allFields
         : resolvePage(page, values);
   const controlling = new Set(page?.controllingKeys ?? []);
+  let openGroups: readonly FieldGroup[] = [];
   for (const field of fields) {
     if (field.visibility !== 'shown') continue;
+    blocks.push(...groupHeadings(openGroups, field.groups, pageIndex));
+    openGroups = field.groups;
     const revision =
       field.input.type === 'picker' ? dependencyRevision(field.input.source, values) : undefined;
     blocks.push(
@@ -139,4 +143,40 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
     }),
     blocks,
   };
+}
+
+/**
+ * Slack has no fieldset: a nested object's fields are introduced by its title (a header for a
+ * top-level object, a bold line deeper down) and description, once, where the group starts.
+ */
+function groupHeadings(
+  open: readonly FieldGroup[],
+  groups: readonly FieldGroup[],
+  page: number,
+): KnownBlock[] {
+  const shared = groups.findIndex((g, i) => open[i]?.key !== g.key);
+  const start = shared < 0 ? groups.length : shared;
+  return groups.slice(start).flatMap((g, i): KnownBlock[] => {
+    const depth = start + i;
+    const description =
+      g.description === undefined || g.description.trim() === '' ? undefined : escapeMrkdwn(g.description);
+    if (depth === 0) {
+      const header: KnownBlock = {
+        type: 'header',
+        block_id: groupBlockId(page, g.key),
+        text: plain(g.title, LIMITS.header),
+      };
+      if (description === undefined) return [header];
+      return [
+        header,
+        {
+          type: 'context',
+          block_id: `${groupBlockId(page, g.key)}:about`,
+          elements: [mrkdwn(description, LIMITS.text)],
+        },
+      ];
+    }
+    const text = `*${escapeMrkdwn(g.title)}*${description === undefined ? '' : `\n${description}`}`;
+    return [{ type: 'section', block_id: groupBlockId(page, g.key), text: mrkdwn(text, LIMITS.text) }];
+  });
 }

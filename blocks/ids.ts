@@ -25,6 +25,11 @@ export function fieldBlockId(page: number, key: string, revision?: string): stri
   return `f:${page}${revision === undefined ? '' : `.${revision}`}:${key}`;
 }
 
+/** The heading of a nested object's group of fields; the key is the object's property path. */
+export function groupBlockId(page: number, key: string): string {
+  return `g:${page}:${key}`;
+}
+
 export function parseFieldBlockId(
   blockId: string,
 ): { page: number; key: string; revision: string | undefined } | undefined {

@@ -2,13 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
-import { loadWorkflow } from './catalogue/load-workflow.js';
+import { loadWorkflows } from './catalogue/load-workflow.js';
 import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
 import { ConfigError, formatProblem, IdpChatopsError } from './errors.js';
 import type { SourceProblem } from './errors.js';
 import { isRecord } from './forms/json-schema.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
+import { fromParameters } from './forms/parameters.js';
 import { buildRuntimeInput } from './forms/submission.js';
 import { validatePage } from './forms/validate-page.js';
 import { harnessSimCommand } from './harness/simulator/command.js';
@@ -51,16 +52,18 @@ Harness simulator.
 Checks every workflow in dir/workflows, the pipelines and dir/commands.yaml (default dir:
 MANIFESTS_DIR or manifests). Prints each problem as file:line:col; exits 1 if there is any.
 `,
-  preview: `Usage: idp-chatops preview <workflow> [--page N] [--values file.json]
+  preview: `Usage: idp-chatops preview <workflow> [--page N] [--values file.json] [--id ID]
 
 Prints the modal view Slack would receive (paste it into Block Kit Builder).
   --page N            the page of a multi-page form, from 1 (default 1)
   --values file.json  answers shown as the fields' initial values
+  --id ID             the workflow to show, when the file holds several
 `,
-  inputs: `Usage: idp-chatops inputs <workflow> --values file.json
+  inputs: `Usage: idp-chatops inputs <workflow> --values file.json [--id ID]
 
 Validates the answers in file.json (field name to value) as the form would, and prints the
-runtime-input YAML the bot would send to Harness.
+runtime-input YAML the bot would send to Harness. Nested objects may be given as JSON objects.
+  --id ID             the workflow to use, when the file holds several
 `,
   'harness-sim': `Usage: idp-chatops harness-sim [options]
 
@@ -79,13 +82,15 @@ const USAGE = `Usage: idp-chatops <command> [options]
 Commands:
   start                                  run the bot
   validate [dir]                         check every workflow and the command bindings
-  preview <workflow> [--page N] [--values file.json]
+  preview <workflow> [--page N] [--values file.json] [--id ID]
                                          print the modal view Slack would receive
-  inputs <workflow> --values file.json   validate answers and print the runtime-input YAML
+  inputs <workflow> --values file.json [--id ID]
+                                         validate answers and print the runtime-input YAML
   harness-sim [--port N] [--speed X] [--api-key K] [--seed file] [--webhook-url URL]
                                          run the Harness simulator; prints its base URL
 
-<workflow> is a workflow file or the id of a workflow in MANIFESTS_DIR (default: manifests).
+<workflow> is a workflow file or the id of a workflow in MANIFESTS_DIR (default: manifests);
+--id picks one workflow of a file that holds several (YAML documents separated by ---).
 \`idp-chatops <command> --help\` explains one command.
 `;
 
@@ -170,16 +175,12 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undefined> {
+async function resolveWorkflow(ref: string, io: CliIo, id?: string): Promise<Workflow | undefined> {
   const isFile = await stat(ref).then(
     (s) => s.isFile(),
     () => false,
   );
-  if (isFile) {
-    const r = loadWorkflow(ref, await readFile(ref, 'utf8'));
-    printProblems(io, r.problems, r.warnings);
-    return r.workflow;
-  }
+  if (isFile) return workflowOfFile(ref, io, id);
   const r = await loadCatalogue(manifestsDir(io));
   if (r.catalogue === undefined) {
     printProblems(io, r.problems, []);
@@ -190,6 +191,31 @@ async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undef
     io.err(`No workflow file or id "${ref}". Known ids: ${[...r.catalogue.workflows.keys()].join(', ')}`);
   }
   return wf;
+}
+
+async function workflowOfFile(
+  file: string,
+  io: CliIo,
+  id: string | undefined,
+): Promise<Workflow | undefined> {
+  const results = loadWorkflows(file, await readFile(file, 'utf8'));
+  printProblems(
+    io,
+    results.flatMap((r) => r.problems),
+    results.flatMap((r) => r.warnings),
+  );
+  const loaded = results.flatMap((r) => (r.workflow === undefined ? [] : [r.workflow]));
+  if (results.some((r) => r.problems.length > 0)) return undefined;
+  const chosen = id === undefined && loaded.length === 1 ? loaded[0] : loaded.find((w) => w.id === id);
+  if (chosen === undefined) {
+    const ids = loaded.map((w) => w.id).join(', ');
+    io.err(
+      id === undefined
+        ? `${file} holds ${loaded.length} workflows (${ids}); pick one with --id`
+        : `${file} has no workflow "${id}"; it holds: ${ids}`,
+    );
+  }
+  return chosen;
 }
 
 async function readValues(file: string | undefined, io: CliIo): Promise<FormValues | undefined> {
@@ -208,20 +234,38 @@ async function readValues(file: string | undefined, io: CliIo): Promise<FormValu
   return raw as Record<string, JsonValue>;
 }
 
+/** The workflow and the answers of `--values`, nested objects' answers flattened to field keys. */
+async function workflowWithAnswers(
+  ref: string,
+  opts: { id?: string | undefined; values?: string | undefined },
+  io: CliIo,
+): Promise<{ wf: Workflow; answers: FormValues } | undefined> {
+  const wf = await resolveWorkflow(ref, io, opts.id);
+  const given = await readValues(opts.values, io);
+  if (wf === undefined || given === undefined) return undefined;
+  return {
+    wf,
+    answers: fromParameters(
+      wf.pages.flatMap((p) => p.allFields),
+      given,
+    ),
+  };
+}
+
 async function preview(args: string[], io: CliIo): Promise<number> {
   const { positionals, values: opts } = parseArgs({
     args,
     allowPositionals: true,
-    options: { page: { type: 'string' }, values: { type: 'string' } },
+    options: { page: { type: 'string' }, values: { type: 'string' }, id: { type: 'string' } },
   });
   const ref = positionals[0];
   if (ref === undefined) {
     io.err('preview needs a workflow file or id, e.g. idp-chatops preview scale_service');
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io);
-  const values = await readValues(opts.values, io);
-  if (wf === undefined || values === undefined) return 1;
+  const loaded = await workflowWithAnswers(ref, opts, io);
+  if (loaded === undefined) return 1;
+  const { wf, answers: values } = loaded;
   const page = opts.page === undefined ? 1 : Number(opts.page);
   if (!Number.isInteger(page) || page < 1 || page > Math.max(1, wf.pages.length)) {
     io.err(`--page must be 1 to ${Math.max(1, wf.pages.length)} for ${wf.id}`);
@@ -235,7 +279,7 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
   const { positionals, values: opts } = parseArgs({
     args,
     allowPositionals: true,
-    options: { values: { type: 'string' } },
+    options: { values: { type: 'string' }, id: { type: 'string' } },
   });
   const ref = positionals[0];
   if (ref === undefined || opts.values === undefined) {
@@ -244,9 +288,9 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
     );
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io);
-  const answers = await readValues(opts.values, io);
-  if (wf === undefined || answers === undefined) return 1;
+  const loaded = await workflowWithAnswers(ref, opts, io);
+  if (loaded === undefined) return 1;
+  const { wf, answers } = loaded;
   let values: FormValues = {};
   let failed = false;
   for (const page of wf.pages) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SourceProblem } from '../errors.js';
 import { readBindings } from './bindings.js';
 import type { Binding } from './bindings.js';
-import { loadWorkflow } from './load-workflow.js';
+import { loadWorkflows } from './load-workflow.js';
 import { checkPipelineInputs } from './pipeline-check.js';
 import type { Workflow } from './workflow.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -50,22 +50,29 @@ export async function loadCatalogue(dir: string): Promise<CatalogueLoad> {
   }
   for (const file of files ?? []) {
     const text = await readFile(file, 'utf8');
-    const r = loadWorkflow(file, text);
-    problems.push(...r.problems);
-    warnings.push(...r.warnings);
-    if (r.workflow === undefined) continue;
-    const earlier = workflows.get(r.workflow.id);
-    if (earlier !== undefined) {
-      problems.push({
-        file,
-        line: 1,
-        column: 1,
-        message: `workflow id "${r.workflow.id}" is also used by ${earlier.file}; identifiers must be unique`,
-      });
-      continue;
+    for (const r of loadWorkflows(file, text)) {
+      problems.push(...r.problems);
+      warnings.push(...r.warnings);
+      if (r.workflow === undefined) continue;
+      const earlier = workflows.get(r.workflow.id);
+      if (earlier !== undefined) {
+        const id = r.workflow.id;
+        problems.push(
+          r.source?.problemAt(
+            [],
+            `workflow id "${id}" is also used by ${earlier.file}; identifiers must be unique`,
+          ) ?? {
+            file,
+            line: 1,
+            column: 1,
+            message: `workflow id "${id}" is also used by ${earlier.file}; identifiers must be unique`,
+          },
+        );
+        continue;
+      }
+      workflows.set(r.workflow.id, r.workflow);
+      if (r.source !== undefined) sources.set(r.workflow.id, r.source);
     }
-    workflows.set(r.workflow.id, r.workflow);
-    if (r.source !== undefined) sources.set(r.workflow.id, r.source);
   }
 
   const pipelines = await checkPipelineInputs(

@@ -1,19 +1,16 @@
 import type { z } from 'zod';
 import type { SourceProblem } from '../errors.js';
-import type { FieldInput } from '../forms/form-field.js';
 import { buildFormPage } from '../forms/form-page.js';
 import type { FormPage, PageProblem } from '../forms/form-page.js';
 import { isRecord } from '../forms/json-schema.js';
 import type { JsonSchema } from '../forms/json-schema.js';
+import { readInputset } from './inputset-check.js';
 import { parsePipelineUrl } from './pipeline-target.js';
-import { parseInputsetKey } from './runtime-input.js';
-import type { InputsetEntry } from './runtime-input.js';
 import { checkSlackFit } from './slack-fit.js';
-import { parseTemplate, yieldsScalar } from './template.js';
 import type { Workflow } from './workflow.js';
 import { backstageTemplate, harnessWorkflow, TRIGGER_ACTION } from './workflow-document.js';
 import type { BackstageTemplate, HarnessWorkflow } from './workflow-document.js';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlDocuments } from './yaml-source.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 export interface LoadResult {
@@ -27,11 +24,59 @@ export interface LoadResult {
 const ENVELOPES =
   'apiVersion: scaffolder.backstage.io/v1beta3 with kind: Template, or apiVersion: harness.io/v1 with kind: Workflow';
 
-/** Reads one IDP workflow file (either envelope) into the bot's Workflow, or says what is wrong. */
+/** Reads a file that holds one IDP workflow (either envelope), or says what is wrong. */
 export function loadWorkflow(file: string, text: string): LoadResult {
-  const parsed = parseYamlSource(file, text);
-  if (!parsed.ok) return { workflow: undefined, source: undefined, problems: parsed.problems, warnings: [] };
-  const src = parsed.source;
+  const results = loadWorkflows(file, text);
+  const [only] = results;
+  if (results.length === 1 && only !== undefined) return only;
+  const problems = results.flatMap((r) => r.problems);
+  if (results.length !== 1) {
+    const ids = results.flatMap((r) => (r.workflow === undefined ? [] : [r.workflow.id]));
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      message: `the file holds ${results.length} workflows${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; name the one you mean`,
+    });
+  }
+  return { workflow: undefined, source: undefined, problems, warnings: results.flatMap((r) => r.warnings) };
+}
+
+/**
+ * Reads every workflow of a file: Backstage template files often hold several documents
+ * (`---`). Catalog entities that sit beside a template (`apiVersion: backstage.io/…`, e.g.
+ * a Location) are skipped with a warning when the file has other documents.
+ */
+export function loadWorkflows(file: string, text: string): LoadResult[] {
+  const parsed = parseYamlDocuments(file, text);
+  if (!parsed.ok)
+    return [{ workflow: undefined, source: undefined, problems: parsed.problems, warnings: [] }];
+  const sources = parsed.sources.length === 0 ? [emptySource(file)] : parsed.sources;
+  return sources.map((src) => {
+    const doc = src.value;
+    if (
+      sources.length > 1 &&
+      isRecord(doc) &&
+      typeof doc.apiVersion === 'string' &&
+      doc.apiVersion.startsWith('backstage.io/')
+    ) {
+      const kind = typeof doc.kind === 'string' ? doc.kind : 'entity';
+      return {
+        workflow: undefined,
+        source: src,
+        problems: [],
+        warnings: [src.problemAt([], `a Backstage ${kind} (a catalog entity), not a workflow: skipped`)],
+      };
+    }
+    return loadDocument(src);
+  });
+}
+
+function emptySource(file: string): YamlSource {
+  return { file, value: null, problemAt: (_p, message) => ({ file, line: 1, column: 1, message }) };
+}
+
+function loadDocument(src: YamlSource): LoadResult {
   const doc = src.value;
   if (!isRecord(doc)) {
     return {
@@ -80,7 +125,7 @@ interface Envelope {
   submitLabel: string | undefined;
   parameters: unknown;
   steps: { id?: string | undefined; action: string; input?: Record<string, unknown> | undefined }[];
-  links: { title?: string | undefined; url: string }[];
+  links: { title?: string | undefined; url?: string | undefined; entityRef?: string | undefined }[];
 }
 
 function fromBackstage(d: BackstageTemplate): Envelope {
@@ -158,61 +203,8 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
       : { error: 'is required: the URL of the pipeline in Harness (Pipeline Studio)' };
   if ('error' in target) problems.push(src.problemAt([...inputPath, 'url'], `input.url ${target.error}`));
 
-  const fields = new Map(pages.flatMap((p) => p.allFields.map((f) => [f.key, f] as const)));
-  const inputset: InputsetEntry[] = [];
-  const rawInputset = input.inputset ?? {};
-  if (!isRecord(rawInputset)) {
-    problems.push(
-      src.problemAt(
-        [...inputPath, 'inputset'],
-        'input.inputset must be a mapping of pipeline variable to value',
-      ),
-    );
-  } else {
-    const seen = new Set<string>();
-    for (const [key, value] of Object.entries(rawInputset)) {
-      const at = [...inputPath, 'inputset', key];
-      const t = parseInputsetKey(key);
-      const tpl = parseTemplate(value);
-      if ('error' in t) problems.push(src.problemAt(at, `workflow ${e.id}, inputset key ${t.error}`));
-      if ('error' in tpl)
-        problems.push(src.problemAt(at, `workflow ${e.id}, inputset key "${key}": ${tpl.error}`));
-      if ('error' in t || 'error' in tpl) continue;
-      const varId = t.target.scope === 'pipeline' ? t.target.name : `${t.target.stage}.${t.target.name}`;
-      if (seen.has(varId))
-        problems.push(
-          src.problemAt(at, `workflow ${e.id}: inputset sets variable "${varId}" twice; keep one`),
-        );
-      seen.add(varId);
-      for (const part of tpl.template.parts) {
-        if (part.kind !== 'expr') continue;
-        const field = fields.get(part.expr.key);
-        if (field === undefined) {
-          problems.push(
-            src.problemAt(
-              at,
-              `workflow ${e.id}, inputset key "${key}" reads parameters.${part.expr.key}, which is not a field of the form`,
-            ),
-          );
-        } else if (field.visibility === 'secret') {
-          problems.push(
-            src.problemAt(
-              at,
-              `workflow ${e.id}, inputset key "${key}" reads the secret field "${field.key}", which is never asked for in Slack; pass secrets through Harness secrets instead`,
-            ),
-          );
-        } else if (!yieldsScalar(part.expr, isListField(field.input))) {
-          problems.push(
-            src.problemAt(
-              at,
-              `workflow ${e.id}, inputset key "${key}": "${field.key}" is a list and pipeline variables hold text; write \${{ parameters.${field.key} | join(',') }}`,
-            ),
-          );
-        }
-      }
-      inputset.push({ key, target: t.target, template: tpl.template });
-    }
-  }
+  const fields = pages.flatMap((p) => p.allFields);
+  const inputset = readInputset(src, e.id, inputPath, input.inputset, fields, problems);
 
   if (problems.length > 0 || 'error' in target)
     return { workflow: undefined, source: src, problems, warnings };
@@ -231,16 +223,16 @@ function normalise(src: YamlSource, e: Envelope): LoadResult {
     inputset,
     triggerStepId: step.id ?? 'trigger',
     triggerStepIndex: stepIndex,
-    outputLinks: e.links.map((l) => ({ title: l.title ?? l.url, url: l.url })),
+    outputLinks: e.links.map((l) => ({
+      title: l.title ?? l.url ?? l.entityRef ?? '',
+      ...(l.url === undefined ? {} : { url: l.url }),
+      ...(l.entityRef === undefined ? {} : { entityRef: l.entityRef }),
+    })),
   };
   problems.push(
     ...checkSlackFit(workflow).map((f) => src.problemAt(pagePath(e.parameters, f.page), f.message)),
   );
   return { workflow: problems.length > 0 ? undefined : workflow, source: src, problems, warnings };
-}
-
-function isListField(input: FieldInput): boolean {
-  return input.type === 'multichoice' || input.type === 'list' || (input.type === 'picker' && input.multi);
 }
 
 function pagePath(parameters: unknown, index: number): YamlPath {

@@ -28,11 +28,26 @@ const step = z.looseObject({
   input: z.record(z.string(), z.unknown(), { error: 'must be a mapping' }).optional(),
 });
 
+/**
+ * A link shown when the run ends: a `url`, or an `entityRef` to a catalog entity, as
+ * Backstage's ScaffolderOutputLink allows (https://backstage.io/docs/reference/plugin-scaffolder-common.scaffolderoutputlink)
+ * and its own templates write (`title: Open in catalog`, `entityRef: ${{ steps.register.output.entityRef }}`,
+ * https://backstage.io/docs/features/software-templates/writing-templates).
+ */
+const outputLink = z
+  .looseObject({
+    title: z.string({ error: 'must be text' }).optional(),
+    icon: z.string({ error: 'must be text' }).optional(),
+    url: z.string({ error: 'must be text' }).optional(),
+    entityRef: z.string({ error: 'must be text' }).optional(),
+  })
+  .refine((l) => l.url !== undefined || l.entityRef !== undefined, {
+    error: 'needs a url or an entityRef',
+  });
+
 const output = z
   .looseObject({
-    links: z
-      .array(z.looseObject({ title: z.string().optional(), url: z.string({ error: 'is required' }) }))
-      .optional(),
+    links: z.array(outputLink, { error: 'must be a list of links' }).optional(),
   })
   .optional();
 

@@ -22,5 +22,6 @@ export interface Workflow {
   triggerStepId: string;
   /** Index of the trigger step in `spec.steps`. */
   triggerStepIndex: number;
-  outputLinks: { title: string; url: string }[];
+  /** `spec.output.links`: a URL or a catalog entity reference (not used to run the pipeline). */
+  outputLinks: { title: string; url?: string; entityRef?: string }[];
 }

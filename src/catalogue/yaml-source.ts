@@ -6,11 +6,12 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
+  parseAllDocuments,
   visit,
 } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { SourceProblem } from '../errors.js';
+import { isRecord } from '../forms/json-schema.js';
 
 /** Workflow files are small; anything bigger is a mistake or an attack. */
 export const MAX_MANIFEST_BYTES = 256 * 1024;
@@ -28,12 +29,38 @@ export interface YamlSource {
 }
 
 export type ParseResult = { ok: true; source: YamlSource } | { ok: false; problems: SourceProblem[] };
+export type ParseAllResult = { ok: true; sources: YamlSource[] } | { ok: false; problems: SourceProblem[] };
+
+/**
+ * Parses a file that must hold one YAML document (bindings, pipelines). See parseYamlDocuments.
+ */
+export function parseYamlSource(file: string, text: string): ParseResult {
+  const r = parseYamlDocuments(file, text);
+  if (!r.ok) return r;
+  const [first, second] = r.sources;
+  if (second !== undefined) {
+    return {
+      ok: false,
+      problems: [second.problemAt([], 'the file holds several YAML documents (---); put one per file')],
+    };
+  }
+  return {
+    ok: true,
+    source: first ?? {
+      file,
+      value: null,
+      problemAt: (_p, message) => ({ file, line: 1, column: 1, message }),
+    },
+  };
+}
 
 /**
  * Parses YAML the safe way: YAML 1.2 core schema, no custom or explicit tags, no merge keys,
- * unique keys, one document, a size and depth limit. Every problem names the file and line.
+ * unique keys, a size and depth limit. A file may hold several documents (`---`), as
+ * Backstage template files often do; empty ones are skipped. Every problem names the file
+ * and line, and in a file of several documents, which document.
  */
-export function parseYamlSource(file: string, text: string): ParseResult {
+export function parseYamlDocuments(file: string, text: string): ParseAllResult {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_MANIFEST_BYTES) {
     return {
@@ -49,7 +76,7 @@ export function parseYamlSource(file: string, text: string): ParseResult {
     };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const docs = parseAllDocuments(text, {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: true,
@@ -61,27 +88,54 @@ export function parseYamlSource(file: string, text: string): ParseResult {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col, message };
   };
+  const present = [...docs].filter((d) => d.contents !== null || d.errors.length > 0);
   const problems: SourceProblem[] = [];
-  for (const err of [...doc.errors, ...doc.warnings]) {
-    problems.push(at(err.pos[0], yamlMessage(err.code, err.message)));
-  }
-  if (problems.length === 0) problems.push(...checkNodes(doc, at));
-  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
-
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (err) {
-    return { ok: false, problems: [at(0, `cannot read this YAML: ${(err as Error).message}`)] };
-  }
-  return {
-    ok: true,
-    source: {
+  const sources: YamlSource[] = [];
+  present.forEach((doc, i) => {
+    const label = present.length > 1 ? `document ${i + 1} of ${present.length}: ` : '';
+    const r = readDocument(doc, (offset, message) => at(offset, `${label}${message}`));
+    if ('problems' in r) {
+      problems.push(...r.problems);
+      return;
+    }
+    const name = present.length > 1 ? nameOf(r.value) : undefined;
+    const named = name === undefined ? label : `document ${i + 1} of ${present.length} (${name}): `;
+    sources.push({
       file,
-      value,
-      problemAt: (path, message) => at(offsetOf(doc, path), message),
-    },
-  };
+      value: r.value,
+      problemAt: (path, message) => at(offsetOf(doc, path), `${named}${message}`),
+    });
+  });
+  if (problems.length > 0) return { ok: false, problems: dedupe(problems) };
+  return { ok: true, sources };
+}
+
+/** What a document calls itself (a workflow's identifier or Backstage name), for messages. */
+function nameOf(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  const name =
+    typeof value.identifier === 'string'
+      ? value.identifier
+      : isRecord(value.metadata)
+        ? value.metadata.name
+        : undefined;
+  return typeof name === 'string' && name.length <= 128 ? name : undefined;
+}
+
+function readDocument(
+  doc: Document.Parsed,
+  at: (offset: number, message: string) => SourceProblem,
+): { value: unknown } | { problems: SourceProblem[] } {
+  const problems = [...doc.errors, ...doc.warnings].map((err) =>
+    at(err.pos[0], yamlMessage(err.code, err.message)),
+  );
+  if (problems.length === 0) problems.push(...checkNodes(doc, at));
+  if (problems.length > 0) return { problems };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch (err) {
+    return { problems: [at(doc.range[0], `cannot read this YAML: ${(err as Error).message}`)] };
+  }
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -91,8 +145,6 @@ function yamlMessage(code: string, message: string): string {
       return `${first}: custom YAML tags are not allowed; remove the tag`;
     case 'DUPLICATE_KEY':
       return 'this key appears twice in the same mapping; keep one';
-    case 'MULTIPLE_DOCS':
-      return 'the file holds several YAML documents (---); put one workflow per file';
     default:
       return `invalid YAML: ${first}`;
   }

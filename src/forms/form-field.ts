@@ -1,16 +1,10 @@
-import { MULTI_PICKER_FIELDS, pickerSourceFor } from './option-source.js';
 import type { PickerSource } from './option-source.js';
-import { isRecord, schemaProblem, stripUiKeys, toText, validateAgainst } from './json-schema.js';
+import type { ChoiceOption } from './choice-input.js';
+import { inputFor, secretInput } from './field-input-kind.js';
+import { isRecord, schemaProblem, schemaWarnings, stripUiKeys, validateAgainst } from './json-schema.js';
 import type { JsonSchema, JsonValue } from './json-schema.js';
 
-/** Radio buttons and checkboxes hold at most 10 options; static selects 100 (Slack limits). */
-export const MAX_RADIO_OPTIONS = 10;
-export const MAX_STATIC_OPTIONS = 100;
-
-export interface ChoiceOption {
-  value: JsonValue;
-  label: string;
-}
+export type { ChoiceOption } from './choice-input.js';
 
 export type FieldInput =
   | {
@@ -40,7 +34,16 @@ export type FieldInput =
  * Slack, whether it is shown at all, and the schema its value is validated against.
  */
 export interface FormField {
+  /** The field's property path joined with `.` (`database.name` for a field of a nested object). */
   key: string;
+  /** Property names from the page down to this field. */
+  path: string[];
+  /** The nested objects it sits in, outermost first: shown as labelled groups. */
+  groups: FieldGroup[];
+  /** The "choose one" select of a oneOf/anyOf: its answer picks a branch and is no parameter. */
+  chooser: boolean;
+  /** For a field of a choose-one branch: the select and the answer that shows the field. */
+  branchOf: { chooser: string; answer: string } | undefined;
   title: string;
   description: string | undefined;
   placeholder: string | undefined;
@@ -53,6 +56,12 @@ export interface FormField {
   schema: JsonSchema;
 }
 
+export interface FieldGroup {
+  key: string;
+  title: string;
+  description: string | undefined;
+}
+
 export interface FieldProblem {
   /** Path below the property, e.g. ['default'] or ['ui:options', 'path']. */
   path: (string | number)[];
@@ -60,7 +69,6 @@ export interface FieldProblem {
 }
 
 const SECRET_FIELDS = new Set(['HarnessAuthToken']);
-const TEXT_FIELDS = new Set(['RepoUrlPicker', 'EntityNamePicker', 'EntityTagsPicker']);
 
 export function describeField(
   key: string,
@@ -77,6 +85,7 @@ export function describeField(
 
   const invalid = schemaProblem(schema);
   if (invalid !== undefined) problems.push({ path: [], message: `is not a valid JSON Schema: ${invalid}` });
+  else warnings.push(...schemaWarnings(schema).map(validatorWarning));
 
   let visibility: FormField['visibility'] = 'shown';
   if ((uiField !== undefined && SECRET_FIELDS.has(uiField)) || uiWidget === 'password') visibility = 'secret';
@@ -111,6 +120,10 @@ export function describeField(
   return {
     field: {
       key,
+      path: [key],
+      groups: [],
+      chooser: false,
+      branchOf: undefined,
       title,
       description: typeof property.description === 'string' ? property.description : undefined,
       placeholder: typeof property['ui:placeholder'] === 'string' ? property['ui:placeholder'] : undefined,
@@ -125,193 +138,31 @@ export function describeField(
   };
 }
 
-type InputResult = { input: FieldInput; warning?: FieldProblem } | { problem: FieldProblem };
-
-function secretInput(): InputResult {
-  return {
-    input: { type: 'text', multiline: false, format: undefined, minLength: undefined, maxLength: undefined },
-  };
-}
-
-function inputFor(
-  property: JsonSchema,
-  schema: JsonSchema,
-  uiField: string | undefined,
-  uiWidget: string | undefined,
-  uiOptions: Record<string, unknown>,
-): InputResult {
-  const type = schemaType(schema);
-  if (uiField !== undefined && !TEXT_FIELDS.has(uiField)) {
-    const picker = pickerSourceFor(uiField, uiOptions);
-    if (picker !== undefined && 'source' in picker) {
-      return {
-        input: {
-          type: 'picker',
-          source: picker.source,
-          multi: type === 'array' || MULTI_PICKER_FIELDS.has(uiField),
-        },
-      };
-    }
-    if (picker !== undefined) {
-      return {
-        input: textInput(schema, false),
-        warning: {
-          path: ['ui:options', 'path'],
-          message: `the bot cannot list options for "${picker.unknownPath}", so Slack shows a text box; people type the value`,
-        },
-      };
-    }
-    if (uiField !== 'hidden') {
-      return {
-        input: textInput(schema, false),
-        warning: {
-          path: ['ui:field'],
-          message: `the custom field ${uiField} is shown as a text box in Slack`,
-        },
-      };
-    }
+/**
+ * ajv's compile-time notes (`unknown format "data-url" ignored in schema at path "#/items"`),
+ * placed at the keyword they are about and worded for the person who wrote the form.
+ */
+function validatorWarning(note: string): FieldProblem {
+  const at = /at path "#([^"]*)"/.exec(note)?.[1] ?? '';
+  const path = at
+    .split('/')
+    .filter((seg) => seg !== '')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const format = /^unknown format "([^"]*)"/.exec(note)?.[1];
+  if (format !== undefined) {
+    return {
+      path: [...path, 'format'],
+      message: `the format "${format}" is unknown to the validator, so answers are not checked against it`,
+    };
   }
-  switch (type) {
-    case 'string':
-      return stringInput(property, schema, uiWidget);
-    case 'number':
-    case 'integer': {
-      const options = choicesOf(property);
-      if (options !== undefined)
-        return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
-      return {
-        input: {
-          type: 'number',
-          integer: type === 'integer',
-          minimum: numberOr(schema.minimum, schema.exclusiveMinimum),
-          maximum: numberOr(schema.maximum, schema.exclusiveMaximum),
-        },
-      };
-    }
-    case 'boolean':
-      return { input: { type: 'boolean' } };
-    case 'array':
-      return arrayInput(property, schema, uiWidget);
-    case 'object':
-      return {
-        problem: {
-          path: ['type'],
-          message: 'nested objects cannot be asked for in a Slack modal; flatten them into separate fields',
-        },
-      };
-    default:
-      return {
-        problem: {
-          path: ['type'],
-          message: `the type "${String(type)}" is not supported; use string, number, integer, boolean or array`,
-        },
-      };
-  }
+  return { path, message: `the JSON Schema validator notes: ${note}` };
 }
 
-function stringInput(property: JsonSchema, schema: JsonSchema, uiWidget: string | undefined): InputResult {
-  const options = choicesOf(property);
-  if (options !== undefined)
-    return { input: { type: 'choice', options, display: choiceDisplay(options, uiWidget) } };
-  switch (property.format) {
-    case 'date':
-      return { input: { type: 'date' } };
-    case 'time':
-      return { input: { type: 'time' } };
-    case 'date-time':
-      return { input: { type: 'datetime' } };
-    default:
-      return { input: textInput(schema, uiWidget === 'textarea') };
-  }
-}
-
-function textInput(schema: JsonSchema, multiline: boolean): FieldInput {
-  const format =
-    schema.format === 'email'
-      ? 'email'
-      : schema.format === 'uri' || schema.format === 'url'
-        ? 'uri'
-        : undefined;
-  return {
-    type: 'text',
-    multiline,
-    format,
-    minLength: typeof schema.minLength === 'number' ? schema.minLength : undefined,
-    maxLength: typeof schema.maxLength === 'number' ? schema.maxLength : undefined,
-  };
-}
-
-function arrayInput(property: JsonSchema, schema: JsonSchema, uiWidget: string | undefined): InputResult {
-  const items = isRecord(property.items) ? property.items : undefined;
-  const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : undefined;
-  const options = items === undefined ? undefined : choicesOf(items);
-  if (options !== undefined) {
-    let display: 'checkboxes' | 'select' | 'external' =
-      options.length > MAX_STATIC_OPTIONS
-        ? 'external'
-        : options.length > MAX_RADIO_OPTIONS
-          ? 'select'
-          : 'checkboxes';
-    if (display === 'checkboxes' && uiWidget !== undefined && uiWidget !== 'checkboxes') display = 'select';
-    return { input: { type: 'multichoice', options, display, maxItems } };
-  }
-  if (items === undefined || schemaType(items) === 'string') return { input: { type: 'list', maxItems } };
-  return {
-    problem: {
-      path: ['items'],
-      message:
-        'only lists of strings or of enum values can be asked for in Slack; change items to type: string or add an enum',
-    },
-  };
-}
-
-/** enum/enumNames, or oneOf/anyOf of `{const, title}`: the two ways rjsf spells a choice. */
-function choicesOf(property: JsonSchema): ChoiceOption[] | undefined {
-  if (Array.isArray(property.enum)) {
-    const names = Array.isArray(property.enumNames) ? property.enumNames : [];
-    return (property.enum as JsonValue[]).map((value, i) => ({
-      value,
-      label: typeof names[i] === 'string' ? names[i] : toText(value),
-    }));
-  }
-  const alternatives = Array.isArray(property.oneOf)
-    ? property.oneOf
-    : Array.isArray(property.anyOf)
-      ? property.anyOf
-      : undefined;
-  if (
-    alternatives !== undefined &&
-    alternatives.length > 0 &&
-    alternatives.every((a) => isRecord(a) && 'const' in a)
-  ) {
-    return (alternatives as Record<string, unknown>[]).map((a) => ({
-      value: a.const as JsonValue,
-      label: typeof a.title === 'string' ? a.title : toText(a.const as JsonValue),
-    }));
-  }
-  return undefined;
-}
-
-function choiceDisplay(
-  options: ChoiceOption[],
-  uiWidget: string | undefined,
-): 'radio' | 'select' | 'external' {
-  if (options.length > MAX_STATIC_OPTIONS) return 'external';
-  if (options.length > MAX_RADIO_OPTIONS) return 'select';
-  return uiWidget === 'select' ? 'select' : 'radio';
-}
-
-function schemaType(schema: JsonSchema): unknown {
-  if (Array.isArray(schema.type)) return schema.type.find((t) => t !== 'null');
-  if (schema.type !== undefined) return schema.type;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) {
-    const first: unknown = schema.enum[0];
-    return typeof first === 'number' ? 'number' : typeof first === 'boolean' ? 'boolean' : 'string';
-  }
-  return 'string';
-}
-
-function numberOr(a: unknown, b: unknown): number | undefined {
-  if (typeof a === 'number') return a;
-  return typeof b === 'number' ? b : undefined;
+/**
+ * How an answer is labelled outside the form (cards, approvals): with its groups' titles. A
+ * group's choose-one select is labelled by the group itself ("Build from: A pull request").
+ */
+export function fieldLabel(field: Pick<FormField, 'title' | 'groups' | 'chooser'>): string {
+  const groups = field.groups.map((g) => g.title);
+  return (field.chooser && groups.length > 0 ? groups : [...groups, field.title]).join(' › ');
 }

@@ -11,20 +11,55 @@ export type JsonSchema = Record<string, unknown>;
 // ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = addFormatsModule.default;
 
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+/**
+ * What ajv says while compiling (e.g. `unknown format "data-url" ignored in schema at path "#"`)
+ * is collected here instead of reaching the console: the loader reports it as a warning with
+ * the file position, and nothing is printed raw at runtime.
+ */
+let heard: string[] | undefined;
+const listen = (...args: unknown[]): void => {
+  heard?.push(args.map(String).join(' '));
+};
+
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  coerceTypes: false,
+  useDefaults: false,
+  logger: { log: listen, warn: listen, error: listen },
+});
 addFormats(ajv);
 
-const compiled = new Map<string, ValidateFunction>();
+const compiled = new Map<string, { fn: ValidateFunction; warnings: string[] }>();
 
 /** Compiles once per distinct schema: forms re-validate the same pages over and over. */
 export function compileSchema(schema: JsonSchema): ValidateFunction {
+  return compileWithWarnings(schema).fn;
+}
+
+function compileWithWarnings(schema: JsonSchema): { fn: ValidateFunction; warnings: string[] } {
   const key = JSON.stringify(schema);
-  let fn = compiled.get(key);
-  if (fn === undefined) {
-    fn = ajv.compile(schema);
-    compiled.set(key, fn);
+  let entry = compiled.get(key);
+  if (entry === undefined) {
+    heard = [];
+    try {
+      // ajv repeats some warnings; once each is enough.
+      entry = { fn: ajv.compile(schema), warnings: [...new Set(heard)] };
+    } finally {
+      heard = undefined;
+    }
+    compiled.set(key, entry);
   }
-  return fn;
+  return entry;
+}
+
+/** What the validator warned about when it compiled this schema (empty when it did not compile). */
+export function schemaWarnings(schema: JsonSchema): string[] {
+  try {
+    return [...compileWithWarnings(schema).warnings];
+  } catch {
+    return [];
+  }
 }
 
 export function validateAgainst(schema: JsonSchema, value: unknown): ErrorObject[] {

@@ -3,6 +3,7 @@ import { renderRuntimeInput } from '../catalogue/runtime-input.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import type { FormValues } from './json-schema.js';
+import { toParameters } from './parameters.js';
 import { readPageState, staleChoices } from './read-state.js';
 import { validatePage } from './validate-page.js';
 
@@ -15,7 +16,14 @@ export type SubmissionOutcome =
   /** Move on; `response_action: update` with the next page. */
   | { kind: 'next-page'; page: number; values: FormValues }
   /** Every page is valid: what to run. */
-  | { kind: 'complete'; values: FormValues; runtimeInputYaml: string };
+  | {
+      kind: 'complete';
+      /** The answers by field key (nested fields as `a.b`), as cards and the audit show them. */
+      values: FormValues;
+      /** The same answers as the workflow's `parameters`: nested objects reassembled. */
+      parameters: FormValues;
+      runtimeInputYaml: string;
+    };
 
 /**
  * One page submitted: read its state, validate it, and either stay with inline errors, go to
@@ -82,11 +90,28 @@ function complete(workflow: Workflow, answers: FormValues): SubmissionOutcome {
     }
     values = { ...values, ...checked.values };
   }
-  return { kind: 'complete', values, runtimeInputYaml: buildRuntimeInput(workflow, values) };
+  return {
+    kind: 'complete',
+    values,
+    parameters: workflowParameters(workflow, values),
+    runtimeInputYaml: buildRuntimeInput(workflow, values),
+  };
 }
 
+export function workflowParameters(workflow: Workflow, values: FormValues): FormValues {
+  return toParameters(
+    workflow.pages.flatMap((p) => p.allFields),
+    values,
+  );
+}
+
+/** The runtime input for answers keyed by field (`a.b` for nested fields). */
 export function buildRuntimeInput(workflow: Workflow, values: FormValues): string {
-  return renderRuntimeInput(workflow.pipeline.pipelineId, workflow.inputset, values);
+  return renderRuntimeInput(
+    workflow.pipeline.pipelineId,
+    workflow.inputset,
+    workflowParameters(workflow, values),
+  );
 }
 
 /** A choice made from another list than its answers now give: chosen again, never run. */

@@ -14,6 +14,7 @@ import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
 import { checkApprover } from './approvers.js';
 import type { MessageUpdater } from './message-updater.js';
 import type { TokenVault } from './token-vault.js';
+import { fieldLabel } from '../forms/form-field.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -382,7 +383,7 @@ export class ApprovalService {
     const workflow = this.d.catalogue.workflows.get(run.workflowId);
     const binding = this.d.catalogue.bindings.get(run.workflowId);
     const labels = new Map(
-      workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, f.title] as const)) ?? [],
+      workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, fieldLabel(f)] as const)) ?? [],
     );
     const inputs = Object.entries(run.inputs)
       .filter(([, v]) => v !== '' && v !== null && v !== undefined)

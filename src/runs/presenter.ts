@@ -7,6 +7,7 @@ import type { JsonValue } from '../forms/json-schema.js';
 import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { RunRecord } from '../store/store.js';
+import { fieldLabel } from '../forms/form-field.js';
 
 /** The Harness UI page of an execution. */
 export function executionUrl(
@@ -28,7 +29,7 @@ export function renderCard(
   now: number,
 ): SlackMessage {
   const labels = new Map(
-    workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, f.title] as const)) ?? [],
+    workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, fieldLabel(f)] as const)) ?? [],
   );
   return buildRunCard({
     runId: run.id,

@@ -157,13 +157,13 @@ spec:
     ]);
   });
 
-  it('refuses nested objects with a hint to flatten them', () => {
+  it('refuses free-form objects (no properties) with a hint to list their fields', () => {
     const page = `    - properties:
-        nested:
+        labels:
           type: object
-          properties: { a: { type: string } }`;
+          additionalProperties: { type: string }`;
     expect(problemsOf(workflowYaml(page)).join()).toMatch(
-      /nested objects cannot be asked for in a Slack modal; flatten them/,
+      /field "labels" \(type\) an object without properties cannot be asked for in Slack; list its fields under properties/,
     );
   });
 

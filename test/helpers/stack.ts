@@ -35,13 +35,23 @@ export async function startStack(
     encryptionKey?: string;
     timing?: { fastMs: number; slowMs: number; backoff: number };
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
+    /** More workflows (and their bindings) beside the shipped ones. */
+    extra?: Catalogue;
   } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
   const sim = await simulator({ speed: opts.speed ?? 200 });
   const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  const shared = await shippedCatalogue();
+  const shipped = await shippedCatalogue();
+  const shared: Catalogue =
+    opts.extra === undefined
+      ? shipped
+      : {
+          ...shipped,
+          workflows: new Map([...shipped.workflows, ...opts.extra.workflows]),
+          bindings: new Map([...shipped.bindings, ...opts.extra.bindings]),
+        };
   // Access rules for one test only: bindings are copied, never changed in place.
   const cat: Catalogue =
     opts.access === undefined

@@ -39,6 +39,8 @@ export interface BotOptions {
   timing?: TrackerTiming;
   updater?: { perMinute?: number; retryDelayMs?: number };
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Socket Mode pong timeout and reconnect delay (tests shorten it). */
+  socketPingTimeoutMs?: number;
   /** Harness client retry timing (tests shorten it). */
   harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number };
 }
@@ -87,6 +89,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     harnessWebhookSecret: config.harness.webhookSecret,
     pokeExecution: (id) => late.tracker?.poke(id) ?? false,
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
+    ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
   });
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);

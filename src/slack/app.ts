@@ -13,6 +13,11 @@ export interface SlackAppOptions {
   pokeExecution: (executionId: string) => boolean;
   /** WebClient retry policy (tests use a rapid one); Slack's default otherwise. */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /**
+   * Socket Mode pong timeout, which @slack/socket-mode also waits before reconnecting a dropped
+   * connection (5 s by default); tests shorten it.
+   */
+  socketPingTimeoutMs?: number;
 }
 
 /**
@@ -42,7 +47,10 @@ export function createBoltApp(o: SlackAppOptions): App {
       ? new SocketModeReceiver({
           appToken: o.slack.appToken,
           customRoutes: routes,
-          installerOptions: { port: o.port },
+          // apps.connections.open goes where the Web API goes (SocketModeReceiver hands
+          // installerOptions.clientOptions to its SocketModeClient's WebClient).
+          installerOptions: { port: o.port, clientOptions: apiUrlOption(o.slack.apiUrl) },
+          ...(o.socketPingTimeoutMs === undefined ? {} : { clientPingTimeout: o.socketPingTimeoutMs }),
           logger,
         })
       : new HTTPReceiver({
@@ -56,8 +64,12 @@ export function createBoltApp(o: SlackAppOptions): App {
     receiver,
     logger,
     clientOptions: {
-      ...(o.slack.apiUrl === undefined ? {} : { slackApiUrl: o.slack.apiUrl }),
+      ...apiUrlOption(o.slack.apiUrl),
       ...(o.retryConfig === undefined ? {} : { retryConfig: o.retryConfig }),
     },
   });
+}
+
+function apiUrlOption(apiUrl: string | undefined): { slackApiUrl?: string } {
+  return apiUrl === undefined ? {} : { slackApiUrl: apiUrl };
 }

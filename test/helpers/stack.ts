@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import type { Transport } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { shippedCatalogue } from './catalogue.js';
@@ -15,6 +16,9 @@ import { simulator } from './harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
+export const APP_TOKEN = 'xapp-1-A0APP-test-token';
+/** The transports a suite runs over with `describe.each(TRANSPORTS)`. */
+export const TRANSPORTS: Transport[] = ['http', 'socket'];
 
 export interface Stack {
   sim: HarnessSimulator;
@@ -26,9 +30,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Harness simulator + Slack emulator + the real Bolt app over HTTP, all on loopback. */
+/**
+ * Harness simulator + Slack emulator + the real Bolt app, all on loopback; payloads reach the
+ * bot over HTTP (signed POSTs) or Socket Mode (envelopes on a WebSocket), as `transport` says.
+ */
 export async function startStack(
   opts: {
+    transport?: Transport;
     speed?: number;
     webhookSecret?: string;
     approverKey?: string;
@@ -40,7 +48,16 @@ export async function startStack(
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
   const sim = await simulator({ speed: opts.speed ?? 200 });
-  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const transport = opts.transport ?? 'http';
+  const slack = await SlackEmulator.start({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    transport,
+    // Slack's Events API retries (at once, 1 min, 5 min) at a twentieth of the time.
+    eventRetryDelaysMs: [0, 3000, 15_000],
+    closeAfterWarningMs: 500,
+  });
   const shared = await shippedCatalogue();
   // Access rules for one test only: bindings are copied, never changed in place.
   const cat: Catalogue =
@@ -57,7 +74,7 @@ export async function startStack(
         };
   const env = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    ...(transport === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     HARNESS_API_URL: sim.url,
     HARNESS_API_KEY: 'sim-key-bot',
@@ -79,8 +96,9 @@ export async function startStack(
       updater: { perMinute: 6000, retryDelayMs: 50 },
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
       harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },
+      socketPingTimeoutMs: 2000,
     });
-    slack.botUrl = `${bot.url}/slack/events`;
+    if (transport === 'http') slack.botUrl = `${bot.url}/slack/events`;
     return bot;
   };
   const stack: Stack = {
@@ -91,6 +109,8 @@ export async function startStack(
     dbPath,
     async restartBot() {
       await stack.bot.stop();
+      // The stopped bot's socket is closed before the next one connects, so no envelope goes to it.
+      await slack.socketMode.whenConnections((n) => n === 0);
       stack.bot = await boot();
     },
     async stop() {

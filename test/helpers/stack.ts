@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { startBot } from '../../src/bot.js';
 import type { RunningBot } from '../../src/bot.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
@@ -17,8 +18,12 @@ import { simulator } from './harness.js';
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const APP_TOKEN = 'xapp-1-A0APP-test-token';
-/** The transports a suite runs over with `describe.each(TRANSPORTS)`. */
-export const TRANSPORTS: Transport[] = ['http', 'socket'];
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** How the stack's Slack reaches the bot, set per vitest project (vitest.config.ts). */
+    transport: Transport;
+  }
+}
 
 export interface Stack {
   sim: HarnessSimulator;
@@ -27,6 +32,8 @@ export interface Stack {
   catalogue: Catalogue;
   dbPath: string;
   restartBot(): Promise<void>;
+  /** Another bot process on the same app and database, as a second replica would run. */
+  startReplica(): Promise<RunningBot>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +55,7 @@ export async function startStack(
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
   const sim = await simulator({ speed: opts.speed ?? 200 });
-  const transport = opts.transport ?? 'http';
+  const transport = opts.transport ?? inject('transport');
   const slack = await SlackEmulator.start({
     signingSecret: SIGNING_SECRET,
     botToken: BOT_TOKEN,
@@ -107,6 +114,7 @@ export async function startStack(
     bot: await boot(),
     catalogue: cat,
     dbPath,
+    startReplica: boot,
     async restartBot() {
       await stack.bot.stop();
       // The stopped bot's socket is closed before the next one connects, so no envelope goes to it.

@@ -45,10 +45,13 @@ async function scaleToApproval(): Promise<{ cardTs: string; approvalTs: string }
   return { cardTs, approvalTs: approval?.ts ?? '' };
 }
 
+const socket = () => s.slack.socketMode;
+
 describe('Socket Mode', () => {
   it('connects to the Slack it is pointed at (SLACK_API_URL) with the app-level token, and answers a command', async () => {
-    expect(opens()).toBe(1);
-    expect(s.slack.socketMode.connectionCount).toBe(1);
+    // Two connections: one serves while the other is refreshed.
+    expect(opens()).toBe(2);
+    expect(socket().connectionCount).toBe(2);
     const reply = await help();
     expect(reply).toMatchObject({ status: 200 });
     // The help comes back in the acknowledgement's payload, as over HTTP in the response body.
@@ -56,39 +59,57 @@ describe('Socket Mode', () => {
   });
 
   it.each(['warning', 'refresh_requested'] as const)(
-    'after a "%s" disconnect message the bot opens a new connection and keeps answering',
+    'while Slack refreshes a connection ("%s"), commands are answered, and the bot reconnects',
     async (reason) => {
       const before = opens();
-      s.slack.socketMode.sendDisconnect(reason);
+      const [refreshed] = socket().connectionIds;
+      socket().sendDisconnect(reason, refreshed);
+      await socket().whenConnections((n) => n === 1);
+      const during = await Promise.all([help(), help(), help()]);
+      expect(during.map((r) => r.status)).toEqual([200, 200, 200]);
       await eventually(opens, (n) => n === before + 1);
-      await s.slack.socketMode.whenConnections((n) => n === 1);
+      await socket().whenConnections((n) => n === 2);
       expect(await help()).toMatchObject({ status: 200 });
     },
   );
 
-  it('with two replicas connected, each command is answered once, by one of them', async () => {
+  it('with two replicas connected, each command is answered once, by one of their connections', async () => {
     const replica = await s.startReplica();
     try {
-      await s.slack.socketMode.whenConnections((n) => n === 2);
-      const from = s.slack.socketMode.deliveries.length;
+      await socket().whenConnections((n) => n === 4);
+      const from = socket().deliveries.length;
       const replies = await Promise.all([help(), help(), help(), help()]);
       expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-      const sent = s.slack.socketMode.deliveries.slice(from);
+      const sent = socket().deliveries.slice(from);
       expect(sent).toHaveLength(4);
       expect(new Set(sent.map((d) => d.envelopeId)).size).toBe(4);
-      expect(new Set(sent.map((d) => d.connection)).size).toBe(2);
+      expect(new Set(sent.map((d) => d.connection)).size).toBe(4);
     } finally {
       await replica.stop();
-      await s.slack.socketMode.whenConnections((n) => n === 1);
+      await socket().whenConnections((n) => n === 2);
     }
   });
 
-  it('a connection dropped mid-run loses nothing: the bot reconnects, what Slack sent meanwhile arrives once, the run ends', async () => {
+  it('connections dropped mid-run lose nothing: clicks go on over the other, events sent meanwhile arrive once, the run ends', async () => {
     const { cardTs, approvalTs } = await scaleToApproval();
+    const publishes = () =>
+      s.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === 'U0DAVE');
+    // One connection drops: the other takes the click at once (Dave, not an approver, is told why).
+    socket().drop(socket().connectionIds[0]);
+    await socket().whenConnections((n) => n === 1);
+    expect(
+      await s.slack.clickMessageButton('C0OPS', approvalTs, 'U0DAVE', 'idp_approval_approve'),
+    ).toMatchObject({ status: 200 });
+    await eventually(
+      () => s.slack.ephemeralsFor('U0DAVE'),
+      (e) => e.length === 1,
+    );
+    await socket().whenConnections((n) => n === 2);
+
+    // Both drop: Slack keeps the event and retries it; a click cannot be dispatched (as in Slack).
     const before = opens();
-    s.slack.socketMode.drop();
-    await s.slack.socketMode.whenConnections((n) => n === 0);
-    // While no connection is open: an event is kept and retried; a click cannot be dispatched (as in Slack).
+    socket().drop();
+    await socket().whenConnections((n) => n === 0);
     const homeOpened = s.slack.event({
       type: 'app_home_opened',
       user: 'U0DAVE',
@@ -101,12 +122,10 @@ describe('Socket Mode', () => {
       error: 'dispatch_failed',
     });
     expect(await homeOpened).toMatchObject({ status: 200 });
-    expect(opens()).toBe(before + 1);
-    const publishes = () =>
-      s.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === 'U0DAVE');
+    expect(opens()).toBeGreaterThan(before);
     await eventually(publishes, (p) => p.length === 1);
-    const eventDeliveries = s.slack.socketMode.deliveries.filter((d) => d.type === 'events_api');
-    expect(eventDeliveries.filter((d) => d.acked)).toHaveLength(1);
+    const events = socket().deliveries.filter((d) => d.type === 'events_api');
+    expect(events.filter((d) => d.acked)).toHaveLength(1);
 
     // Bob clicks again once the bot is back; the run goes on to the end.
     expect(

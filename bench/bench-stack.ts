@@ -71,6 +71,8 @@ export async function until<T>(fn: () => T | undefined, ms = 120_000): Promise<T
 }
 
 export interface InteractiveTimes {
+  /** Runs whose modal never opened (e.g. Slack's 3-second trigger_id expired under load). */
+  noModal: number;
   commandAck: number[];
   modalOpen: number[];
   submitAck: number[];
@@ -83,8 +85,9 @@ export async function runScales(slack: SlackEmulator, runs: number): Promise<Int
     string,
     string | number
   >;
-  const t: InteractiveTimes = { commandAck: [], modalOpen: [], submitAck: [], cardPosted: [] };
+  const t: InteractiveTimes = { noModal: 0, commandAck: [], modalOpen: [], submitAck: [], cardPosted: [] };
   const users = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE'];
+  const taken = new Set<string>();
   await Promise.all(
     Array.from({ length: runs }, async (_, i) => {
       const user = users[i % users.length] ?? 'U0ALICE';
@@ -93,7 +96,16 @@ export async function runScales(slack: SlackEmulator, runs: number): Promise<Int
       const before = new Set(slack.openViews(user).map((v) => v.id));
       await slack.command({ command: '/scale', text: '', user, channel: 'C0OPS' });
       t.commandAck.push(Date.now() - t0);
-      const view = await until(() => slack.openViews(user).find((v) => !before.has(v.id)));
+      // The same person runs several at once: each run takes a modal no other run took.
+      const view = await until(
+        () => slack.openViews(user).find((v) => !before.has(v.id) && !taken.has(v.id)),
+        15_000,
+      ).catch(() => undefined);
+      if (view === undefined) {
+        t.noModal++;
+        return;
+      }
+      taken.add(view.id);
       t.modalOpen.push(Date.now() - t0);
       const cards = slack.messages('C0OPS').length;
       const t1 = Date.now();

@@ -101,7 +101,7 @@ export class SlackEmulator {
         appId: 'A0APP',
         ackDeadlineMs: this.ackDeadlineMs,
         eventRetryDelaysMs: opts.eventRetryDelaysMs ?? EVENT_RETRY_DELAYS_MS,
-        // "a warning ... about 10 seconds before" the connection closes (https://api.slack.com/apis/connections/socket-implement#disconnect).
+        // Slack warns about 10 seconds before it closes a connection (https://api.slack.com/apis/connections/socket-implement).
         closeAfterWarningMs: opts.closeAfterWarningMs ?? 10_000,
       },
       () => this.url,

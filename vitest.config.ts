@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Every test runs once over HTTP; the suites of the core loop, approvals and App Home run again
+ * Every test runs once over HTTP; the suites of the core loop (commands, forms with pickers and
+ * pages, runs), approvals and App Home run again
  * with Slack's payloads arriving over Socket Mode (the transport slack-app.yaml turns on).
  * `startStack()` reads the transport with `inject('transport')`.
  */
@@ -19,6 +20,7 @@ export default defineConfig({
           name: 'socket',
           include: [
             'test/slack/workflows-e2e.test.ts',
+            'test/slack/commands-e2e.test.ts',
             'test/slack/approvals-e2e.test.ts',
             'test/slack/home-e2e.test.ts',
           ],

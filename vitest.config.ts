@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Every test runs once over HTTP; the suites of the core loop (commands, forms with pickers and
- * pages, runs), approvals and App Home run again
- * with Slack's payloads arriving over Socket Mode (the transport slack-app.yaml turns on).
+ * pages, runs), approvals and App Home run again with Slack's payloads arriving over Socket Mode
+ * (the transport slack-app.yaml turns on).
  * `startStack()` reads the transport with `inject('transport')`.
  */
 export default defineConfig({

@@ -138,7 +138,9 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void>
     } else if (line.startsWith('/')) {
       const [command = '', ...rest] = line.split(/\s+/);
       const before = new Set(slack.openViews(userId).map((v) => v.id));
-      await slack.command({ command, text: rest.join(' '), user: userId, channel: channelId });
+      const ack = await slack.command({ command, text: rest.join(' '), user: userId, channel: channelId });
+      // What Slack shows when the app did not answer in time or was not connected.
+      if (ack.error !== undefined) o.out(`${command} failed with the error "${ack.error}"`);
       const view = await waitFor(() => slack.openViews(userId).find((v) => !before.has(v.id)), 2500);
       if (view !== undefined) await fillForm(slack, view.id, userId, ask, o.out);
       const response = slack.responses.pop();

@@ -15,7 +15,7 @@ import { TokenVault } from './runs/token-vault.js';
 import { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
-import { createBoltApp } from './slack/app.js';
+import { createBoltApp, startStandbyConnection } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
@@ -39,6 +39,8 @@ export interface BotOptions {
   timing?: TrackerTiming;
   updater?: { perMinute?: number; retryDelayMs?: number };
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Socket Mode pong timeout and reconnect delay (tests shorten it). */
+  socketPingTimeoutMs?: number;
   /** Harness client retry timing (tests shorten it). */
   harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number };
 }
@@ -80,14 +82,16 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};
-  const app = createBoltApp({
+  const appOptions = {
     slack: config.slack,
     port: o.port ?? config.port,
     logger,
     harnessWebhookSecret: config.harness.webhookSecret,
-    pokeExecution: (id) => late.tracker?.poke(id) ?? false,
+    pokeExecution: (id: string) => late.tracker?.poke(id) ?? false,
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
-  });
+    ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
+  };
+  const app = createBoltApp(appOptions);
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);
   const catalogue = o.catalogue;
@@ -160,6 +164,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
+  const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = tracker.resume();
   logger.info(
     {
@@ -180,6 +185,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       await Promise.allSettled([...deps.background]);
       await updater.drain();
       updater.close();
+      await closeStandby?.();
       await app.stop();
       store.close();
     },

@@ -343,6 +343,7 @@ async function start(io: CliIo): Promise<number> {
       databasePath: config.databasePath.replace(/\.db$/, '-local.db'),
       // The emulator is the only caller: any free port will do unless PORT asks for one.
       port: io.env.PORT === undefined ? 0 : config.port,
+      transport: config.localTransport,
       input: io.input ?? process.stdin,
       out: io.out,
       logger,

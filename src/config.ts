@@ -30,6 +30,7 @@ const envSchema = z.object({
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
   IDP_CHATOPS_ENCRYPTION_KEY: optionalText,
+  LOCAL_TRANSPORT: optionalText,
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -68,6 +69,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Encrypts personal Harness tokens linked with `/idp link`; linking is off without it. */
   encryptionKey: string | undefined;
+  /** How the emulated Slack reaches the bot in local mode. */
+  localTransport: 'http' | 'socket';
 }
 
 function checkUrl(name: string, value: string, problems: string[]): string | undefined {
@@ -119,8 +122,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'IDP_CHATOPS_ENCRYPTION_KEY is too short: use at least 32 random characters (e.g. `openssl rand -base64 32`).',
     );
   }
+  const localTransport = (raw.LOCAL_TRANSPORT ?? 'http').toLowerCase();
+  if (localTransport !== 'http' && localTransport !== 'socket') {
+    problems.push(`LOCAL_TRANSPORT must be "http" or "socket" (got "${raw.LOCAL_TRANSPORT ?? ''}").`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    localTransport: localTransport === 'socket' ? 'socket' : 'http',
     mode,
     slack,
     harness,

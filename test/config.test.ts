@@ -75,6 +75,17 @@ describe('loadConfig', () => {
     expect(c.slack?.appToken).toBe('xapp-test');
   });
 
+  it('local mode runs over HTTP or Socket Mode as LOCAL_TRANSPORT says, and refuses anything else', () => {
+    expect(loadConfig({}).localTransport).toBe('http');
+    expect(loadConfig({ LOCAL_TRANSPORT: 'socket' })).toMatchObject({
+      mode: 'local',
+      localTransport: 'socket',
+    });
+    expect(problems({ LOCAL_TRANSPORT: 'websocket' })).toEqual([
+      'LOCAL_TRANSPORT must be "http" or "socket" (got "websocket").',
+    ]);
+  });
+
   it('never repeats a secret value in its messages', () => {
     const p = problems({
       SLACK_BOT_TOKEN: 'xoxp-very-secret-value',

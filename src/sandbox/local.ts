@@ -9,6 +9,7 @@ import { startHarnessSimulator } from '../harness/simulator/server.js';
 import type { Logger } from '../logger.js';
 import { renderBlocks } from './render.js';
 import { SlackEmulator } from './slack/emulator.js';
+import type { Transport } from './slack/emulator.js';
 import type { Answer } from './slack/form-state.js';
 
 export interface LocalSandboxOptions {
@@ -18,6 +19,8 @@ export interface LocalSandboxOptions {
   port: number;
   /** How much faster than Harness pipelines run (default 10). */
   speed?: number;
+  /** Signed HTTP requests (default) or Socket Mode, as the app in slack-app.yaml is set up. */
+  transport?: Transport;
   input: NodeJS.ReadableStream;
   out: (text: string) => void;
   logger: Logger;
@@ -40,11 +43,18 @@ const HELP = `Type what you would type in Slack, as the person and in the channe
  */
 export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   const signingSecret = randomBytes(16).toString('hex');
+  const appToken = `xapp-1-A0APP-${randomBytes(16).toString('hex')}`;
+  const transport = o.transport ?? 'http';
   const sim = await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir });
-  const slack = await SlackEmulator.start({ signingSecret, botToken: 'xoxb-local-sandbox' });
+  const slack = await SlackEmulator.start({
+    signingSecret,
+    botToken: 'xoxb-local-sandbox',
+    appToken,
+    transport,
+  });
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-local-sandbox',
-    SLACK_SIGNING_SECRET: signingSecret,
+    ...(transport === 'socket' ? { SLACK_APP_TOKEN: appToken } : { SLACK_SIGNING_SECRET: signingSecret }),
     SLACK_API_URL: slack.apiUrl,
     HARNESS_API_URL: sim.url,
     HARNESS_API_KEY: 'sim-key-bot',
@@ -61,7 +71,7 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     port: o.port,
     timing: { fastMs: 300, slowMs: 3000, backoff: 1.5 },
   });
-  slack.botUrl = `${bot.url}/slack/events`;
+  if (transport === 'http') slack.botUrl = `${bot.url}/slack/events`;
   // Everyone in the sandbox has linked their (simulated) Harness account, so approvals count per person.
   for (const person of slack.ws.users) {
     const harnessUser = sim.engine.seed.users.find((u) => u.email === person.email);
@@ -76,7 +86,7 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     });
   }
   o.out(
-    `Local sandbox: bot ${bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).\n${HELP}`,
+    `Local sandbox: bot ${transport === 'socket' ? 'on Socket Mode' : bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).\n${HELP}`,
   );
   const stopWatching = watch(slack, o.out);
   try {
@@ -128,7 +138,9 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void>
     } else if (line.startsWith('/')) {
       const [command = '', ...rest] = line.split(/\s+/);
       const before = new Set(slack.openViews(userId).map((v) => v.id));
-      await slack.command({ command, text: rest.join(' '), user: userId, channel: channelId });
+      const ack = await slack.command({ command, text: rest.join(' '), user: userId, channel: channelId });
+      // What Slack shows when the app did not answer in time or was not connected.
+      if (ack.error !== undefined) o.out(`${command} failed with the error "${ack.error}"`);
       const view = await waitFor(() => slack.openViews(userId).find((v) => !before.has(v.id)), 2500);
       if (view !== undefined) await fillForm(slack, view.id, userId, ask, o.out);
       const response = slack.responses.pop();

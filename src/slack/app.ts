@@ -13,6 +13,11 @@ export interface SlackAppOptions {
   pokeExecution: (executionId: string) => boolean;
   /** WebClient retry policy (tests use a rapid one); Slack's default otherwise. */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /**
+   * Socket Mode pong timeout, which @slack/socket-mode also waits before reconnecting a dropped
+   * connection (5 s by default); tests shorten it.
+   */
+  socketPingTimeoutMs?: number;
 }
 
 /**
@@ -39,12 +44,7 @@ export function createBoltApp(o: SlackAppOptions): App {
   const logger = boltLogger(o.logger);
   const receiver =
     o.slack.appToken !== undefined
-      ? new SocketModeReceiver({
-          appToken: o.slack.appToken,
-          customRoutes: routes,
-          installerOptions: { port: o.port },
-          logger,
-        })
+      ? socketModeReceiver(o, o.slack.appToken, routes)
       : new HTTPReceiver({
           signingSecret: o.slack.signingSecret ?? '',
           customRoutes: routes,
@@ -56,8 +56,44 @@ export function createBoltApp(o: SlackAppOptions): App {
     receiver,
     logger,
     clientOptions: {
-      ...(o.slack.apiUrl === undefined ? {} : { slackApiUrl: o.slack.apiUrl }),
+      ...apiUrlOption(o.slack.apiUrl),
       ...(o.retryConfig === undefined ? {} : { retryConfig: o.retryConfig }),
     },
   });
+}
+
+/**
+ * A second Socket Mode connection into the same app. Slack refreshes connections regularly and
+ * @slack/socket-mode waits its ping timeout (5 s) before reconnecting; with one connection every
+ * command and click in that gap fails with `dispatch_failed`. Slack delivers each envelope to
+ * one of an app's open connections (https://api.slack.com/apis/socket-mode: up to 10), so with
+ * two the other keeps serving. Returns how to close it; nothing in HTTP mode.
+ */
+export async function startStandbyConnection(
+  app: App,
+  o: SlackAppOptions,
+): Promise<(() => Promise<void>) | undefined> {
+  if (o.slack.appToken === undefined) return undefined;
+  const standby = socketModeReceiver(o, o.slack.appToken, []);
+  standby.init(app);
+  await standby.start();
+  return async () => {
+    await standby.client.disconnect();
+  };
+}
+
+function socketModeReceiver(o: SlackAppOptions, appToken: string, routes: CustomRoute[]): SocketModeReceiver {
+  return new SocketModeReceiver({
+    appToken,
+    customRoutes: routes,
+    // apps.connections.open goes where the Web API goes (SocketModeReceiver hands
+    // installerOptions.clientOptions to its SocketModeClient's WebClient).
+    installerOptions: { port: o.port, clientOptions: apiUrlOption(o.slack.apiUrl) },
+    ...(o.socketPingTimeoutMs === undefined ? {} : { clientPingTimeout: o.socketPingTimeoutMs }),
+    logger: boltLogger(o.logger),
+  });
+}
+
+function apiUrlOption(apiUrl: string | undefined): { slackApiUrl?: string } {
+  return apiUrl === undefined ? {} : { slackApiUrl: apiUrl };
 }

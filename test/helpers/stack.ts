@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { startBot } from '../../src/bot.js';
 import type { RunningBot } from '../../src/bot.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
@@ -8,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import type { Transport } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { shippedCatalogue } from './catalogue.js';
@@ -15,6 +17,13 @@ import { simulator } from './harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
+export const APP_TOKEN = 'xapp-1-A0APP-test-token';
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** How the stack's Slack reaches the bot, set per vitest project (vitest.config.ts). */
+    transport: Transport;
+  }
+}
 
 export interface Stack {
   sim: HarnessSimulator;
@@ -23,12 +32,18 @@ export interface Stack {
   catalogue: Catalogue;
   dbPath: string;
   restartBot(): Promise<void>;
+  /** Another bot process on the same app and database, as a second replica would run. */
+  startReplica(): Promise<RunningBot>;
   stop(): Promise<void>;
 }
 
-/** Harness simulator + Slack emulator + the real Bolt app over HTTP, all on loopback. */
+/**
+ * Harness simulator + Slack emulator + the real Bolt app, all on loopback; payloads reach the
+ * bot over HTTP (signed POSTs) or Socket Mode (envelopes on a WebSocket), as `transport` says.
+ */
 export async function startStack(
   opts: {
+    transport?: Transport;
     speed?: number;
     webhookSecret?: string;
     approverKey?: string;
@@ -42,7 +57,16 @@ export async function startStack(
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
   const sim = await simulator({ speed: opts.speed ?? 200 });
-  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  const transport = opts.transport ?? inject('transport');
+  const slack = await SlackEmulator.start({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    transport,
+    // Slack's Events API retries (at once, 1 min, 5 min) at a twentieth of the time.
+    eventRetryDelaysMs: [0, 3000, 15_000],
+    closeAfterWarningMs: 500,
+  });
   const shipped = await shippedCatalogue();
   const shared: Catalogue =
     opts.extra === undefined
@@ -67,7 +91,7 @@ export async function startStack(
         };
   const env = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    ...(transport === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     HARNESS_API_URL: sim.url,
     HARNESS_API_KEY: 'sim-key-bot',
@@ -89,8 +113,9 @@ export async function startStack(
       updater: { perMinute: 6000, retryDelayMs: 50 },
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
       harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },
+      socketPingTimeoutMs: 2000,
     });
-    slack.botUrl = `${bot.url}/slack/events`;
+    if (transport === 'http') slack.botUrl = `${bot.url}/slack/events`;
     return bot;
   };
   const stack: Stack = {
@@ -99,8 +124,11 @@ export async function startStack(
     bot: await boot(),
     catalogue: cat,
     dbPath,
+    startReplica: boot,
     async restartBot() {
       await stack.bot.stop();
+      // The stopped bot's socket is closed before the next one connects, so no envelope goes to it.
+      await slack.socketMode.whenConnections((n) => n === 0);
       stack.bot = await boot();
     },
     async stop() {

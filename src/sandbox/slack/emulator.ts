@@ -1,12 +1,16 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../forms/json-schema.js';
+import { replyFromEnvelope, signedPost } from './delivery.js';
+import type { BotReply, Signing } from './delivery.js';
 import { enter, findInput, stateFor } from './form-state.js';
 import type { Answer } from './form-state.js';
 import { DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './state.js';
 import type { EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
+import { SocketModeServer } from './socket-mode.js';
+import type { EnvelopeType } from './socket-mode.js';
 import { callMethod, replaceView, viewJson } from './web-api.js';
 import type { WorkspaceState } from './web-api.js';
 
@@ -36,16 +40,23 @@ export interface SlackEmulatorOptions {
   triggerTtlMs?: number;
   /** Enforce METHOD_LIMITS (off by default: tests inject 429s with `failNext`). */
   enforceRateLimits?: boolean;
-  /** How long Slack waits for the app to answer a command, click or submission (3 s). */
-  ackTimeoutMs?: number;
+  /** How payloads reach the bot: signed HTTP POSTs (default) or Socket Mode envelopes. */
+  transport?: Transport;
+  /** The app-level token (`xapp-…`) that may open Socket Mode connections. */
+  appToken?: string;
+  /** Slack's acknowledgement deadline (3 s) for both transports. */
+  ackDeadlineMs?: number;
+  /** Waits before Events API retries over Socket Mode (Slack: at once, 1 minute, 5 minutes). */
+  eventRetryDelaysMs?: number[];
+  /** How long after a `warning` disconnect message the socket is closed (Slack: about 10 s). */
+  closeAfterWarningMs?: number;
 }
 
-export interface BotReply {
-  /** 0 when the app did not answer in time: Slack shows the person an error and drops the answer. */
-  status: number;
-  /** Parsed JSON body, or the raw text. */
-  body: unknown;
-}
+export type Transport = 'http' | 'socket';
+export type { BotReply } from './delivery.js';
+
+/** Events API retry schedule: https://api.slack.com/apis/events-api#retries. */
+const EVENT_RETRY_DELAYS_MS = [0, 60_000, 300_000];
 
 export interface ApiCall {
   method: string;
@@ -76,9 +87,26 @@ export class SlackEmulator {
   url = '';
   apiUrl = '';
   botUrl: string | undefined;
+  transport: Transport;
+  readonly socketMode: SocketModeServer;
+  private readonly ackDeadlineMs: number;
 
   constructor(private readonly opts: SlackEmulatorOptions) {
     this.botUrl = opts.botUrl;
+    this.transport = opts.transport ?? 'http';
+    this.ackDeadlineMs = opts.ackDeadlineMs ?? 3000;
+    this.socketMode = new SocketModeServer(
+      {
+        appToken: opts.appToken,
+        appId: 'A0APP',
+        ackDeadlineMs: this.ackDeadlineMs,
+        eventRetryDelaysMs: opts.eventRetryDelaysMs ?? EVENT_RETRY_DELAYS_MS,
+        // Slack warns about 10 seconds before it closes a connection (https://api.slack.com/apis/connections/socket-implement).
+        closeAfterWarningMs: opts.closeAfterWarningMs ?? 10_000,
+      },
+      () => this.url,
+    );
+    this.socketMode.attach(this.server);
     let tsCounter = 0;
     const base = Math.floor(Date.now() / 1000);
     this.ws = {
@@ -106,6 +134,7 @@ export class SlackEmulator {
   }
 
   async close(): Promise<void> {
+    await this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => {
       this.server.close(() => {
@@ -170,6 +199,15 @@ export class SlackEmulator {
     const args = parseArgs(raw, req.headers['content-type']);
     const token =
       auth?.replace(/^Bearer\s+/i, '') ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (method === 'apps.connections.open') {
+      this.reply(res, method, {}, 200, this.socketMode.connectionsOpen(token));
+      return;
+    }
+    // An app-level token only opens connections; the Web API wants the bot token.
+    if (token !== undefined && token === this.opts.appToken) {
+      this.reply(res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
+      return;
+    }
     if (token !== this.opts.botToken) {
       this.reply(res, method, args, 200, {
         ok: false,
@@ -246,7 +284,7 @@ export class SlackEmulator {
     const triggerId = this.newTrigger(input.user);
     const channel = this.ws.channels.get(input.channel);
     const user = this.user(input.user);
-    const form = new URLSearchParams({
+    const fields = {
       token: 'legacy-verification-token',
       team_id: 'T0EMU',
       team_domain: 'emulated',
@@ -260,8 +298,11 @@ export class SlackEmulator {
       is_enterprise_install: 'false',
       response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
       trigger_id: triggerId,
-    });
-    return { ...(await this.send(form.toString(), 'application/x-www-form-urlencoded')), triggerId };
+    };
+    const reply = await this.deliver('slash_commands', fields, () =>
+      this.send(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded'),
+    );
+    return { ...reply, triggerId };
   }
 
   /**
@@ -433,59 +474,33 @@ export class SlackEmulator {
       event_time: Math.floor(Date.now() / 1000),
       event,
     };
-    return this.send(JSON.stringify(body), 'application/json');
+    return this.deliver('events_api', body, () => this.send(JSON.stringify(body), 'application/json'));
   }
 
   async sendPayload(payload: Record<string, unknown>): Promise<BotReply> {
-    return this.send(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-      'application/x-www-form-urlencoded',
+    return this.deliver('interactive', payload, () =>
+      this.send(
+        new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+        'application/x-www-form-urlencoded',
+      ),
     );
   }
 
-  /** Sends a body to the bot signed as Slack signs it; `sign` can forge or age the signature. */
-  async send(
-    body: string,
-    contentType: string,
-    sign: { timestamp?: number; secret?: string; signature?: string } = {},
+  /** Every payload reaches the bot here, over the transport the app is set up for. */
+  private async deliver(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    overHttp: () => Promise<BotReply>,
   ): Promise<BotReply> {
+    if (this.transport === 'http') return overHttp();
+    return replyFromEnvelope(await this.socketMode.deliver(type, payload));
+  }
+
+  /** Sends a body to the bot over HTTP, signed as Slack signs it; `sign` can forge or age the signature. */
+  async send(body: string, contentType: string, sign: Signing = {}): Promise<BotReply> {
     if (this.botUrl === undefined)
       throw new Error('the emulator does not know where the bot listens (botUrl)');
-    const ts = String(sign.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature =
-      sign.signature ??
-      `v0=${createHmac('sha256', sign.secret ?? this.opts.signingSecret)
-        .update(`v0:${ts}:${body}`)
-        .digest('hex')}`;
-    // Slack waits 3 s for the answer to a command, click, options request or submission, then
-    // shows the person an error and ignores a late answer
-    // (https://api.slack.com/interactivity/handling#acknowledgment_response).
-    const timeout = AbortSignal.timeout(this.opts.ackTimeoutMs ?? 3000);
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(this.botUrl, {
-        method: 'POST',
-        headers: {
-          'Content-Type': contentType,
-          'X-Slack-Request-Timestamp': ts,
-          'X-Slack-Signature': signature,
-        },
-        body,
-        signal: timeout,
-      });
-      text = await res.text();
-    } catch (err) {
-      if (timeout.aborted) return { status: 0, body: 'the app did not answer within 3 seconds' };
-      throw err;
-    }
-    let parsed: unknown = text;
-    try {
-      parsed = text === '' ? '' : JSON.parse(text);
-    } catch {
-      // plain-text ack
-    }
-    return { status: res.status, body: parsed };
+    return signedPost(this.botUrl, body, contentType, this.opts.signingSecret, this.ackDeadlineMs, sign);
   }
 
   private newTrigger(userId: string): string {

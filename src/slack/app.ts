@@ -4,6 +4,9 @@ import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 import { harnessWebhookHandler } from './harness-webhook.js';
+import { refuseFutureSlackRequests } from './request-freshness.js';
+
+const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackAppOptions {
   slack: SlackConfig;
@@ -37,20 +40,26 @@ export function createBoltApp(o: SlackAppOptions): App {
     },
   ];
   const logger = boltLogger(o.logger);
-  const receiver =
-    o.slack.appToken !== undefined
-      ? new SocketModeReceiver({
-          appToken: o.slack.appToken,
-          customRoutes: routes,
-          installerOptions: { port: o.port },
-          logger,
-        })
-      : new HTTPReceiver({
-          signingSecret: o.slack.signingSecret ?? '',
-          customRoutes: routes,
-          logger,
-          port: o.port,
-        });
+  let receiver: SocketModeReceiver | HTTPReceiver;
+  if (o.slack.appToken !== undefined) {
+    receiver = new SocketModeReceiver({
+      appToken: o.slack.appToken,
+      customRoutes: routes,
+      installerOptions: { port: o.port },
+      logger,
+    });
+  } else {
+    const http = new HTTPReceiver({
+      signingSecret: o.slack.signingSecret ?? '',
+      endpoints: [SLACK_EVENTS_PATH],
+      customRoutes: routes,
+      logger,
+      port: o.port,
+    });
+    // `requestListener` is HTTPReceiver's public entry point; the server it starts calls it.
+    http.requestListener = refuseFutureSlackRequests(http.requestListener, [SLACK_EVENTS_PATH], o.logger);
+    receiver = http;
+  }
   return new App({
     token: o.slack.botToken,
     receiver,

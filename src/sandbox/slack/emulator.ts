@@ -430,6 +430,9 @@ export class SlackEmulator {
   ): Promise<BotReply> {
     if (this.botUrl === undefined)
       throw new Error('the emulator does not know where the bot listens (botUrl)');
+    // Slack dates each request when it sends it (never ahead of its clock); only a test that
+    // passes `sign.timestamp` sends an old or future one.
+    // https://api.slack.com/authentication/verifying-requests-from-slack
     const ts = String(sign.timestamp ?? Math.floor(Date.now() / 1000));
     const signature =
       sign.signature ??

@@ -76,7 +76,7 @@ export function describeField(
   const title = typeof property.title === 'string' && property.title.trim() !== '' ? property.title : key;
 
   const invalid = schemaProblem(schema);
-  if (invalid !== undefined) problems.push({ path: [], message: `is not a valid JSON Schema: ${invalid}` });
+  if (invalid !== undefined) problems.push(invalid);
 
   let visibility: FormField['visibility'] = 'shown';
   if ((uiField !== undefined && SECRET_FIELDS.has(uiField)) || uiWidget === 'password') visibility = 'secret';

@@ -12,6 +12,7 @@ import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
 import { checkApprover } from './approvers.js';
 import type { MessageUpdater } from './message-updater.js';
+import { redactNamedValues } from './redact.js';
 import type { TokenVault } from './token-vault.js';
 
 export interface ApprovalServiceDeps {
@@ -208,7 +209,7 @@ export class ApprovalService {
         action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
         workflowId: run.workflowId,
         runId: run.id,
-        details: { approvalId, reason, inputs, email },
+        details: { approvalId, reason, inputs: redactNamedValues(inputs), email },
       });
       await this.show(run, card, updated);
       return `You ${PAST[action] ?? action} ${card.stepName}.`;

@@ -1,5 +1,6 @@
 import { buildApprovalCard, buildApprovalModal } from '../../blocks/build-approval-card.js';
 import { buildApprovalReminder, buildPrivateNote } from '../../blocks/build-run-messages.js';
+import { oneLine, quotedText } from '../../blocks/text.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
@@ -241,7 +242,7 @@ export class ApprovalService {
     if (approval.status !== 'WAITING') {
       await this.show(run, card, approval);
       const last = approval.activities.at(-1);
-      const by = last === undefined ? '' : ` by ${last.user.name ?? last.user.email ?? 'someone'}`;
+      const by = last === undefined ? '' : ` by ${oneLine(last.user.name ?? last.user.email ?? 'someone')}`;
       return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
     }
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
@@ -315,8 +316,11 @@ export class ApprovalService {
     const last = [...approval.activities]
       .reverse()
       .find((a) => a.action === (approval.status === 'REJECTED' ? 'REJECT' : 'APPROVE'));
-    const who = last?.user.name ?? last?.user.email;
-    const why = last?.comments === undefined || last.comments === '' ? '' : ` (${last.comments})`;
+    const name = last?.user.name ?? last?.user.email;
+    const who = name === undefined ? undefined : oneLine(name);
+    // Comments are what an approver typed: quoted, so they cannot add lines to the note.
+    const why =
+      last?.comments === undefined || last.comments === '' ? '' : ` (${quotedText(last.comments, 500)})`;
     const text =
       approval.status === 'APPROVED' || approval.status === 'REJECTED'
         ? `${card.stepName} of your run of ${this.title(run)} was ${approval.status.toLowerCase()}${who === undefined ? '' : ` by ${who}`}${why}.`

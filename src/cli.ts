@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
 import { loadWorkflow } from './catalogue/load-workflow.js';
+import type { Binding } from './catalogue/bindings.js';
 import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
 import { ConfigError, formatProblem, IdpChatopsError } from './errors.js';
@@ -119,7 +120,11 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undefined> {
+/** A workflow by file or id; from the catalogue it comes with its binding (its Slack rules). */
+async function resolveWorkflow(
+  ref: string,
+  io: CliIo,
+): Promise<{ workflow: Workflow; binding: Binding | undefined } | undefined> {
   const isFile = await stat(ref).then(
     (s) => s.isFile(),
     () => false,
@@ -127,7 +132,7 @@ async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undef
   if (isFile) {
     const r = loadWorkflow(ref, await readFile(ref, 'utf8'));
     printProblems(io, r.problems, r.warnings);
-    return r.workflow;
+    return r.workflow === undefined ? undefined : { workflow: r.workflow, binding: undefined };
   }
   const r = await loadCatalogue(manifestsDir(io));
   if (r.catalogue === undefined) {
@@ -137,8 +142,9 @@ async function resolveWorkflow(ref: string, io: CliIo): Promise<Workflow | undef
   const wf = r.catalogue.workflows.get(ref);
   if (wf === undefined) {
     io.err(`No workflow file or id "${ref}". Known ids: ${[...r.catalogue.workflows.keys()].join(', ')}`);
+    return undefined;
   }
-  return wf;
+  return { workflow: wf, binding: r.catalogue.bindings.get(ref) };
 }
 
 async function readValues(file: string | undefined, io: CliIo): Promise<FormValues | undefined> {
@@ -168,7 +174,7 @@ async function preview(args: string[], io: CliIo): Promise<number> {
     io.err('preview needs a workflow file or id, e.g. idp-chatops preview scale_service');
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io);
+  const wf = (await resolveWorkflow(ref, io))?.workflow;
   const values = await readValues(opts.values, io);
   if (wf === undefined || values === undefined) return 1;
   const page = opts.page === undefined ? 1 : Number(opts.page);
@@ -193,13 +199,15 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
     );
     return 1;
   }
-  const wf = await resolveWorkflow(ref, io);
+  const resolved = await resolveWorkflow(ref, io);
   const answers = await readValues(opts.values, io);
-  if (wf === undefined || answers === undefined) return 1;
+  if (resolved === undefined || answers === undefined) return 1;
+  const wf = resolved.workflow;
+  const allowExpressions = new Set(resolved.binding?.allowExpressions ?? []);
   let values: FormValues = {};
   let failed = false;
   for (const page of wf.pages) {
-    const r = validatePage(page, answers);
+    const r = validatePage(page, answers, allowExpressions);
     for (const message of Object.values(r.errors)) {
       io.err(`page ${page.index + 1} (${page.title}): ${message}`);
       failed = true;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRunCard } from '../../blocks/build-run-card.js';
 import { checkMessageBlocks } from '../../blocks/limits.js';
 import { createLogger } from '../../src/logger.js';
-import { REDACTED, redactInputs } from '../../src/runs/redact.js';
+import { REDACTED, redactInputs, redactNamedValues } from '../../src/runs/redact.js';
 import type { ExecutionView } from '../../src/harness/types.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 
@@ -81,6 +81,20 @@ describe('which fields are secret', () => {
 });
 
 describe('secrets never reach Slack or the logs', () => {
+  it('redacts approver inputs named like secrets, or shaped like credentials, for the audit trail', () => {
+    expect(
+      redactNamedValues([
+        { name: 'change_ticket', value: 'CHG-7' },
+        { name: 'db_password', value: 'hunter2' },
+        { name: 'note', value: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+      ]),
+    ).toEqual([
+      { name: 'change_ticket', value: 'CHG-7' },
+      { name: 'db_password', value: REDACTED },
+      { name: 'note', value: REDACTED },
+    ]);
+  });
+
   it('redacts values of secret-like fields, keeping names of secrets readable', () => {
     expect(
       redactInputs(wf, {

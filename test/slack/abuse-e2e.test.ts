@@ -50,6 +50,32 @@ describe('a form value cannot make Harness run an expression', () => {
   });
 });
 
+describe('a value cannot pass for the bot’s own text', () => {
+  it('shows a fake status line typed into a form as one quoted line on the card', async () => {
+    const wf = s.catalogue.workflows.get('provision_infrastructure');
+    if (wf === undefined) throw new Error('provision_infrastructure');
+    const before = s.slack.messages('C0OPS').length;
+    const viewId = await openForm('/provision');
+    const values = {
+      ...(await sampleValues('provision_infrastructure')),
+      jira_summary: 'Workers\n✅ *Succeeded* <!channel> \u202Edone',
+    };
+    for (const page of wf.pages)
+      await s.slack.submitView(viewId, 'U0ALICE', answersFor(wf, page.index, values));
+    // Once Harness has the run, so later tests count executions from a settled state.
+    const card = await eventually(
+      () => s.slack.messages('C0OPS')[before],
+      (m) => textOf(m).includes('Harness execution'),
+    );
+    const lines = textOf(card).split('\n');
+    // The value's one line, quoted; no line of its own that could read as the bot's.
+    expect(lines.filter((l) => l.includes('✅') || l.includes('channel'))).toEqual([
+      '`Workers ⏎ ✅ *Succeeded* &lt;!channel&gt; done`',
+    ]);
+    expect(textOf(card)).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
+});
+
 describe('a picker takes only what Harness lists', () => {
   it('refuses a forged service at submit, and accepts one Harness lists', async () => {
     const runs = executions();

@@ -20,9 +20,8 @@ import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../forms/option-source.js';
 import { readPageState } from '../../forms/read-state.js';
 import { searchChoices } from '../../forms/search-choices.js';
-import { checkPickerAnswers } from '../../forms/picker-check.js';
+import { withPickersChecked } from '../../forms/picker-check.js';
 import { handleSubmission } from '../../forms/submission.js';
-import type { SubmissionOutcome } from '../../forms/submission.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
 
@@ -105,9 +104,8 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     }
     const allowExpressions = new Set(deps.catalogue.bindings.get(ctx.workflow.id)?.allowExpressions);
     const outcome = await withPickersChecked(
-      deps,
-      ctx,
       handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values, allowExpressions),
+      { workflow: ctx.workflow, page: ctx.page, options: deps.options, budgetMs: PICKER_CHECK_BUDGET_MS },
     );
     if (outcome.kind === 'errors') {
       if (outcome.page === ctx.page) await ack({ response_action: 'errors', errors: outcome.errors });
@@ -222,30 +220,6 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     }
     await ack(buildSuggestionOptions(options));
   });
-}
-
-/** A page that passed validation still stays open if a picker answer is not one Harness lists. */
-async function withPickersChecked(
-  deps: BotDeps,
-  ctx: ModalContext,
-  outcome: SubmissionOutcome,
-): Promise<SubmissionOutcome> {
-  const page = ctx.workflow.pages[ctx.page];
-  if (outcome.kind === 'errors' || page === undefined) return outcome;
-  const errors = await checkPickerAnswers({
-    workflowId: ctx.workflow.id,
-    page,
-    values: outcome.values,
-    options: deps.options,
-    budgetMs: PICKER_CHECK_BUDGET_MS,
-  });
-  if (Object.keys(errors).length === 0) return outcome;
-  return {
-    kind: 'errors',
-    page: ctx.page,
-    values: outcome.values,
-    errors: Object.fromEntries(Object.entries(errors).map(([k, m]) => [fieldBlockId(ctx.page, k), m])),
-  };
 }
 
 async function searchWithin(

@@ -1,4 +1,5 @@
 import { fieldBlockId } from '../../blocks/ids.js';
+import { oneLine, truncate } from '../../blocks/text.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import { resolvePage } from './form-page.js';
@@ -96,7 +97,7 @@ async function checkField(
       signal,
     );
     if (!listed.some((option) => option.value === chosen))
-      return `${field.title}: ${JSON.stringify(chosen)} is not one of the options Harness lists; open the list and choose again`;
+      return `${field.title}: ${JSON.stringify(truncate(oneLine(chosen), 60))} is not one of the options Harness lists; open the list and choose again`;
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import {
 } from './ids.js';
 import { slackDate } from './format.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
+import { escapeMrkdwn, mrkdwn, oneLine, plain, quoteValue, truncate } from './text.js';
 
 export interface ApprovalCardInput {
   approval: ApprovalInstance;
@@ -54,9 +54,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
       block_id: 'approval_inputs',
       fields: c.inputs
         .slice(0, LIMITS.sectionFields)
-        .map((i) =>
-          mrkdwn(`*${escapeMrkdwn(i.label)}*\n${escapeMrkdwn(truncate(i.value, 300))}`, LIMITS.sectionField),
-        ),
+        .map((i) => mrkdwn(`*${escapeMrkdwn(i.label)}*\n${quoteValue(i.value, 300)}`, LIMITS.sectionField)),
     });
   }
   const facts = [
@@ -71,16 +69,20 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
     elements: [mrkdwn(facts.join(' · '), LIMITS.text)],
   });
   for (const act of a.activities) {
-    const who = act.user.name ?? act.user.email ?? 'someone';
+    const who = oneLine(act.user.name ?? act.user.email ?? 'someone');
     const at = act.at === undefined ? '' : ` ${slackDate(act.at, '{date_short_pretty} at {time}')}`;
     const note =
-      act.comments === undefined || act.comments === ''
-        ? ''
-        : `: ${escapeMrkdwn(truncate(act.comments, 500))}`;
+      act.comments === undefined || act.comments === '' ? '' : `: ${quoteValue(act.comments, 500)}`;
+    // The name is whatever its owner typed into Harness: plain text, no emoji codes.
+    const by = {
+      type: 'plain_text' as const,
+      text: truncate(`${who} ${verb(act.action)}`, 200),
+      emoji: false,
+    };
     blocks.push({
       type: 'context',
       block_id: `activity_${String(blocks.length)}`,
-      elements: [mrkdwn(`${escapeMrkdwn(who)} ${verb(act.action)}${at}${note}`, LIMITS.text)],
+      elements: at === '' && note === '' ? [by] : [by, mrkdwn(`${at}${note}`.trim(), LIMITS.text)],
     });
   }
   if (c.setupProblem !== undefined && waiting)
@@ -102,7 +104,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
               title: plain('Approve this change?', LIMITS.confirmTitle),
               text: mrkdwn(
                 truncate(
-                  `${c.workflowTitle}: ${c.inputs.map((i) => `${i.label} ${i.value}`).join(', ')}`,
+                  `${escapeMrkdwn(c.workflowTitle)}: ${c.inputs.map((i) => `${escapeMrkdwn(i.label)} ${quoteValue(i.value, 100)}`).join(', ')}`,
                   LIMITS.confirmText,
                 ),
                 LIMITS.confirmText,

@@ -3,7 +3,7 @@ import type { ExecutionView } from '../src/harness/types.js';
 import { elapsed, statusEmoji, statusLabel } from './format.js';
 import { ABORT_RUN_ACTION_ID, OPEN_IN_HARNESS_ACTION_ID } from './ids.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, mrkdwn, plain, truncate } from './text.js';
+import { escapeMrkdwn, mrkdwn, oneLine, plain, quoteValue, truncate } from './text.js';
 
 export interface RunCardInput {
   runId: string;
@@ -35,14 +35,12 @@ export function buildRunCard(c: RunCardInput): { text: string; blocks: KnownBloc
   if (c.inputs.length > 0) {
     const fields = c.inputs
       .slice(0, LIMITS.sectionFields)
-      .map((i) =>
-        mrkdwn(`*${escapeMrkdwn(i.label)}*\n${escapeMrkdwn(truncate(i.value, 300))}`, LIMITS.sectionField),
-      );
+      .map((i) => mrkdwn(`*${escapeMrkdwn(i.label)}*\n${quoteValue(i.value, 300)}`, LIMITS.sectionField));
     blocks.push({ type: 'section', block_id: 'run_inputs', fields });
     if (c.inputs.length > LIMITS.sectionFields) {
       const rest = c.inputs
         .slice(LIMITS.sectionFields)
-        .map((i) => `*${escapeMrkdwn(i.label)}:* ${escapeMrkdwn(truncate(i.value, 200))}`)
+        .map((i) => `*${escapeMrkdwn(i.label)}:* ${quoteValue(i.value, 200)}`)
         .join(' · ');
       blocks.push({ type: 'context', block_id: 'run_inputs_more', elements: [mrkdwn(rest, LIMITS.text)] });
     }
@@ -54,7 +52,7 @@ export function buildRunCard(c: RunCardInput): { text: string; blocks: KnownBloc
     blocks.push({
       type: 'section',
       block_id: 'run_note',
-      text: mrkdwn(`:warning: ${escapeMrkdwn(c.note)}`, LIMITS.text),
+      text: mrkdwn(`:warning: ${escapeMrkdwn(oneLine(c.note))}`, LIMITS.text),
     });
   const buttons = [];
   if (c.executionUrl !== undefined) {
@@ -112,7 +110,7 @@ function progressText(execution: ExecutionView | undefined, now: number): string
       const took = elapsed(step.startTs, step.endTs, now);
       const reason =
         step.failureMessage !== undefined && step.bucket === 'failed'
-          ? ` — ${escapeMrkdwn(truncate(step.failureMessage, 300))}`
+          ? ` — ${escapeMrkdwn(truncate(oneLine(step.failureMessage), 300))}`
           : '';
       const indent = execution.stages.length > 1 ? '    ' : '';
       lines.push(

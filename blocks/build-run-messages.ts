@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ExecutionView, StepView } from '../src/harness/types.js';
 import { elapsed, slackDate, statusEmoji, statusLabel } from './format.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, mrkdwn, truncate } from './text.js';
+import { escapeMrkdwn, mrkdwn, oneLine, truncate } from './text.js';
 
 export interface SlackMessage {
   text: string;
@@ -44,7 +44,8 @@ export function outputLinks(view: ExecutionView): { title: string; url: string }
   for (const step of view.steps) {
     for (const [name, value] of Object.entries(step.outputs)) {
       const title = LINK_OUTPUTS[name];
-      if (title !== undefined && /^https?:\/\//.test(value)) links.push({ title, url: value });
+      // Only a URL Slack cannot read as more than a link (no space, <, > or |).
+      if (title !== undefined && /^https?:\/\/[^\s<>|]+$/.test(value)) links.push({ title, url: value });
     }
   }
   return links;
@@ -66,9 +67,9 @@ export function buildRunFinishedMessage(
     const reason = failed?.failureMessage ?? view.failureMessage;
     if (failed !== undefined)
       lines.push(
-        `Step *${escapeMrkdwn(failed.name)}*: ${escapeMrkdwn(truncate(reason ?? statusLabel(failed.status), 1500))}`,
+        `Step *${escapeMrkdwn(failed.name)}*: ${escapeMrkdwn(truncate(oneLine(reason ?? statusLabel(failed.status)), 1500))}`,
       );
-    else if (reason !== undefined) lines.push(escapeMrkdwn(truncate(reason, 1500)));
+    else if (reason !== undefined) lines.push(escapeMrkdwn(truncate(oneLine(reason), 1500)));
   }
   const links = outputLinks(view).map((l) => `<${l.url}|${escapeMrkdwn(l.title)}>`);
   if (executionUrl !== undefined) links.push(`<${executionUrl}|Harness execution>`);
@@ -114,7 +115,7 @@ export function buildTeamNotification(
     const failed = view.steps.find((s) => s.bucket === 'failed');
     if (failed !== undefined)
       lines.push(
-        `Step *${escapeMrkdwn(failed.name)}* failed: ${escapeMrkdwn(truncate(failed.failureMessage ?? statusLabel(failed.status), 1500))}`,
+        `Step *${escapeMrkdwn(failed.name)}* failed: ${escapeMrkdwn(truncate(oneLine(failed.failureMessage ?? statusLabel(failed.status)), 1500))}`,
       );
     if (executionUrl !== undefined) lines.push(`<${executionUrl}|Harness execution>`);
   }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
 import { loadWorkflows } from './catalogue/load-workflow.js';
+import type { Binding } from './catalogue/bindings.js';
 import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
 import { ConfigError, formatProblem, IdpChatopsError } from './errors.js';
@@ -175,12 +176,20 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function resolveWorkflow(ref: string, io: CliIo, id?: string): Promise<Workflow | undefined> {
+/** A workflow by file or id; from the catalogue it comes with its binding (its Slack rules). */
+async function resolveWorkflow(
+  ref: string,
+  io: CliIo,
+  id?: string,
+): Promise<{ workflow: Workflow; binding: Binding | undefined } | undefined> {
   const isFile = await stat(ref).then(
     (s) => s.isFile(),
     () => false,
   );
-  if (isFile) return workflowOfFile(ref, io, id);
+  if (isFile) {
+    const workflow = await workflowOfFile(ref, io, id);
+    return workflow === undefined ? undefined : { workflow, binding: undefined };
+  }
   const r = await loadCatalogue(manifestsDir(io));
   if (r.catalogue === undefined) {
     printProblems(io, r.problems, []);
@@ -189,8 +198,9 @@ async function resolveWorkflow(ref: string, io: CliIo, id?: string): Promise<Wor
   const wf = r.catalogue.workflows.get(ref);
   if (wf === undefined) {
     io.err(`No workflow file or id "${ref}". Known ids: ${[...r.catalogue.workflows.keys()].join(', ')}`);
+    return undefined;
   }
-  return wf;
+  return { workflow: wf, binding: r.catalogue.bindings.get(ref) };
 }
 
 async function workflowOfFile(
@@ -239,12 +249,14 @@ async function workflowWithAnswers(
   ref: string,
   opts: { id?: string | undefined; values?: string | undefined },
   io: CliIo,
-): Promise<{ wf: Workflow; answers: FormValues } | undefined> {
-  const wf = await resolveWorkflow(ref, io, opts.id);
+): Promise<{ wf: Workflow; answers: FormValues; binding: Binding | undefined } | undefined> {
+  const resolved = await resolveWorkflow(ref, io, opts.id);
   const given = await readValues(opts.values, io);
-  if (wf === undefined || given === undefined) return undefined;
+  if (resolved === undefined || given === undefined) return undefined;
+  const wf = resolved.workflow;
   return {
     wf,
+    binding: resolved.binding,
     answers: fromParameters(
       wf.pages.flatMap((p) => p.allFields),
       given,
@@ -290,11 +302,12 @@ async function inputs(args: string[], io: CliIo): Promise<number> {
   }
   const loaded = await workflowWithAnswers(ref, opts, io);
   if (loaded === undefined) return 1;
-  const { wf, answers } = loaded;
+  const { wf, answers, binding } = loaded;
+  const allowExpressions = new Set(binding?.allowExpressions ?? []);
   let values: FormValues = {};
   let failed = false;
   for (const page of wf.pages) {
-    const r = validatePage(page, answers);
+    const r = validatePage(page, answers, allowExpressions);
     for (const message of Object.values(r.errors)) {
       io.err(`page ${page.index + 1} (${page.title}): ${message}`);
       failed = true;

@@ -100,6 +100,26 @@ describe('idp-chatops inputs', () => {
     expect(r.err).toMatch(/extra: not a field of scale_service/);
   });
 
+  it('refuses a Harness expression in a value, and prints no YAML', async () => {
+    const values = path.join(dir, 'expr.json');
+    await writeFile(
+      values,
+      JSON.stringify({
+        service: 'payments-api',
+        environment: 'prod',
+        infrastructure: 'k8s-prod-eu',
+        workload: 'payments/Deployment/payments-api',
+        replicas: 6,
+      }).replace('"payments-api"', '"<+secrets.getValue(\\"prod_db_password\\")>"'),
+    );
+    const r = await run(['inputs', 'scale_service', '--values', values]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain(
+      'Service Identifier cannot contain "<+": Harness would run it as an expression with the bot\'s access. Remove it',
+    );
+  });
+
   it('explains values that are not JSON', async () => {
     const values = path.join(dir, 'notjson.json');
     await writeFile(values, '{ nope');

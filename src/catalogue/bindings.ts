@@ -21,6 +21,8 @@ export interface Binding {
   access: Access;
   notifyChannel: string | undefined;
   risky: boolean;
+  /** Fields whose values may hold Harness `<+…>` expressions; by default none may. */
+  allowExpressions: string[];
 }
 
 /** The catch-all command; it cannot be bound to one workflow. */
@@ -49,6 +51,7 @@ const bindingSchema = z.strictObject({
   access: access.optional(),
   notify: z.strictObject({ channel: z.string({ error: 'must be a channel id or name' }) }).optional(),
   risky: z.boolean({ error: 'must be true or false' }).optional(),
+  allowExpressions: z.array(z.string({ error: 'must be a field name' })).optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -117,6 +120,10 @@ export function readBindings(
           `workflows.${id}.prefill: "${key}" is not shown in Slack, so it cannot be prefilled`,
         );
     });
+    (b.allowExpressions ?? []).forEach((key, i) => {
+      if (!fields.has(key))
+        at(['allowExpressions', i], `workflows.${id}.allowExpressions: "${key}" is not a field of ${id}`);
+    });
     bindings.set(id, {
       workflowId: id,
       command: b.command,
@@ -126,6 +133,7 @@ export function readBindings(
       access: b.access === undefined ? defaults : normaliseAccess(b.access),
       notifyChannel: b.notify?.channel,
       risky: b.risky ?? false,
+      allowExpressions: b.allowExpressions ?? [],
     });
   }
   for (const [id, workflow] of workflows) {
@@ -139,6 +147,7 @@ export function readBindings(
         access: defaults,
         notifyChannel: undefined,
         risky: false,
+        allowExpressions: [],
       });
     }
   }

@@ -84,7 +84,7 @@ export function describeField(
   const title = typeof property.title === 'string' && property.title.trim() !== '' ? property.title : key;
 
   const invalid = schemaProblem(schema);
-  if (invalid !== undefined) problems.push({ path: [], message: `is not a valid JSON Schema: ${invalid}` });
+  if (invalid !== undefined) problems.push(invalid);
   else warnings.push(...schemaWarnings(schema).map(validatorWarning));
 
   let visibility: FormField['visibility'] = 'shown';

@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { RE2JS } from 're2js';
 
 /** JSON values as forms and pipelines see them. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -21,12 +22,43 @@ const listen = (...args: unknown[]): void => {
   heard?.push(args.map(String).join(' '));
 };
 
+/** A workflow `pattern` RE2 cannot run (lookaround, backreferences): refused at load. */
+export class UnsupportedPatternError extends Error {
+  constructor(
+    readonly pattern: string,
+    reason: string,
+  ) {
+    super(
+      `${JSON.stringify(pattern)} cannot be checked in linear time (${reason}); ` +
+        'the bot runs patterns on RE2, which has no lookahead, lookbehind or backreferences: rewrite it without them',
+    );
+  }
+}
+
+/**
+ * Workflow `pattern`s run on RE2 (through re2js, a pure-JS port), whose matching time is
+ * linear in the input: `^(a+)+$` against 34 characters would hold a backtracking engine
+ * (JavaScript's RegExp) for minutes, and with it every person using the bot.
+ */
+function linearTimeRegExp(pattern: string): { test: (s: string) => boolean; toString: () => string } {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  } catch (err) {
+    throw new UnsupportedPatternError(pattern, (err as Error).message);
+  }
+  // ajv keys its compiled patterns by toString(): each pattern must give its own.
+  return { test: (s: string) => re.test(s), toString: () => `re2:${pattern}` };
+}
+linearTimeRegExp.code = 'linearTimeRegExp';
+
 const ajv = new Ajv({
   allErrors: true,
   strict: false,
   coerceTypes: false,
   useDefaults: false,
   logger: { log: listen, warn: listen, error: listen },
+  code: { regExp: linearTimeRegExp },
 });
 addFormats(ajv);
 
@@ -67,14 +99,33 @@ export function validateAgainst(schema: JsonSchema, value: unknown): ErrorObject
   return fn(value) ? [] : [...(fn.errors ?? [])];
 }
 
-/** Whether a schema is one ajv accepts at all (used when loading workflows). */
-export function schemaProblem(schema: JsonSchema): string | undefined {
+/**
+ * Why ajv refuses a schema (used when loading workflows), and where in it: a pattern RE2
+ * cannot run is placed at its own `pattern` key.
+ */
+export function schemaProblem(
+  schema: JsonSchema,
+): { path: (string | number)[]; message: string } | undefined {
   try {
     compileSchema(schema);
     return undefined;
   } catch (err) {
-    return (err as Error).message;
+    if (err instanceof UnsupportedPatternError)
+      return { path: pathOf(schema, 'pattern', err.pattern) ?? [], message: err.message };
+    return { path: [], message: `is not a valid JSON Schema: ${(err as Error).message}` };
   }
+}
+
+/** Where `key: value` first appears inside a schema. */
+function pathOf(node: unknown, key: string, value: unknown): (string | number)[] | undefined {
+  if (Array.isArray(node) || isRecord(node)) {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === key && v === value) return [k];
+      const below = pathOf(v, key, value);
+      if (below !== undefined) return [Array.isArray(node) ? Number(k) : k, ...below];
+    }
+  }
+  return undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -28,15 +28,17 @@ export type SubmissionOutcome =
 /**
  * One page submitted: read its state, validate it, and either stay with inline errors, go to
  * the next page, or (on the last page) re-validate every page and render the runtime input.
+ * `allowExpressions` names the fields whose binding lets them hold Harness expressions.
  */
 export function handleSubmission(
   workflow: Workflow,
   pageIndex: number,
   state: unknown,
   earlier: FormValues,
+  allowExpressions: ReadonlySet<string> = new Set(),
 ): SubmissionOutcome {
   const page = workflow.pages[pageIndex];
-  if (page === undefined) return complete(workflow, earlier);
+  if (page === undefined) return complete(workflow, earlier, allowExpressions);
   const read = readPageState(page.allFields, pageIndex, state);
   const answers = {
     ...withoutKeys(
@@ -45,7 +47,7 @@ export function handleSubmission(
     ),
     ...read.values,
   };
-  const checked = validatePage(page, answers);
+  const checked = validatePage(page, answers, allowExpressions);
   const stale = staleChoices(page.allFields, read, answers);
   const errors = { ...checked.errors, ...read.errors, ...staleErrors(workflow, stale) };
   if (Object.keys(errors).length > 0) {
@@ -70,14 +72,18 @@ export function handleSubmission(
     ...checked.values,
   };
   if (pageIndex + 1 < workflow.pages.length) return { kind: 'next-page', page: pageIndex + 1, values };
-  return complete(workflow, values);
+  return complete(workflow, values, allowExpressions);
 }
 
-function complete(workflow: Workflow, answers: FormValues): SubmissionOutcome {
+function complete(
+  workflow: Workflow,
+  answers: FormValues,
+  allowExpressions: ReadonlySet<string>,
+): SubmissionOutcome {
   // Every page again: earlier answers came back through Slack and are checked, not trusted.
   let values: FormValues = {};
   for (const page of workflow.pages) {
-    const checked = validatePage(page, answers);
+    const checked = validatePage(page, answers, allowExpressions);
     if (Object.keys(checked.errors).length > 0) {
       return {
         kind: 'errors',

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { expressionError } from './expressions.js';
 import type { FormField } from './form-field.js';
 import { resolvePage } from './form-page.js';
 import type { FormPage } from './form-page.js';
@@ -15,9 +16,14 @@ export interface PageValidation {
 /**
  * Validates a page's answers with a real JSON Schema validator against the schema of the
  * fields the page shows for these answers (conditional branches resolved first, so a field
- * that is not on screen can neither be required nor leak a stale value).
+ * that is not on screen can neither be required nor leak a stale value), and refuses Harness
+ * expressions in them except in the fields listed in `allowExpressions`.
  */
-export function validatePage(page: FormPage, answers: FormValues): PageValidation {
+export function validatePage(
+  page: FormPage,
+  answers: FormValues,
+  allowExpressions: ReadonlySet<string> = new Set(),
+): PageValidation {
   const fields = resolvePage(page, answers).filter((f) => f.visibility !== 'secret');
   const values: FormValues = {};
   for (const f of fields) {
@@ -36,6 +42,13 @@ export function validatePage(page: FormPage, answers: FormValues): PageValidatio
     const field = key === undefined ? undefined : byKey.get(key);
     if (field === undefined || errors[field.key] !== undefined) continue;
     errors[field.key] = describeError(field, err);
+  }
+  for (const field of fields) {
+    const refusal =
+      errors[field.key] === undefined
+        ? expressionError(field, values[field.key], allowExpressions)
+        : undefined;
+    if (refusal !== undefined) errors[field.key] = refusal;
   }
   return { values, errors };
 }

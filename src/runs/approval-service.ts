@@ -1,6 +1,7 @@
 import { buildApprovalCard, buildApprovalModal } from '../../blocks/build-approval-card.js';
 import { buildNoticeModal } from '../../blocks/build-idp-help.js';
 import { buildApprovalReminder, buildPrivateNote } from '../../blocks/build-run-messages.js';
+import { oneLine, quotedText } from '../../blocks/text.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
@@ -13,6 +14,7 @@ import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
 import { checkApprover } from './approvers.js';
 import type { MessageUpdater } from './message-updater.js';
+import { redactNamedValues } from './redact.js';
 import type { TokenVault } from './token-vault.js';
 import { fieldLabel } from '../forms/form-field.js';
 
@@ -264,7 +266,7 @@ export class ApprovalService {
         action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
         workflowId: run.workflowId,
         runId: run.id,
-        details: { approvalId, reason, inputs, email },
+        details: { approvalId, reason, inputs: redactNamedValues(inputs), email },
       });
       await this.show(run, card, updated);
       return `You ${PAST[action] ?? action} ${card.stepName}.`;
@@ -296,7 +298,7 @@ export class ApprovalService {
     if (approval.status !== 'WAITING') {
       await this.show(run, card, approval);
       const last = approval.activities.at(-1);
-      const by = last === undefined ? '' : ` by ${last.user.name ?? last.user.email ?? 'someone'}`;
+      const by = last === undefined ? '' : ` by ${oneLine(last.user.name ?? last.user.email ?? 'someone')}`;
       return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
     }
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
@@ -370,8 +372,11 @@ export class ApprovalService {
     const last = [...approval.activities]
       .reverse()
       .find((a) => a.action === (approval.status === 'REJECTED' ? 'REJECT' : 'APPROVE'));
-    const who = last?.user.name ?? last?.user.email;
-    const why = last?.comments === undefined || last.comments === '' ? '' : ` (${last.comments})`;
+    const name = last?.user.name ?? last?.user.email;
+    const who = name === undefined ? undefined : oneLine(name);
+    // Comments are what an approver typed: quoted, so they cannot add lines to the note.
+    const why =
+      last?.comments === undefined || last.comments === '' ? '' : ` (${quotedText(last.comments, 500)})`;
     const text =
       approval.status === 'APPROVED' || approval.status === 'REJECTED'
         ? `${card.stepName} of your run of ${this.title(run)} was ${approval.status.toLowerCase()}${who === undefined ? '' : ` by ${who}`}${why}.`

@@ -4,6 +4,9 @@ import type { SlackConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 import { harnessWebhookHandler } from './harness-webhook.js';
+import { refuseFutureSlackRequests } from './request-freshness.js';
+
+const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackAppOptions {
   slack: SlackConfig;
@@ -42,15 +45,21 @@ export function createBoltApp(o: SlackAppOptions): App {
     },
   ];
   const logger = boltLogger(o.logger);
-  const receiver =
-    o.slack.appToken !== undefined
-      ? socketModeReceiver(o, o.slack.appToken, routes)
-      : new HTTPReceiver({
-          signingSecret: o.slack.signingSecret ?? '',
-          customRoutes: routes,
-          logger,
-          port: o.port,
-        });
+  let receiver: SocketModeReceiver | HTTPReceiver;
+  if (o.slack.appToken !== undefined) {
+    receiver = socketModeReceiver(o, o.slack.appToken, routes);
+  } else {
+    const http = new HTTPReceiver({
+      signingSecret: o.slack.signingSecret ?? '',
+      endpoints: [SLACK_EVENTS_PATH],
+      customRoutes: routes,
+      logger,
+      port: o.port,
+    });
+    // `requestListener` is HTTPReceiver's public entry point; the server it starts calls it.
+    http.requestListener = refuseFutureSlackRequests(http.requestListener, [SLACK_EVENTS_PATH], o.logger);
+    receiver = http;
+  }
   return new App({
     token: o.slack.botToken,
     receiver,

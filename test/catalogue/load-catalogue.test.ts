@@ -66,6 +66,28 @@ describe('loadCatalogue', () => {
     expect(p).toMatch(/workflows\.onboard_service\.risky: must be true or false/);
   });
 
+  it('reads which fields may hold Harness expressions, and refuses unknown ones', async () => {
+    await edit(
+      'commands.yaml',
+      'prefill: [project_name]',
+      'prefill: [project_name]\n    allowExpressions: [description]',
+    );
+    expect((await problems()).join('\n')).toMatch(
+      /commands\.yaml:\d+:\d+: workflows\.onboard_service\.allowExpressions: "description" is not a field of onboard_service/,
+    );
+    await edit(
+      'commands.yaml',
+      'allowExpressions: [description]',
+      'allowExpressions: [repository_description]',
+    );
+    const r = await loadCatalogue(dir);
+    expect(r.problems).toEqual([]);
+    expect(r.catalogue?.bindings.get('onboard_service')?.allowExpressions).toEqual([
+      'repository_description',
+    ]);
+    expect(r.catalogue?.bindings.get('scale_service')?.allowExpressions).toEqual([]);
+  });
+
   it('checks inputset variables against the pipeline kept beside the workflow', async () => {
     await edit(
       'workflows/scale-service.yaml',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { FormField } from '../../src/forms/form-field.js';
 import { resolvePickerParams } from '../../src/forms/option-source.js';
+import { checkPickerAnswers } from '../../src/forms/picker-check.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
 import { createHarnessOptionSource } from '../../src/harness/option-source.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
@@ -72,5 +73,44 @@ describe('picker options from Harness', () => {
     expect(owners).toEqual([
       { value: 'group:account/platform_team', label: 'Platform team', description: 'group' },
     ]);
+  });
+});
+
+describe('picker answers checked against Harness at submit', () => {
+  const check = async (workflowId: string, values: FormValues, budgetMs = 2000) => {
+    const page = catalogue.workflows.get(workflowId)?.pages[0];
+    if (page === undefined) throw new Error(workflowId);
+    return checkPickerAnswers({
+      workflowId,
+      page,
+      values,
+      options: createHarnessOptionSource(clientFor(sim), () => SCOPE),
+      budgetMs,
+    });
+  };
+  const scale = { service: 'payments_api', environment: 'prod', infrastructure: 'k8s_prod_eu' };
+
+  it('keeps values Harness lists, with the parameters the form gives (infrastructure of its environment)', async () => {
+    expect(await check('scale_service', scale)).toEqual({});
+    expect(await check('scale_service', { ...scale, infrastructure: 'k8s_dev' })).toEqual({
+      infrastructure:
+        'Infrastructure Definition: "k8s_dev" is not one of the options Harness lists; open the list and choose again',
+    });
+  });
+
+  it('finds catalog entities by their full reference, and refuses a made-up one', async () => {
+    expect(await check('onboard_service', { owner: 'group:account/platform_team' })).toEqual({});
+    expect(Object.keys(await check('onboard_service', { owner: 'group:account/admins' }))).toEqual(['owner']);
+  });
+
+  it('refuses rather than trusts a value when Harness does not answer', async () => {
+    sim.faults.failNext = 100;
+    try {
+      expect((await check('scale_service', scale, 300)).service).toBe(
+        'Service Identifier could not be checked with Harness just now; submit again in a moment',
+      );
+    } finally {
+      sim.faults.failNext = 0;
+    }
   });
 });

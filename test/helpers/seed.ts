@@ -43,7 +43,7 @@ export const SEED_FIELDS: Record<string, string[]> = Object.fromEntries(
 /** Answers to the scale form, as a person picks them. */
 export const SCALE_ANSWERS = {
   service: 'payments_api',
-  environment: 'Production',
+  environment: 'prod',
   infrastructure: 'k8s_prod_eu',
   workload: 'payments/Deployment/payments-api',
   replicas: 3,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRunCard } from '../../blocks/build-run-card.js';
 import { checkMessageBlocks } from '../../blocks/limits.js';
 import { createLogger } from '../../src/logger.js';
-import { REDACTED, redactInputs } from '../../src/runs/redact.js';
+import { REDACTED, redactInputs, redactNamedValues } from '../../src/runs/redact.js';
 import type { ExecutionView } from '../../src/harness/types.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 
@@ -17,7 +17,84 @@ const wf = mustLoad(
         service: { title: Service, type: string }`),
 );
 
+// [key, title or undefined, whether its value is a secret]
+const FIELDS: [string, string | undefined, boolean][] = [
+  ['password', 'Password for the org admin', true],
+  ['github_token', undefined, true],
+  ['db_password', 'Database password (prod scope)', true],
+  ['passphrase', undefined, true],
+  ['ssh_key', undefined, true],
+  ['pin', undefined, true],
+  ['tls_key', 'TLS private key (PEM)', true],
+  ['githubToken', 'GitHub token for the org', true],
+  ['client_secret', 'OAuth client secret', true],
+  ['aws_access_key', 'AWS access key', true],
+  ['admin_credentials', 'Admin credentials (org scope)', true],
+  ['signing', 'Webhook signing key', true],
+  ['otp', 'One-time code (OTP)', true],
+  ['secret_name', 'Secret value', true],
+  ['api_key', 'API key', true],
+  // References to secrets, and plain fields, stay readable.
+  ['secret_identifier', 'Secret identifier', false],
+  ['api_key', 'API Key identifier', false],
+  ['api_key_id', undefined, false],
+  ['token_identifier', 'Token identifier', false],
+  ['secret_name', 'Secret display name', false],
+  ['secret_org', 'Secret scoped org', false],
+  ['token_ttl', 'Token lifetime in hours', false],
+  ['rotation_org', 'Org for rotation API', false],
+  ['service', 'Service', false],
+  ['target_key', 'Target key', false],
+  ['pinned_version', 'Pinned version', false],
+  ['spinnaker_app', 'Spinnaker application', false],
+  ['keyboard_layout', undefined, false],
+];
+
+const tableYaml = FIELDS.map(
+  ([key, title], i) =>
+    `        f${String(i)}_${key}: { type: string${title === undefined ? '' : `, title: "${title}"`} }`,
+).join('\n');
+const table = mustLoad(workflowYaml(`    - properties:\n${tableYaml}`));
+
+describe('which fields are secret', () => {
+  it.each(FIELDS.map((f, i) => [i, ...f] as const))(
+    '%i: %s labelled %s is secret: %s',
+    (i, key, title, secret) => {
+      // The workflow keys carry a prefix to stay unique; the rule reads the key's own words.
+      const k = `f${String(i)}_${key}`;
+      expect(redactInputs(table, { [k]: 'value-123' })[k]).toBe(secret ? REDACTED : 'value-123');
+    },
+  );
+
+  it.each([
+    [
+      'a PEM private key',
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----',
+    ],
+    ['a GitHub token', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['a Slack token', 'xoxb-1234567890-abcdefghij'],
+    ['a Harness token', 'pat.idp_sandbox.0123456789abcdef.ZYXWVUTSRQPONMLK'],
+    ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+  ])('hides %s typed into any field', (_what, value) => {
+    expect(redactInputs(wf, { service: value }).service).toBe(REDACTED);
+  });
+});
+
 describe('secrets never reach Slack or the logs', () => {
+  it('redacts approver inputs named like secrets, or shaped like credentials, for the audit trail', () => {
+    expect(
+      redactNamedValues([
+        { name: 'change_ticket', value: 'CHG-7' },
+        { name: 'db_password', value: 'hunter2' },
+        { name: 'note', value: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
+      ]),
+    ).toEqual([
+      { name: 'change_ticket', value: 'CHG-7' },
+      { name: 'db_password', value: REDACTED },
+      { name: 'note', value: REDACTED },
+    ]);
+  });
+
   it('redacts values of secret-like fields, keeping names of secrets readable', () => {
     expect(
       redactInputs(wf, {

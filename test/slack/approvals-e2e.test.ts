@@ -28,7 +28,7 @@ describe('approval cards', () => {
     expect(text).toContain('Scale payments/Deployment/payments-api to 6 replicas?');
     expect(text).toContain('Approvers: `account.sre_oncall` · 0 of 1 approval');
     expect(text).toMatch(/expires <!date\^\d+\^/);
-    expect(text).toContain('*Target Replicas*\n6');
+    expect(text).toContain('*Target Replicas*\n`6`');
     const posted = s.slack.calls.find(
       (c) => c.method === 'chat.postMessage' && c.args.reply_broadcast === 'true',
     );

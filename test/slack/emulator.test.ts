@@ -8,7 +8,7 @@ import { enter, preserveInput, stateFor } from '../../src/sandbox/slack/form-sta
 let emu: SlackEmulator;
 let client: WebClient;
 beforeAll(async () => {
-  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 300 });
+  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 3000 });
   client = new WebClient('xoxb-test', {
     slackApiUrl: emu.apiUrl,
     retryConfig: { retries: 0 },
@@ -25,9 +25,10 @@ const modal = (extra: Record<string, unknown> = {}) => ({
   blocks: [],
   ...extra,
 });
-function trigger(user = 'U0ALICE'): string {
+/** A trigger id issued `ageMs` ago (an old one is made old, rather than waited for). */
+function trigger(user = 'U0ALICE', ageMs = 0): string {
   const id = `t-${String(Math.random())}`;
-  emu.ws.triggers.set(id, { createdAt: Date.now(), used: false, userId: user });
+  emu.ws.triggers.set(id, { createdAt: Date.now() - ageMs, used: false, userId: user });
   return id;
 }
 
@@ -43,8 +44,7 @@ describe('the Slack emulator answers like Slack', () => {
     await expect(client.views.open({ trigger_id: t, view: modal() })).rejects.toMatchObject({
       data: { error: 'exchanged_trigger_id' },
     });
-    const old = trigger();
-    await new Promise((r) => setTimeout(r, 350));
+    const old = trigger('U0ALICE', 3001);
     await expect(client.views.open({ trigger_id: old, view: modal() })).rejects.toMatchObject({
       data: { error: 'expired_trigger_id' },
     });
@@ -53,6 +53,13 @@ describe('the Slack emulator answers like Slack', () => {
   it('counts a slash command’s trigger from when it was typed, not from when the app answered', async () => {
     // An app that answers the command late and only then opens its modal.
     const opened: Promise<unknown>[] = [];
+    // Its own emulator with a trigger life shorter than the app's delay: a slower machine only
+    // makes the answer later, never the trigger younger.
+    const short = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 300 });
+    const shortClient = new WebClient('xoxb-test', {
+      slackApiUrl: short.apiUrl,
+      retryConfig: { retries: 0 },
+    });
     const app = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -60,17 +67,20 @@ describe('the Slack emulator answers like Slack', () => {
         const triggerId = new URLSearchParams(body).get('trigger_id') ?? '';
         setTimeout(() => {
           res.end();
-          opened.push(client.views.open({ trigger_id: triggerId, view: modal() }).catch((e: unknown) => e));
+          opened.push(
+            shortClient.views.open({ trigger_id: triggerId, view: modal() }).catch((e: unknown) => e),
+          );
         }, 350);
       });
     });
     await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-    emu.botUrl = `http://127.0.0.1:${String((app.address() as AddressInfo).port)}/`;
+    short.botUrl = `http://127.0.0.1:${String((app.address() as AddressInfo).port)}/`;
     try {
-      await emu.command({ command: '/scale', user: 'U0ALICE', channel: 'C0OPS' });
+      await short.command({ command: '/scale', user: 'U0ALICE', channel: 'C0OPS' });
       await expect(Promise.all(opened)).resolves.toMatchObject([{ data: { error: 'expired_trigger_id' } }]);
     } finally {
       app.close();
+      await short.close();
     }
   });
 

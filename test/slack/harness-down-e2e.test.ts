@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startStack, textOf } from '../helpers/stack.js';
+import { sampleValues } from '../helpers/catalogue.js';
+import { answersFor, eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
+import type { Answer } from '../../src/sandbox/slack/form-state.js';
 import { SCALE_ANSWERS } from '../helpers/seed.js';
 
 const SCALE = SCALE_ANSWERS;
@@ -13,20 +15,26 @@ afterAll(async () => {
   await s.stop();
 });
 
-async function submitScale(user: string): Promise<void> {
+async function submit(user: string, command: string, answers: Record<string, Answer>): Promise<void> {
   const before = new Set(s.slack.openViews(user).map((v) => v.id));
-  await s.slack.command({ command: '/scale', user, channel: 'C0OPS' });
+  await s.slack.command({ command, user, channel: 'C0OPS' });
   const [view] = await eventually(
     () => s.slack.openViews(user).filter((v) => !before.has(v.id)),
     (v) => v.length === 1,
   );
-  await s.slack.submitView(view?.id ?? '', user, SCALE);
+  await s.slack.submitView(view?.id ?? '', user, answers);
 }
+
+const submitScale = (user: string): Promise<void> => submit(user, '/scale', SCALE);
+
+/** Submitting /scale looks its pickers up in Harness first: faults aim at the run itself. */
+const RUN_PATH = '/pipeline/api/pipeline/execute';
 
 describe('Harness failing when the run is submitted', () => {
   it('a refusal from Harness: the requester hears why, privately; the card says it did not start', async () => {
     s.sim.faults.failNext = 1;
     s.sim.faults.failStatus = 400;
+    s.sim.faults.failPath = RUN_PATH;
     const before = s.slack.messages('C0OPS').length;
     await submitScale('U0ALICE');
     const [note] = await eventually(
@@ -62,6 +70,7 @@ describe('Harness failing when the run is submitted', () => {
     const runsBefore = s.sim.engine.executions.size;
     s.sim.faults.failNext = 1;
     s.sim.faults.failStatus = 503;
+    s.sim.faults.failPath = RUN_PATH;
     await submitScale('U0BOB');
     const [note] = await eventually(
       () => s.slack.ephemeralsFor('U0BOB'),
@@ -76,6 +85,7 @@ describe('Harness failing when the run is submitted', () => {
   });
 
   it('Harness going away while a run is followed: the card says so instead of freezing silently', async () => {
+    s.sim.faults.failPath = undefined;
     const before = s.slack.messages('C0OPS').length;
     await submitScale('U0DAVE');
     const ts =
@@ -103,7 +113,10 @@ describe('Harness failing when the run is submitted', () => {
   it('Harness unreachable: did not start, and the run is not left open', async () => {
     s.slack.ws.ephemerals.length = 0;
     await s.sim.close();
-    await submitScale('U0CAROL');
+    // A form with no picker: nothing is looked up in Harness before the run is sent.
+    const flag = s.catalogue.workflows.get('toggle_feature_flag');
+    if (flag === undefined) throw new Error('toggle_feature_flag');
+    await submit('U0CAROL', '/flag', answersFor(flag, 0, await sampleValues('toggle_feature_flag')));
     const [note] = await eventually(
       () => s.slack.ephemeralsFor('U0CAROL'),
       (e) => e.length === 1,

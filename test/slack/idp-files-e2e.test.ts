@@ -57,7 +57,7 @@ describe('a Backstage template with choose-one selects, through Slack', () => {
       (m) => m !== undefined,
     );
     const text = textOf(card);
-    expect(text).toContain('*Build from*\nA pull request');
+    expect(text).toContain('*Build from*\n`A pull request`');
     expect(text).toContain('Build from › Pull request number');
     expect(text).not.toContain('Branch');
   });

@@ -55,6 +55,9 @@ describe('requests Slack did not sign', () => {
   it.each([
     ['a wrong signature', { secret: 'not-the-secret' }],
     ['a timestamp six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 360 }],
+    // Correctly signed, but dated ahead: it would stay replayable until long after it was sent.
+    ['a timestamp six minutes in the future', { timestamp: Math.floor(Date.now() / 1000) + 360 }],
+    ['a timestamp a day in the future', { timestamp: Math.floor(Date.now() / 1000) + 86_400 }],
     ['a forged signature header', { signature: 'v0=deadbeef' }],
   ])('with %s are refused and nothing happens', async (_what, sign) => {
     const calls = s.slack.calls.length;

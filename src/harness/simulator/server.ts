@@ -16,6 +16,8 @@ export interface Faults {
   rateLimitPerMinute: number | undefined;
   failNext: number;
   failStatus: number;
+  /** When set, `failNext` and `errorRate` apply only to request paths that start with it. */
+  failPath: string | undefined;
   garbageNext: number;
   errorRate: number;
   garbageRate: number;
@@ -52,6 +54,7 @@ const NO_FAULTS: Faults = {
   rateLimitPerMinute: undefined,
   failNext: 0,
   failStatus: 500,
+  failPath: undefined,
   garbageNext: 0,
   errorRate: 0,
   garbageRate: 0,
@@ -158,7 +161,7 @@ async function handle(
     send(res, 401, json.failure('INVALID_TOKEN', 'Invalid API token: authentication failed', 401));
     return;
   }
-  if (await injectFault(sim.faults, hits, key as string, res)) return;
+  if (await injectFault(sim.faults, hits, key as string, p, res)) return;
   try {
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
     const result = route(sim, seed, user, method, p, q, body);
@@ -177,6 +180,7 @@ async function injectFault(
   f: Faults,
   hits: Map<string, number[]>,
   key: string,
+  path: string,
   res: ServerResponse,
 ): Promise<boolean> {
   if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
@@ -191,7 +195,8 @@ async function injectFault(
       return true;
     }
   }
-  if (f.failNext > 0 || Math.random() < f.errorRate) {
+  const targeted = f.failPath === undefined || path.startsWith(f.failPath);
+  if (targeted && (f.failNext > 0 || Math.random() < f.errorRate)) {
     if (f.failNext > 0) f.failNext--;
     send(
       res,

@@ -30,6 +30,8 @@ export async function signedPost(
   deadlineMs: number,
   sign: Signing = {},
 ): Promise<BotReply> {
+  // Slack dates each request when it sends it (never ahead of its clock); only a test that
+  // passes `sign.timestamp` sends an old or future one.
   const ts = String(sign.timestamp ?? Math.floor(Date.now() / 1000));
   const signature =
     sign.signature ??

@@ -9,6 +9,7 @@ import {
   parseApprovalButtonValue,
   REJECT_ACTION_ID,
 } from '../../../blocks/ids.js';
+import { expressionRefusal, holdsExpression } from '../../forms/expressions.js';
 import { isRecord } from '../../forms/json-schema.js';
 import type { ApprovalService } from '../../runs/approval-service.js';
 import type { BotDeps } from '../deps.js';
@@ -72,6 +73,26 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
     const inputs = Object.keys(values)
       .filter((id) => id.startsWith(APPROVAL_INPUT_BLOCK_PREFIX))
       .map((id) => ({ name: id.slice(APPROVAL_INPUT_BLOCK_PREFIX.length), value: text(id) }));
+    // Comments and approver inputs go to Harness too: no expressions in them either.
+    const texts: { blockId: string; label: string; value: string }[] = [
+      {
+        blockId: APPROVAL_REASON_BLOCK_ID,
+        label: m.data.action === 'REJECT' ? 'Your reason' : 'Your comment',
+        value: reason,
+      },
+      ...inputs.map((i) => ({
+        blockId: `${APPROVAL_INPUT_BLOCK_PREFIX}${i.name}`,
+        label: i.name,
+        value: i.value,
+      })),
+    ];
+    const refusals = Object.fromEntries(
+      texts.filter((t) => holdsExpression(t.value)).map((t) => [t.blockId, expressionRefusal(t.label)]),
+    );
+    if (Object.keys(refusals).length > 0) {
+      await ack({ response_action: 'errors', errors: refusals });
+      return;
+    }
     await ack();
     inBackground(
       deps,

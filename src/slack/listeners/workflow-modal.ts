@@ -18,6 +18,7 @@ import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../forms/option-source.js';
 import { searchChoices } from '../../forms/search-choices.js';
+import { withPickersChecked } from '../../forms/picker-check.js';
 import { handleSubmission } from '../../forms/submission.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
@@ -25,6 +26,8 @@ import { currentValues, recallAnswers, rememberAnswers } from './view-answers.js
 
 /** Slack waits 3 s for options; leave room for the answer to travel. */
 const OPTIONS_BUDGET_MS = 2500;
+/** Slack waits 3 s for a submission's answer too; picker answers are looked up within it. */
+const PICKER_CHECK_BUDGET_MS = 2000;
 
 interface ModalContext {
   workflow: Workflow;
@@ -85,7 +88,11 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
       });
       return;
     }
-    const outcome = handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values);
+    const allowExpressions = new Set(deps.catalogue.bindings.get(ctx.workflow.id)?.allowExpressions);
+    const outcome = await withPickersChecked(
+      handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values, allowExpressions),
+      { workflow: ctx.workflow, page: ctx.page, options: deps.options, budgetMs: PICKER_CHECK_BUDGET_MS },
+    );
     if (outcome.kind !== 'complete') rememberAnswers(deps, view.id, body.user.id, outcome.values);
     if (outcome.kind === 'errors') {
       if (outcome.page === ctx.page && outcome.redraw !== true)

@@ -1,0 +1,122 @@
+import { fieldBlockId } from '../../blocks/ids.js';
+import { oneLine, truncate } from '../../blocks/text.js';
+import type { Workflow } from '../catalogue/workflow.js';
+import type { FormField } from './form-field.js';
+import { resolvePage } from './form-page.js';
+import type { FormPage } from './form-page.js';
+import type { FormValues, JsonValue } from './json-schema.js';
+import { dependencyRevision, resolvePickerParams } from './option-source.js';
+import type { OptionSource, PickerSource } from './option-source.js';
+import type { SubmissionOutcome } from './submission.js';
+
+/** A page that passed validation still stays open if a picker answer is not one its source lists. */
+export async function withPickersChecked(
+  outcome: SubmissionOutcome,
+  o: { workflow: Workflow; page: number; options: OptionSource; budgetMs: number },
+): Promise<SubmissionOutcome> {
+  const page = o.workflow.pages[o.page];
+  if (outcome.kind === 'errors' || page === undefined) return outcome;
+  const errors = await checkPickerAnswers({
+    workflowId: o.workflow.id,
+    page,
+    values: outcome.values,
+    options: o.options,
+    budgetMs: o.budgetMs,
+  });
+  if (Object.keys(errors).length === 0) return outcome;
+  return {
+    kind: 'errors',
+    page: o.page,
+    values: outcome.values,
+    errors: Object.fromEntries(
+      Object.entries(errors).map(([k, m]) => [pickerBlockId(page, o.page, k, outcome.values), m]),
+    ),
+  };
+}
+
+/** The block a picker is drawn in: its id carries the revision of the answers it depends on. */
+function pickerBlockId(page: FormPage, index: number, key: string, values: FormValues): string {
+  const field = page.allFields.find((f) => f.key === key);
+  const revision =
+    field?.input.type === 'picker' ? dependencyRevision(field.input.source, values) : undefined;
+  return fieldBlockId(index, key, revision);
+}
+
+/**
+ * A picker's answer comes back from Slack as a bare string, and a tampered client can send any
+ * string. So each answer is looked up again in the picker's own source (the list Harness gives
+ * for it, with the form's current parameters): only a value the source lists is kept. A source
+ * that does not answer within `budgetMs` fails the check rather than letting a value through.
+ */
+export async function checkPickerAnswers(o: {
+  workflowId: string;
+  page: FormPage;
+  values: FormValues;
+  options: OptionSource;
+  budgetMs: number;
+}): Promise<Record<string, string>> {
+  const errors: Record<string, string> = {};
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort();
+  }, o.budgetMs);
+  const deadline = new Promise<'late'>((resolve) => {
+    controller.signal.addEventListener('abort', () => {
+      resolve('late');
+    });
+  });
+  try {
+    await Promise.all(
+      resolvePage(o.page, o.values).map(async (field) => {
+        const problem = await Promise.race([checkField(o, field, controller.signal), deadline]).catch(
+          () => 'unreachable' as const,
+        );
+        if (problem === 'late' || problem === 'unreachable')
+          errors[field.key] =
+            `${field.title} could not be checked with Harness just now; submit again in a moment`;
+        else if (problem !== undefined) errors[field.key] = problem;
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return errors;
+}
+
+async function checkField(
+  o: { workflowId: string; values: FormValues; options: OptionSource },
+  field: FormField,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (field.input.type !== 'picker' || field.input.source.allowArbitraryValues) return undefined;
+  const value = o.values[field.key];
+  // The workflow's own default is the platform team's choice, not a person's.
+  if (value === undefined || JSON.stringify(value) === JSON.stringify(field.default)) return undefined;
+  const source = field.input.source;
+  const params = resolvePickerParams(source, o.values);
+  if (!params.ok) return `${field.title}: choose ${params.missing.join(' and ')} first`;
+  for (const chosen of chosenValues(value)) {
+    const listed = await o.options.search(
+      {
+        workflowId: o.workflowId,
+        field: field.key,
+        source,
+        params: params.params,
+        text: searchTextFor(source, chosen),
+      },
+      signal,
+    );
+    if (!listed.some((option) => option.value === chosen))
+      return `${field.title}: ${JSON.stringify(truncate(oneLine(chosen), 60))} is not one of the options Harness lists; open the list and choose again`;
+  }
+  return undefined;
+}
+
+function chosenValues(value: JsonValue): string[] {
+  return (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+}
+
+/** Catalog entities are searched by name; their value is the whole `kind:namespace/name` ref. */
+function searchTextFor(source: PickerSource, value: string): string {
+  return source.endpoint === 'catalogEntities' ? (value.split('/').at(-1) ?? value) : value;
+}

@@ -11,11 +11,13 @@ import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
+import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
 import { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp } from './slack/app.js';
+import { inBackground } from './slack/deps.js';
 import type { BotDeps } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
@@ -39,8 +41,10 @@ export interface BotOptions {
   timing?: TrackerTiming;
   updater?: { perMinute?: number; retryDelayMs?: number };
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Looking for a run whose start Harness did not confirm (tests shorten it). */
+  finder?: FinderTiming;
   /** Harness client retry timing (tests shorten it). */
-  harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number };
+  harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number; executeTimeoutMs?: number };
 }
 
 export interface RunningBot {
@@ -76,6 +80,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
       budget: createRequestBudget(config.harness.requestsPerMinute),
+      executeTimeoutMs: config.harness.executeTimeoutMs,
       ...o.harnessRetry,
     });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
@@ -138,6 +143,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       now,
       harnessUiUrl: config.harness.apiUrl,
       accountId: config.harness.accountId,
+      ...(o.finder === undefined ? {} : { finder: o.finder }),
     }),
     tracker,
     logger,
@@ -161,6 +167,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
   const resumed = tracker.resume();
+  for (const repair of deps.runs.repairStarting()) inBackground(deps, repair);
   logger.info(
     {
       url,
@@ -176,6 +183,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     app,
     deps,
     async stop() {
+      deps.runs.stop();
       await tracker.stop();
       await Promise.allSettled([...deps.background]);
       await updater.drain();

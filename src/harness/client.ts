@@ -14,6 +14,11 @@ export interface HarnessClientOptions {
   /** Shared by every client of one key; one is made when omitted. */
   budget?: RequestBudget;
   timeoutMs?: number;
+  /**
+   * Running a pipeline: Harness fetches a Git-stored pipeline from Git before it answers, so
+   * the execute call gets its own, longer timeout.
+   */
+  executeTimeoutMs?: number;
   retries?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -103,6 +108,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
           data: req.runtimeInputYaml,
           contentType: 'application/yaml',
           retry: 'not-sent-only',
+          timeoutMs: opts.executeTimeoutMs ?? 120_000,
         });
         const plan = r.data.planExecution;
         return { executionId: plan.uuid, status: plan.status ?? 'RUNNING' };
@@ -110,6 +116,50 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         if (err instanceof HarnessApiError) throw new HarnessRunError(mayHaveReachedHarness(err), err);
         throw err;
       }
+    },
+
+    /**
+     * The pipeline's executions started since `sinceTs`, newest first (one page: a run being
+     * looked for started moments ago).
+     */
+    async recentExecutions(
+      pipelineId: string,
+      scope: Scope,
+      sinceTs: number,
+    ): Promise<{ executionId: string; startTs: number | undefined; hasNotes: boolean }[]> {
+      const r = await http.request(wire.executionSummaryPage, {
+        method: 'POST',
+        path: '/pipeline/api/pipelines/execution/summary',
+        params: {
+          ...scopeParams(scope),
+          pipelineIdentifier: pipelineId,
+          page: 0,
+          size: 50,
+          sort: 'startTs,DESC',
+        },
+        data: { filterType: 'PipelineExecution' },
+        contentType: 'application/json',
+        // A read, though sent with POST.
+        retry: 'safe',
+      });
+      return (r.data.content ?? [])
+        .filter((e) => e.startTs === undefined || e.startTs === null || e.startTs >= sinceTs)
+        .map((e) => ({
+          executionId: e.planExecutionId,
+          startTs: e.startTs ?? undefined,
+          // Older builds do not say; then the notes must be read to know.
+          hasNotes: e.notesExistForPlanExecutionId !== false,
+        }));
+    },
+
+    /** The notes an execution was started with (`notesForPipelineExecution`). */
+    async executionNotes(executionId: string): Promise<string> {
+      const r = await http.request(wire.executionNotes, {
+        method: 'GET',
+        path: `/pipeline/api/pipelines/execution/${encodeURIComponent(executionId)}/notes`,
+        retry: 'safe',
+      });
+      return r.data?.notes ?? '';
     },
 
     async getExecution(executionId: string, scope: Scope): Promise<ExecutionView> {

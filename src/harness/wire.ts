@@ -148,3 +148,28 @@ export const groupMembersPage = envelope(
     totalItems: num,
   }),
 );
+
+/**
+ * `POST /pipeline/api/pipelines/execution/summary`: `ResponseDTO<Page<PipelineExecutionSummaryDTO>>`, a
+ * Spring `Page` (`content`, `totalElements`, `number`, `size`), as pipeline-service's
+ * ExecutionDetailsResource.getListOfExecutions returns it.
+ */
+export const executionSummaryPage = envelope(
+  z.looseObject({
+    content: z
+      .array(
+        z.looseObject({
+          planExecutionId: z.string(),
+          pipelineIdentifier: str,
+          status: str,
+          startTs: num,
+          notesExistForPlanExecutionId: z.boolean().nullish(),
+        }),
+      )
+      .nullish(),
+    totalElements: num,
+  }),
+);
+
+/** `GET /pipeline/api/pipelines/execution/{id}/notes`: `ResponseDTO<PipelineExecutionNotesDTO>`. */
+export const executionNotes = envelope(z.looseObject({ notes: str }).nullish());

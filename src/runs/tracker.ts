@@ -88,34 +88,14 @@ export class RunTracker {
     return true;
   }
 
-  /** Picks up every run that was not over when the bot stopped. */
+  /**
+   * Picks up every run that was not over when the bot stopped. Runs without an execution id
+   * (the bot stopped while starting them) are RunService.repairStarting's: found by their marker.
+   */
   resume(): number {
     let n = 0;
     for (const run of this.d.store.openRuns()) {
-      if (run.executionId === undefined) {
-        // The bot stopped between recording the run and Harness's answer: never run it again.
-        const updated = this.d.store.updateRun(run.id, {
-          status: 'Unknown',
-          bucket: 'unknown',
-          error:
-            'The bot restarted while starting this run, so it cannot tell whether Harness started it. Check the pipeline’s executions in Harness before running it again.',
-          finishedAt: this.d.now(),
-          updatedAt: this.d.now(),
-        });
-        if (updated.cardTs !== undefined)
-          void this.d.updater.set(
-            updated.channelId,
-            updated.cardTs,
-            renderCard(
-              updated,
-              this.d.catalogue.workflows.get(updated.workflowId),
-              undefined,
-              undefined,
-              this.d.now(),
-            ),
-          );
-        continue;
-      }
+      if (run.executionId === undefined) continue;
       this.track(run.id);
       n++;
     }

@@ -22,7 +22,11 @@ const NEWER_STATUSES = [
   'QueuedExecutionConcurrencyReached',
   'AbortedByFreeze',
 ];
-const NEWER_FIELDS: Record<string, string[]> = { 'pipeline.ExecutionNode': ['logBaseKey'] };
+const NEWER_FIELDS: Record<string, string[]> = {
+  'pipeline.ExecutionNode': ['logBaseKey'],
+  // harness-core PipelineExecutionSummaryDTO (2023+): whether the run carries notes.
+  'pipeline.PipelineExecutionSummary': ['notesExistForPlanExecutionId'],
+};
 /**
  * Java `Map<String, Map<String, Object>>` comes out of Swagger's generator as objects of objects
  * of `type: object`, but Java's `Object` holds any JSON value: real outcomes carry numbers,
@@ -205,6 +209,24 @@ describe('the simulator answers in Harness’s shapes', () => {
       responseRef('/pipeline/api/pipelines/execution/v2/{planExecutionId}', 'get'),
       detailDone.json,
     );
+
+    // The executions list (ExecutionDetailsResource.getListOfExecutions, not in the 2022 subset): a
+    // Spring Page whose items are the same PipelineExecutionSummary, newest first.
+    const listed = await call(
+      'POST',
+      '/pipeline/api/pipelines/execution/summary',
+      { ...SCOPED, pipelineIdentifier: 'scale_service', page: '0', size: '5' },
+      '{"filterType":"PipelineExecution"}',
+    );
+    expect(listed.status).toBe(200);
+    const page = (listed.json as { data: { content: unknown[]; totalElements: number; number: number } })
+      .data;
+    expect(page.number).toBe(0);
+    expect(page.content.length).toBeGreaterThan(0);
+    for (const item of page.content) expectValid('pipeline.PipelineExecutionSummary', item);
+    expect(page.content[0]).toMatchObject({ planExecutionId: id });
+    const notes = await call('GET', `/pipeline/api/pipelines/execution/${id}/notes`, ACCOUNT);
+    expect(notes.json).toMatchObject({ status: 'SUCCESS', data: { notes: '' } });
 
     const again = await call(
       'POST',

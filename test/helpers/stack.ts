@@ -23,6 +23,11 @@ export interface Stack {
   catalogue: Catalogue;
   dbPath: string;
   restartBot(): Promise<void>;
+  /**
+   * Leaves the bot as a killed process would (no waiting for work in flight, nothing flushed),
+   * then starts a new one over the same SQLite file.
+   */
+  crashAndRestartBot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +39,9 @@ export async function startStack(
     approverKey?: string;
     encryptionKey?: string;
     timing?: { fastMs: number; slowMs: number; backoff: number };
+    /** The execute call's own timeout, and how long and often a lost run is looked for. */
+    executeTimeoutMs?: number;
+    finder?: { boundMs: number; intervalMs: number };
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
   } = {},
 ): Promise<Stack> {
@@ -78,7 +86,13 @@ export async function startStack(
       timing: opts.timing ?? { fastMs: 20, slowMs: 100, backoff: 1.5 },
       updater: { perMinute: 6000, retryDelayMs: 50 },
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
-      harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },
+      harnessRetry: {
+        retries: 3,
+        retryBaseMs: 5,
+        retryMaxMs: 40,
+        ...(opts.executeTimeoutMs === undefined ? {} : { executeTimeoutMs: opts.executeTimeoutMs }),
+      },
+      finder: opts.finder ?? { boundMs: 2000, intervalMs: 50 },
     });
     slack.botUrl = `${bot.url}/slack/events`;
     return bot;
@@ -91,6 +105,14 @@ export async function startStack(
     dbPath,
     async restartBot() {
       await stack.bot.stop();
+      stack.bot = await boot();
+    },
+    async crashAndRestartBot() {
+      const dead = stack.bot;
+      dead.deps.runs.stop();
+      await dead.deps.tracker.stop();
+      await dead.app.stop();
+      dead.deps.store.close();
       stack.bot = await boot();
     },
     async stop() {

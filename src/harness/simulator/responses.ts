@@ -183,42 +183,11 @@ export function executionDetail(e: Execution): Record<string, unknown> {
       adjacency[r.nodeId] = { children: [], nextIds: next === undefined ? [] : [next.nodeId] };
     });
   }
-  const stagesDone = e.stages.filter((s) => s.status === 'Success').length;
   return ok({
     pipelineExecutionSummary: {
-      pipelineIdentifier: e.pipeline.identifier,
-      planExecutionId: e.id,
-      name: e.pipeline.name,
-      status: e.status,
-      tags: [],
-      executionTriggerInfo: {
-        triggerType: 'MANUAL',
-        triggeredBy: {
-          uuid: e.triggeredBy.uuid,
-          identifier: e.triggeredBy.name,
-          extraInfo: { email: e.triggeredBy.email },
-        },
-      },
-      failureInfo: failureInfo(e.failureMessage),
-      moduleInfo: {},
+      ...executionSummary(e),
       layoutNodeMap,
-      modules: [...new Set(e.stages.map((s) => MODULE[s.stage.type] ?? 'pms'))],
       startingNodeId: e.stages[0]?.nodeId ?? '',
-      startTs: e.startTs,
-      ...(e.endTs === undefined ? {} : { endTs: e.endTs }),
-      createdAt: e.startTs,
-      canRetry: true,
-      showRetryHistory: false,
-      runSequence: e.runSequence,
-      successfulStagesCount: stagesDone,
-      runningStagesCount: e.stages.filter((s) => s.status === 'Running' || s.status === 'ApprovalWaiting')
-        .length,
-      failedStagesCount: e.stages.filter((s) => s.endTs !== undefined && s.status !== 'Success').length,
-      totalStagesCount: e.stages.length,
-      storeType: 'INLINE',
-      executionInputConfigured: false,
-      allowStageExecutions: false,
-      stagesExecution: false,
     },
     executionGraph: {
       rootNodeId: rootNodeId ?? '',
@@ -226,6 +195,82 @@ export function executionDetail(e: Execution): Record<string, unknown> {
       nodeAdjacencyListMap: adjacency,
       representationStrategy: 'camelCase',
     },
+  });
+}
+
+/** PipelineExecutionSummaryDTO: the head of an execution's detail, and an item of the executions list. */
+function executionSummary(e: Execution): Record<string, unknown> {
+  const stagesDone = e.stages.filter((s) => s.status === 'Success').length;
+  return {
+    pipelineIdentifier: e.pipeline.identifier,
+    planExecutionId: e.id,
+    name: e.pipeline.name,
+    status: e.status,
+    tags: [],
+    executionTriggerInfo: {
+      triggerType: 'MANUAL',
+      triggeredBy: {
+        uuid: e.triggeredBy.uuid,
+        identifier: e.triggeredBy.name,
+        extraInfo: { email: e.triggeredBy.email },
+      },
+    },
+    failureInfo: failureInfo(e.failureMessage),
+    moduleInfo: {},
+    modules: [...new Set(e.stages.map((s) => MODULE[s.stage.type] ?? 'pms'))],
+    startTs: e.startTs,
+    ...(e.endTs === undefined ? {} : { endTs: e.endTs }),
+    createdAt: e.startTs,
+    canRetry: true,
+    showRetryHistory: false,
+    runSequence: e.runSequence,
+    successfulStagesCount: stagesDone,
+    runningStagesCount: e.stages.filter((s) => s.status === 'Running' || s.status === 'ApprovalWaiting')
+      .length,
+    failedStagesCount: e.stages.filter((s) => s.endTs !== undefined && s.status !== 'Success').length,
+    totalStagesCount: e.stages.length,
+    storeType: 'INLINE',
+    executionInputConfigured: false,
+    allowStageExecutions: false,
+    stagesExecution: false,
+    // Newer builds say whether the run has notes, so a list reader fetches only those (harness-core
+    // PipelineExecutionSummaryEntity.notesExistForPlanExecutionId).
+    notesExistForPlanExecutionId: e.notes !== undefined && e.notes !== '',
+  };
+}
+
+/**
+ * `POST /pipeline/api/pipelines/execution/summary`: a Spring `Page` inside the envelope
+ * (pipeline-service ExecutionDetailsResource.getListOfExecutions returns
+ * `ResponseDTO<Page<PipelineExecutionSummaryDTO>>`), newest first.
+ */
+export function executionList(
+  items: Execution[],
+  pageIndex: number,
+  pageSize: number,
+): Record<string, unknown> {
+  const sorted = [...items].sort((a, b) => b.startTs - a.startTs || b.runSequence - a.runSequence);
+  const content = sorted.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize).map(executionSummary);
+  const sort = { sorted: true, unsorted: false, empty: false };
+  return ok({
+    content,
+    pageable: {
+      sort,
+      pageNumber: pageIndex,
+      pageSize,
+      offset: pageIndex * pageSize,
+      paged: true,
+      unpaged: false,
+    },
+    totalElements: items.length,
+    totalPages: Math.ceil(items.length / pageSize),
+    last: (pageIndex + 1) * pageSize >= items.length,
+    size: pageSize,
+    number: pageIndex,
+    sort,
+    numberOfElements: content.length,
+    first: pageIndex === 0,
+    empty: content.length === 0,
   });
 }
 

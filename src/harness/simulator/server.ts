@@ -20,6 +20,15 @@ export interface Faults {
   errorRate: number;
   garbageRate: number;
   latencyMs: number;
+  /** Runs the next N pipelines but drops the answer (the connection closes), as a lost response would. */
+  dropRunAnswerNext: number;
+  /** Runs the pipeline, then answers this much later (the caller may have given up by then). */
+  runAnswerDelayMs: number;
+  /**
+   * Waits this long before the run exists, then answers: Harness fetches a Git-stored pipeline from
+   * Git before it starts it (https://developer.harness.io/docs/platform/git-experience/git-experience-overview/).
+   */
+  runStartDelayMs: number;
 }
 
 export interface SimulatorOptions {
@@ -56,6 +65,9 @@ const NO_FAULTS: Faults = {
   errorRate: 0,
   garbageRate: 0,
   latencyMs: 0,
+  dropRunAnswerNext: 0,
+  runAnswerDelayMs: 0,
+  runStartDelayMs: 0,
 };
 
 export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promise<HarnessSimulator> {
@@ -119,6 +131,12 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
   return sim;
 }
 
+const EXECUTE = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function send(res: ServerResponse, status: number, body: unknown, raw = false): void {
   const text = raw ? String(body) : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -161,11 +179,19 @@ async function handle(
   if (await injectFault(sim.faults, hits, key as string, res)) return;
   try {
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
+    const executes = method === 'POST' && EXECUTE.test(p);
+    if (executes && sim.faults.runStartDelayMs > 0) await sleep(sim.faults.runStartDelayMs);
     const result = route(sim, seed, user, method, p, q, body);
     if (result === undefined) {
       send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`, 404));
       return;
     }
+    if (executes && sim.faults.dropRunAnswerNext > 0) {
+      sim.faults.dropRunAnswerNext--;
+      res.destroy();
+      return;
+    }
+    if (executes && sim.faults.runAnswerDelayMs > 0) await sleep(sim.faults.runAnswerDelayMs);
     send(res, 200, result);
   } catch (err) {
     if (err instanceof SimHttpError) send(res, err.status, json.failure(err.code, err.message, err.status));
@@ -270,8 +296,11 @@ function requireParam(q: Query, name: string): string {
   return v;
 }
 
-function pageArgs(q: Query, pageKey: string, sizeKey: string): [number, number] {
-  return [Number(q.get(pageKey) ?? 0) || 0, Math.min(100, Number(q.get(sizeKey) ?? 50) || 50)];
+function pageArgs(q: Query, pageKey: string, sizeKey: string, defaultSize = 50): [number, number] {
+  return [
+    Number(q.get(pageKey) ?? 0) || 0,
+    Math.min(100, Number(q.get(sizeKey) ?? defaultSize) || defaultSize),
+  ];
 }
 
 function matches(search: string | null, ...texts: string[]): boolean {
@@ -290,7 +319,7 @@ function route(
 ): unknown {
   const engine = sim.engine;
   let m: RegExpExecArray | null;
-  if (method === 'POST' && (m = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/.exec(p))) {
+  if (method === 'POST' && (m = EXECUTE.exec(p))) {
     requireAccount(seed, q);
     const scope = {
       orgId: requireParam(q, 'orgIdentifier'),
@@ -305,6 +334,25 @@ function route(
         q.get('notesForPipelineExecution') ?? undefined,
       ),
     );
+  }
+  if (method === 'POST' && p === '/pipeline/api/pipelines/execution/summary') {
+    // pipeline-service ExecutionDetailsResource.getListOfExecutions: account, org and project are @NotNull.
+    requireAccount(seed, q);
+    const scope = requireScope(q);
+    const pipelineId = q.get('pipelineIdentifier');
+    const [pg, size] = pageArgs(q, 'page', 'size', 10);
+    const items = [...engine.executions.values()].filter(
+      (e) =>
+        e.pipeline.orgId === scope.orgId &&
+        e.pipeline.projectId === scope.projectId &&
+        (pipelineId === null || e.pipeline.identifier === pipelineId),
+    );
+    return json.executionList(items, pg, size);
+  }
+  if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/([^/]+)\/notes$/.exec(p))) {
+    // getNotesForExecution: PipelineExecutionNotesDTO { notes }.
+    requireAccount(seed, q);
+    return json.ok({ notes: engine.mustGet(decodeURIComponent(m[1] ?? '')).notes ?? '' });
   }
   if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/v2\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);

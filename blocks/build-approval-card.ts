@@ -21,6 +21,10 @@ export interface ApprovalCardInput {
   risky: boolean;
   /** What the platform team must configure before approvals from Slack can work. */
   setupProblem: string | undefined;
+  /** False when nothing Slack could send would be taken by Harness: no buttons, a link instead. */
+  buttons: boolean;
+  /** The execution in Harness, where the approval can always be given. */
+  harnessUrl: string | undefined;
 }
 
 const verb = (action: string): string =>
@@ -86,9 +90,12 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
     blocks.push({
       type: 'section',
       block_id: 'approval_setup',
-      text: mrkdwn(`:warning: ${escapeMrkdwn(c.setupProblem)}`, LIMITS.text),
+      text: mrkdwn(
+        `:warning: ${escapeMrkdwn(c.setupProblem)}${c.harnessUrl === undefined || c.buttons ? '' : ` <${c.harnessUrl}|Open in Harness>`}`,
+        LIMITS.text,
+      ),
     });
-  if (waiting) {
+  if (waiting && c.buttons) {
     const approve = {
       type: 'button' as const,
       action_id: APPROVE_ACTION_ID,

@@ -9,6 +9,7 @@ import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
+import { reportApprovalSetup } from './runs/approval-setup.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
 import type { FinderTiming } from './runs/run-finder.js';
@@ -168,6 +169,17 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const url = listeningUrl(await app.start(o.port ?? config.port));
   const resumed = tracker.resume();
   for (const repair of deps.runs.repairStarting()) inBackground(deps, repair);
+  inBackground(
+    deps,
+    reportApprovalSetup({
+      catalogue,
+      harness,
+      approverApiKey: config.harness.approverApiKey,
+      linking: vault !== undefined,
+      manifestsDir: config.manifestsDir,
+      logger,
+    }),
+  );
   logger.info(
     {
       url,

@@ -205,6 +205,23 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return r.map((a) => ({ id: a.id, type: a.type ?? 'HarnessApproval', status: a.status ?? 'WAITING' }));
     },
 
+    /**
+     * Whether Harness would take a decision on `approvalId` from the key's principal (the bot's key
+     * when `apiKey` is omitted), and if not, Harness's reason.
+     */
+    async approvalAuthorization(
+      approvalId: string,
+      apiKey?: string,
+    ): Promise<{ authorized: boolean; reason: string }> {
+      const r = await http.request(wire.approvalAuthorization, {
+        method: 'GET',
+        path: `/pipeline/api/approvals/${encodeURIComponent(approvalId)}/harness/authorization`,
+        retry: 'safe',
+        ...(apiKey === undefined ? {} : { apiKey }),
+      });
+      return { authorized: r.data.authorized, reason: r.data.reason ?? '' };
+    },
+
     /** Approve or reject. Sent at most once: a repeat would be a second decision. */
     async decideApproval(
       approvalId: string,

@@ -173,3 +173,6 @@ export const executionSummaryPage = envelope(
 
 /** `GET /pipeline/api/pipelines/execution/{id}/notes`: `ResponseDTO<PipelineExecutionNotesDTO>`. */
 export const executionNotes = envelope(z.looseObject({ notes: str }).nullish());
+
+/** `GET /pipeline/api/approvals/{id}/harness/authorization`: whether the key's principal may act. */
+export const approvalAuthorization = envelope(z.looseObject({ authorized: z.boolean(), reason: str }));

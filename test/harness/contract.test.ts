@@ -26,6 +26,8 @@ const NEWER_FIELDS: Record<string, string[]> = {
   'pipeline.ExecutionNode': ['logBaseKey'],
   // harness-core PipelineExecutionSummaryDTO (2023+): whether the run carries notes.
   'pipeline.PipelineExecutionSummary': ['notesExistForPlanExecutionId'],
+  // approvers.serviceAccounts: newer builds (harness-api.md §5.4; harness-core ApproversDTO).
+  'pipeline.ApproversDTO': ['serviceAccounts'],
 };
 /**
  * Java `Map<String, Map<String, Object>>` comes out of Swagger's generator as objects of objects
@@ -256,7 +258,14 @@ describe('the simulator answers in Harness’s shapes', () => {
     ['/ng/api/user/currentUser', 'get', {}],
   ])('for %s', async (path, method, query) => {
     const concrete = path.replace('{identifier}', 'sre_oncall').replace('{userIdentifier}', 'u-bob');
-    const r = await call(method.toUpperCase(), concrete, query, method === 'post' ? '{}' : undefined);
+    // A user's key: the bot's is a service account's, which has no current user.
+    const r = await call(
+      method.toUpperCase(),
+      concrete,
+      query,
+      method === 'post' ? '{}' : undefined,
+      SEED_KEYS.alice,
+    );
     expect(r.status).toBe(200);
     expectValid(responseRef(path, method), r.json);
   });
@@ -271,13 +280,14 @@ describe('the simulator answers in Harness’s shapes', () => {
       'pipeline.Failure',
     ],
     [404, 'GET', '/pipeline/api/pipelines/execution/v2/nope', SCOPED, undefined, 'pipeline.Error'],
+    // addHarnessApprovalActivity refuses with InvalidRequestException: a 400 Failure.
     [
-      403,
+      400,
       'POST',
       '/pipeline/api/approvals/{approval}/harness/activity',
       ACCOUNT,
       '{"action":"APPROVE"}',
-      'pipeline.Error',
+      'pipeline.Failure',
     ],
   ])('for a %i error', async (status, method, path, query, body, definition) => {
     let concrete = path;

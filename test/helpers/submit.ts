@@ -31,3 +31,15 @@ export async function submitWorkflow(
   );
   return messages[before]?.ts ?? '';
 }
+
+/** `/idp link` with `token`, as the person would do it; returns the modal's answer. */
+export async function linkToken(s: Stack, user: string, token: string): Promise<unknown> {
+  await s.slack.command({ command: '/idp', text: 'link', user, channel: 'C0OPS' });
+  const [view] = await eventually(
+    () => s.slack.openViews(user),
+    (v) => v.length === 1,
+  );
+  const reply = await s.slack.submitView(view?.id ?? '', user, { link_token: token });
+  for (const v of s.slack.openViews(user)) v.closed = true;
+  return reply.body;
+}

@@ -60,7 +60,7 @@ describe('Harness failing when the run is submitted', () => {
   it('an answer lost on the way back: the bot looks for the run, finds none, and says it did not start; nothing is retried', async () => {
     s.slack.ws.ephemerals.length = 0;
     const runsBefore = s.sim.engine.executions.size;
-    s.sim.faults.failNext = 1;
+    s.sim.faults.failRunNext = 1;
     s.sim.faults.failStatus = 503;
     await submitScale('U0BOB');
     const [note] = await eventually(

@@ -53,7 +53,7 @@ describe('a run whose answer was lost', () => {
   it('Harness never started it: the card says so after the bound, and nothing was started', async () => {
     const st = (s = await startStack({ finder: { boundMs: 300, intervalMs: 50 } }));
     // A 502 from the gateway: the request may have reached Harness, but here it did not.
-    Object.assign(st.sim.faults, { failNext: 1, failStatus: 502 });
+    Object.assign(st.sim.faults, { failRunNext: 1, failStatus: 502 });
     const ts = await submitWorkflow(st, FLAG);
     await eventually(
       () => card(st, ts),

@@ -4,10 +4,10 @@ import { isRecord } from '../../forms/json-schema.js';
 import { evaluateCondition, substituteAll } from './expressions.js';
 import type { Resolve } from './expressions.js';
 import type { SimPipeline, SimStage, SimStep } from './pipeline-model.js';
-import type { Seed } from './seed.js';
+import type { Seed, SimPrincipal } from './seed.js';
 import { stepDurationMs, stepOutcomes } from './step-outputs.js';
 
-export type SimUser = Seed['users'][number];
+export type SimUser = SimPrincipal;
 
 /** A refusal in Harness's terms: HTTP status, error code and message. */
 export class SimHttpError extends Error {
@@ -76,6 +76,8 @@ export interface Approval {
   deadline: number;
   message: string;
   userGroups: string[];
+  /** `approvers.serviceAccounts` (newer builds, harness-api.md §5.4). */
+  serviceAccounts: string[];
   minimumCount: number;
   disallowPipelineExecutor: boolean;
   approverInputs: { name: string; defaultValue: string }[];
@@ -210,18 +212,9 @@ export class SimEngine {
         'INVALID_ARGUMENT',
         `Approval instance is already ${a.status.toLowerCase()}`,
       );
-    if (a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid) {
-      throw new SimHttpError(403, 'ACCESS_DENIED', 'Pipeline executor is not allowed to approve/reject');
-    }
-    if (!a.userGroups.some((g) => this.isMember(g, user.uuid)))
-      throw new SimHttpError(403, 'ACCESS_DENIED', 'User not authorized to approve/reject');
-    if (a.activities.some((x) => x.user.uuid === user.uuid)) {
-      throw new SimHttpError(
-        400,
-        'INVALID_ARGUMENT',
-        `You have already ${a.activities.find((x) => x.user.uuid === user.uuid)?.action === 'APPROVE' ? 'approved' : 'rejected'} the pipeline`,
-      );
-    }
+    const refusal = this.authorize(a, user);
+    // addHarnessApprovalActivity throws InvalidRequestException(reason): HTTP 400, "Invalid request: …".
+    if (refusal !== undefined) throw new SimHttpError(400, 'INVALID_REQUEST', `Invalid request: ${refusal}`);
     const now = Date.now();
     a.activities.push({ user, action, comments, approvedAt: now, approverInputs: inputs });
     a.lastModifiedAt = now;
@@ -230,6 +223,24 @@ export class SimEngine {
       a.status = 'APPROVED';
     if (a.status !== 'WAITING') a.settle();
     return a;
+  }
+
+  /**
+   * Why Harness refuses `user` on `a`, in its order and words (harness-core
+   * ApprovalResourceServiceImpl.checkApprovalAuthorization); undefined when allowed.
+   */
+  authorize(a: Approval, user: SimUser): string | undefined {
+    if (a.activities.some((x) => x.user.uuid === user.uuid))
+      return 'You have already approved/rejected the pipeline';
+    if (a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid)
+      return 'Pipeline executor is not allowed to approve/reject';
+    if (user.serviceAccountRef !== undefined)
+      return a.serviceAccounts.includes(user.serviceAccountRef)
+        ? undefined
+        : 'The service account configured in the request is not authorized to approve/reject';
+    return a.userGroups.some((g) => this.isMember(g, user.uuid))
+      ? undefined
+      : 'User not authorized to approve/reject';
   }
 
   /** Ends a waiting approval now, as if its timeout had passed. */
@@ -431,6 +442,7 @@ export class SimEngine {
         run.step.type === 'IACMApproval'
           ? this.opts.seed.iacmApproverGroups
           : stringList(approvers.userGroups),
+      serviceAccounts: stringList(approvers.serviceAccounts),
       minimumCount: typeof approvers.minimumCount === 'number' ? approvers.minimumCount : 1,
       disallowPipelineExecutor: approvers.disallowPipelineExecutor === true,
       approverInputs: (Array.isArray(spec.approverInputs) ? spec.approverInputs : []).flatMap((i) =>

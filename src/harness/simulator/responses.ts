@@ -287,6 +287,7 @@ export function approvalInstance(a: Approval): Record<string, unknown> {
         userGroups: a.userGroups,
         minimumCount: a.minimumCount,
         disallowPipelineExecutor: a.disallowPipelineExecutor,
+        ...(a.serviceAccounts.length === 0 ? {} : { serviceAccounts: a.serviceAccounts }),
       },
       approvalActivities: a.activities.map((x) => ({
         user: { uuid: x.user.uuid, name: x.user.name, email: x.user.email },

@@ -7,7 +7,7 @@ import { SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
 import { loadPipelines } from './pipeline-model.js';
 import * as json from './responses.js';
-import { DEFAULT_SEED, withAdminKey } from './seed.js';
+import { DEFAULT_SEED, principalOf, withAdminKey } from './seed.js';
 import type { Seed } from './seed.js';
 
 /** Faults on demand, for tests and benchmarks. Rates are 0..1; `*Next` counts are consumed per request. */
@@ -20,6 +20,8 @@ export interface Faults {
   errorRate: number;
   garbageRate: number;
   latencyMs: number;
+  /** Answers the next N run requests with `failStatus` without starting anything. */
+  failRunNext: number;
   /** Runs the next N pipelines but drops the answer (the connection closes), as a lost response would. */
   dropRunAnswerNext: number;
   /** Runs the pipeline, then answers this much later (the caller may have given up by then). */
@@ -65,6 +67,7 @@ const NO_FAULTS: Faults = {
   errorRate: 0,
   garbageRate: 0,
   latencyMs: 0,
+  failRunNext: 0,
   dropRunAnswerNext: 0,
   runAnswerDelayMs: 0,
   runStartDelayMs: 0,
@@ -131,6 +134,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
   return sim;
 }
 
+const GATEWAY_ERROR = 'Oops, something went wrong on our end. Please contact Harness Support.';
 const EXECUTE = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/;
 
 function sleep(ms: number): Promise<void> {
@@ -171,7 +175,7 @@ async function handle(
   }
   sim.requests++;
   const key = req.headers['x-api-key'];
-  const user = typeof key === 'string' ? seed.users.find((u) => u.apiKeys.includes(key)) : undefined;
+  const user = typeof key === 'string' ? principalOf(seed, key) : undefined;
   if (user === undefined) {
     send(res, 401, json.failure('INVALID_TOKEN', 'Invalid API token: authentication failed', 401));
     return;
@@ -180,6 +184,11 @@ async function handle(
   try {
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
     const executes = method === 'POST' && EXECUTE.test(p);
+    if (executes && sim.faults.failRunNext > 0) {
+      sim.faults.failRunNext--;
+      send(res, sim.faults.failStatus, json.failure('DEFAULT_ERROR_CODE', GATEWAY_ERROR));
+      return;
+    }
     if (executes && sim.faults.runStartDelayMs > 0) await sleep(sim.faults.runStartDelayMs);
     const result = route(sim, seed, user, method, p, q, body);
     if (result === undefined) {
@@ -219,14 +228,7 @@ async function injectFault(
   }
   if (f.failNext > 0 || Math.random() < f.errorRate) {
     if (f.failNext > 0) f.failNext--;
-    send(
-      res,
-      f.failStatus,
-      json.failure(
-        'DEFAULT_ERROR_CODE',
-        'Oops, something went wrong on our end. Please contact Harness Support.',
-      ),
-    );
+    send(res, f.failStatus, json.failure('DEFAULT_ERROR_CODE', GATEWAY_ERROR));
     return true;
   }
   if (f.garbageNext > 0 || Math.random() < f.garbageRate) {
@@ -376,16 +378,8 @@ function route(
       throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${id}] not found`);
     if (method === 'GET' && m[3] === undefined) return json.ok(json.approvalInstance(a));
     if (method === 'GET' && m[3] === 'authorization') {
-      const member = a.userGroups.some((g) => engine.isMember(g, user.uuid));
-      const executor = a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid;
-      return json.ok({
-        authorized: member && !executor,
-        reason: !member
-          ? 'User not authorized to approve/reject'
-          : executor
-            ? 'Pipeline executor is not allowed to approve/reject'
-            : '',
-      });
+      const reason = engine.authorize(a, user);
+      return json.ok({ authorized: reason === undefined, reason: reason ?? '' });
     }
     if (method === 'POST' && m[3] === 'activity') {
       const input = parseJson(body);
@@ -463,6 +457,13 @@ function ngRoute(
   user: SimUser,
 ): unknown {
   if (method === 'GET' && p === '/ng/api/user/currentUser') {
+    // ng-manager CurrentUserHelper: a service-account key has no current user.
+    if (user.serviceAccountRef !== undefined)
+      throw new SimHttpError(
+        400,
+        'INVALID_REQUEST',
+        "Invalid request: Current user can be accessed only by 'USER' principal type",
+      );
     return json.ok({
       uuid: user.uuid,
       name: user.name,

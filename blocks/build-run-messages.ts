@@ -180,3 +180,15 @@ export function buildRunNeverAppearedReason(reason: string, boundMs: number): st
   const minutes = Math.max(1, Math.round(boundMs / 60_000));
   return `${reason} No execution of this run appeared in Harness within ${String(minutes)} minute${minutes === 1 ? '' : 's'}, so it did not start; run it again.`;
 }
+
+/** To the requester: their run waits on a Jira / ServiceNow / custom approval, decided there. */
+export function buildExternalApprovalNote(
+  workflowTitle: string,
+  stepName: string,
+  where: string,
+  ticket: { key: string; url: string | undefined } | undefined,
+): string {
+  const on =
+    ticket === undefined ? '' : ` on ${ticket.key}${ticket.url === undefined ? '' : ` (${ticket.url})`}`;
+  return `Your run of ${workflowTitle} is waiting for approval (${stepName})${on}: approve it in ${where}.`;
+}

@@ -389,9 +389,14 @@ function toApproval(data: z.infer<typeof wire.approvalInstance> | null | undefin
   if (data === undefined || data === null)
     throw new HarnessApiError('GET /pipeline/api/approvals', 200, 'no approval in the response', 'malformed');
   const d = data.details;
+  const ticketKey = d?.issue?.key ?? d?.ticket?.number ?? undefined;
   return {
     id: data.id,
     type: data.type,
+    ticket:
+      ticketKey === undefined || ticketKey === ''
+        ? undefined
+        : { key: ticketKey, url: d?.issue?.url ?? d?.ticket?.url ?? undefined },
     status: data.status,
     deadline: data.deadline ?? undefined,
     errorMessage: data.errorMessage ?? undefined,

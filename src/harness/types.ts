@@ -62,6 +62,8 @@ export interface ApprovalActivity {
 export interface ApprovalInstance {
   id: string;
   type: string;
+  /** The Jira issue or ServiceNow ticket a Jira / ServiceNow approval waits on. */
+  ticket: { key: string; url: string | undefined } | undefined;
   status: ApprovalStatus;
   deadline: number | undefined;
   errorMessage: string | undefined;

@@ -89,6 +89,9 @@ export const approvalInstance = z.looseObject({
   errorMessage: str,
   details: z
     .looseObject({
+      // JiraApprovalInstanceDetailsDTO / ServiceNowApprovalInstanceDetailsDTO: the ticket waited on.
+      issue: z.looseObject({ key: str, url: str }).nullish(),
+      ticket: z.looseObject({ number: str, url: str }).nullish(),
       approvalMessage: str,
       approvers: z
         .looseObject({

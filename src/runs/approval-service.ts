@@ -5,10 +5,15 @@ import {
   linkFirstText,
   slackApprovalImpossibleText,
 } from '../../blocks/approval-setup-text.js';
-import { buildApprovalReminder, buildPrivateNote } from '../../blocks/build-run-messages.js';
+import {
+  buildApprovalReminder,
+  buildExternalApprovalNote,
+  buildPrivateNote,
+} from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
+import { approvedWhere, decidableInSlack } from '../harness/approval-types.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessApiError } from '../harness/errors.js';
 import { mayHaveReachedHarness } from '../harness/http.js';
@@ -60,7 +65,8 @@ export class ApprovalService {
     if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
     try {
       const approval = await this.d.harness.getApproval(id);
-      const mentions = await this.approverMentions(approval, run);
+      const external = !decidableInSlack(approval.type);
+      const mentions = external ? [] : await this.approverMentions(approval, run);
       const card = await this.render(run, approval, step.name);
       const posted = await this.d.slack.postMessage(
         run.channelId,
@@ -91,7 +97,14 @@ export class ApprovalService {
       });
       await this.dm(
         run.requesterId,
-        `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
+        external
+          ? buildExternalApprovalNote(
+              this.title(run),
+              step.name,
+              approvedWhere(approval.type),
+              approval.ticket,
+            )
+          : `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
       );
     } catch (err) {
       this.d.store.releaseThreadEvent(run.id, `approval:${id}`);
@@ -144,7 +157,13 @@ export class ApprovalService {
     card: ApprovalCardRecord,
     approval: ApprovalInstance,
   ): Promise<void> {
-    if (approval.status !== 'WAITING' || approval.deadline === undefined || run.cardTs === undefined) return;
+    if (
+      approval.status !== 'WAITING' ||
+      approval.deadline === undefined ||
+      run.cardTs === undefined ||
+      !decidableInSlack(approval.type)
+    )
+      return;
     const now = this.d.now();
     const left = approval.deadline - now;
     const span = approval.deadline - card.updatedAt;
@@ -259,6 +278,8 @@ export class ApprovalService {
       const by = last === undefined ? '' : ` by ${last.user.name ?? last.user.email ?? 'someone'}`;
       return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
     }
+    if (!decidableInSlack(approval.type))
+      return `${card.stepName} is approved in ${approvedWhere(approval.type)}, not from Slack.`;
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
     if (prior !== undefined) return this.already(card.approvalId, slackUser);
     const deny = (reason: string): void => {
@@ -392,6 +413,7 @@ export class ApprovalService {
       setupProblem: setup.problem,
       buttons: setup.buttons,
       harnessUrl: run.executionUrl,
+      external: decidableInSlack(approval.type) ? undefined : approvedWhere(approval.type),
     });
   }
 
@@ -401,6 +423,8 @@ export class ApprovalService {
    */
   private async setup(approval: ApprovalInstance): Promise<CardSetup> {
     if (approval.status !== 'WAITING') return { problem: undefined, buttons: true };
+    // Harness answers /harness/* only for Harness approvals; the card points to the ticket instead.
+    if (!decidableInSlack(approval.type)) return { problem: undefined, buttons: false };
     const key = `${approval.id}:${String(approval.activities.length)}`;
     const known = this.setups.get(key);
     if (known !== undefined) return known;

@@ -10,7 +10,7 @@ import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { shippedCatalogue } from './catalogue.js';
+import { catalogueFrom, shippedCatalogue } from './catalogue.js';
 import { simulator } from './harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -41,15 +41,21 @@ export async function startStack(
     timing?: { fastMs: number; slowMs: number; backoff: number };
     /** The execute call's own timeout, and how long and often a lost run is looked for. */
     executeTimeoutMs?: number;
+    /** A manifests directory of the test's own (pipelines for the simulator, workflows for the bot). */
+    manifestsDir?: string;
     finder?: { boundMs: number; intervalMs: number };
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
   } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
-  const sim = await simulator({ speed: opts.speed ?? 200 });
+  const sim = await simulator({
+    speed: opts.speed ?? 200,
+    ...(opts.manifestsDir === undefined ? {} : { manifestsDir: opts.manifestsDir }),
+  });
   const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  const shared = await shippedCatalogue();
+  const shared =
+    opts.manifestsDir === undefined ? await shippedCatalogue() : await catalogueFrom(opts.manifestsDir);
   // Access rules for one test only: bindings are copied, never changed in place.
   const cat: Catalogue =
     opts.access === undefined

@@ -68,6 +68,10 @@ export interface Activity {
 
 export interface Approval {
   id: string;
+  /** HarnessApproval, IACMApproval, JiraApproval, ServiceNowApproval or CustomApproval. */
+  type: string;
+  /** Jira issue / ServiceNow ticket the approval waits on. */
+  ticket: { key: string; url: string } | undefined;
   execution: Execution;
   stepRun: StepRun;
   status: 'WAITING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'ABORTED';
@@ -107,6 +111,20 @@ export interface EngineOptions {
 export function newId(): string {
   return randomBytes(16).toString('base64url').slice(0, 22);
 }
+
+/**
+ * Steps that wait in ApprovalWaiting. Only HarnessApproval (and IACMApproval, as modelled here)
+ * take decisions through `/harness/activity`; Jira and ServiceNow approvals follow their ticket,
+ * a CustomApproval its script (https://developer.harness.io/docs/platform/approvals/approvals-tutorial/).
+ */
+const APPROVAL_TYPES = new Set([
+  'HarnessApproval',
+  'IACMApproval',
+  'JiraApproval',
+  'ServiceNowApproval',
+  'CustomApproval',
+]);
+export const HARNESS_DECIDED = new Set(['HarnessApproval', 'IACMApproval']);
 
 const TERMINAL = new Set(['Success', 'Failed', 'Aborted', 'Expired', 'ApprovalRejected', 'Errored']);
 
@@ -204,6 +222,13 @@ export class SimEngine {
         'RESOURCE_NOT_FOUND',
         `Approval instance with id [${approvalId}] not found`,
       );
+    // ApprovalInstanceServiceImpl.getHarnessApprovalInstance refuses other approval types.
+    if (!HARNESS_DECIDED.has(a.type))
+      throw new SimHttpError(
+        400,
+        'INVALID_REQUEST',
+        `Invalid request: Invalid harness approval instance id: ${approvalId}`,
+      );
     if (a.status === 'EXPIRED')
       throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Harness approval instance has already expired');
     if (a.status !== 'WAITING')
@@ -241,6 +266,15 @@ export class SimEngine {
     return a.userGroups.some((g) => this.isMember(g, user.uuid))
       ? undefined
       : 'User not authorized to approve/reject';
+  }
+
+  /** The ticket of a Jira / ServiceNow approval (or a custom approval's script) decided outside Harness. */
+  settleExternally(approvalId: string, action: 'APPROVE' | 'REJECT'): void {
+    const a = this.approvals.get(approvalId);
+    if (a?.status !== 'WAITING' || HARNESS_DECIDED.has(a.type)) return;
+    a.status = action === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    a.lastModifiedAt = Date.now();
+    a.settle();
   }
 
   /** Ends a waiting approval now, as if its timeout had passed. */
@@ -401,8 +435,7 @@ export class SimEngine {
       }
     }
     const spec = substituteAll(step.spec, resolve) as Record<string, unknown>;
-    if (step.type === 'HarnessApproval' || step.type === 'IACMApproval')
-      return this.awaitApproval(e, stageRun, run, spec, finish);
+    if (APPROVAL_TYPES.has(step.type)) return this.awaitApproval(e, stageRun, run, spec, finish);
     await sleep(stepDurationMs(step.type) / this.opts.speed, e.abort.signal);
     if (aborted(e)) return finish('Aborted', 'Pipeline execution was aborted');
     const failure = this.stepFailures.get(step.identifier);
@@ -430,6 +463,8 @@ export class SimEngine {
     });
     const approval: Approval = {
       id: newId(),
+      type: run.step.type,
+      ticket: ticketOf(run.step.type, spec),
       execution: e,
       stepRun: run,
       status: 'WAITING',
@@ -493,6 +528,7 @@ export class SimEngine {
     }
     if (approval.status === 'REJECTED') {
       const by = approval.activities.find((a) => a.action === 'REJECT');
+      if (!HARNESS_DECIDED.has(approval.type)) return finish('ApprovalRejected', 'Approval rejected');
       return finish(
         'ApprovalRejected',
         `Approval rejected by ${by?.user.name ?? 'an approver'}${by?.comments ? `: ${by.comments}` : ''}`,
@@ -501,6 +537,23 @@ export class SimEngine {
     if (approval.status === 'EXPIRED') return finish('Expired', 'Approval timed out');
     return finish('Aborted', 'Pipeline execution was aborted');
   }
+}
+
+/** Jira issues and ServiceNow tickets as their approval instances link them (simulated hosts). */
+function ticketOf(type: string, spec: Record<string, unknown>): { key: string; url: string } | undefined {
+  if (type === 'JiraApproval' && typeof spec.issueKey === 'string')
+    return {
+      key: spec.issueKey,
+      url: `https://jira.example.com/browse/${encodeURIComponent(spec.issueKey)}`,
+    };
+  if (type === 'ServiceNowApproval' && typeof spec.ticketNumber === 'string') {
+    const table = typeof spec.ticketType === 'string' ? spec.ticketType.toLowerCase() : 'change_request';
+    return {
+      key: spec.ticketNumber,
+      url: `https://example.service-now.com/nav_to.do?uri=${table}.do?sysparm_query=number=${encodeURIComponent(spec.ticketNumber)}`,
+    };
+  }
+  return undefined;
 }
 
 function stringList(v: unknown): string[] {

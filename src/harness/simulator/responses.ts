@@ -277,30 +277,46 @@ export function executionList(
 export function approvalInstance(a: Approval): Record<string, unknown> {
   return {
     id: a.id,
-    type: 'HarnessApproval',
+    type: a.type,
     status: a.status,
     deadline: a.deadline,
-    details: {
-      approvalMessage: a.message,
-      includePipelineExecutionHistory: true,
-      approvers: {
-        userGroups: a.userGroups,
-        minimumCount: a.minimumCount,
-        disallowPipelineExecutor: a.disallowPipelineExecutor,
-        ...(a.serviceAccounts.length === 0 ? {} : { serviceAccounts: a.serviceAccounts }),
-      },
-      approvalActivities: a.activities.map((x) => ({
-        user: { uuid: x.user.uuid, name: x.user.name, email: x.user.email },
-        action: x.action,
-        approverInputs: x.approverInputs,
-        comments: x.comments,
-        approvedAt: x.approvedAt,
-      })),
-      approverInputs: a.approverInputs,
-    },
+    details: approvalDetails(a),
     createdAt: a.createdAt,
     lastModifiedAt: a.lastModifiedAt,
     errorMessage: null,
+  };
+}
+
+/**
+ * The details per approval type (harness-core JiraApprovalInstanceDetailsDTO `issue {key, url}`,
+ * ServiceNowApprovalInstanceDetailsDTO `ticket {number, url}`, HarnessApprovalInstanceDetailsDTO).
+ */
+function approvalDetails(a: Approval): Record<string, unknown> {
+  if (a.type === 'JiraApproval')
+    return { connectorRef: 'jira', issue: { key: a.ticket?.key ?? '', url: a.ticket?.url ?? '' } };
+  if (a.type === 'ServiceNowApproval')
+    return {
+      connectorRef: 'servicenow',
+      ticket: { number: a.ticket?.key ?? '', url: a.ticket?.url ?? '' },
+    };
+  if (a.type === 'CustomApproval') return { shellType: 'Bash' };
+  return {
+    approvalMessage: a.message,
+    includePipelineExecutionHistory: true,
+    approvers: {
+      userGroups: a.userGroups,
+      minimumCount: a.minimumCount,
+      disallowPipelineExecutor: a.disallowPipelineExecutor,
+      ...(a.serviceAccounts.length === 0 ? {} : { serviceAccounts: a.serviceAccounts }),
+    },
+    approvalActivities: a.activities.map((x) => ({
+      user: { uuid: x.user.uuid, name: x.user.name, email: x.user.email },
+      action: x.action,
+      approverInputs: x.approverInputs,
+      comments: x.comments,
+      approvedAt: x.approvedAt,
+    })),
+    approverInputs: a.approverInputs,
   };
 }
 
@@ -308,7 +324,7 @@ export function approvalInstance(a: Approval): Record<string, unknown> {
 export function approvalSummary(a: Approval): Record<string, unknown> {
   return {
     id: a.id,
-    type: 'HarnessApproval',
+    type: a.type,
     status: a.status,
     deadline: a.deadline,
     created: a.createdAt,

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { isRecord } from '../../forms/json-schema.js';
-import { SimEngine, SimHttpError } from './engine.js';
+import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
 import { loadPipelines } from './pipeline-model.js';
 import * as json from './responses.js';
@@ -257,6 +257,11 @@ function control(sim: HarnessSimulator, p: string, body: string, res: ServerResp
       );
       send(res, 200, { ok: true });
       return;
+    case '/_sim/approve-ticket':
+      // The Jira issue / ServiceNow ticket reached its approval (or rejection) criteria.
+      sim.engine.settleExternally(String(input.approvalId), input.action === 'REJECT' ? 'REJECT' : 'APPROVE');
+      send(res, 200, { ok: true });
+      return;
     case '/_sim/expire':
       sim.engine.expire(String(input.approvalId));
       send(res, 200, { ok: true });
@@ -377,6 +382,12 @@ function route(
     if (a === undefined)
       throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${id}] not found`);
     if (method === 'GET' && m[3] === undefined) return json.ok(json.approvalInstance(a));
+    if (m[3] !== undefined && !HARNESS_DECIDED.has(a.type))
+      throw new SimHttpError(
+        400,
+        'INVALID_REQUEST',
+        `Invalid request: Invalid harness approval instance id: ${id}`,
+      );
     if (method === 'GET' && m[3] === 'authorization') {
       const reason = engine.authorize(a, user);
       return json.ok({ authorized: reason === undefined, reason: reason ?? '' });

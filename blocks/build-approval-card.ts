@@ -167,7 +167,7 @@ function externalCard(c: ApprovalCardInput, where: string): { text: string; bloc
       type: 'section',
       block_id: 'approval_external',
       text: mrkdwn(
-        `Approve it in ${escapeMrkdwn(where)}${ticket === '' ? '' : `:${ticket}`}. Slack cannot decide this approval; this card follows it.${waiting && a.deadline !== undefined ? ` Expires ${slackDate(a.deadline)}.` : ''}`,
+        `Approve it in ${escapeMrkdwn(where)}${ticket === '' ? '' : `:${ticket}`}. Slack cannot decide this approval; this card follows it.${a.deadline !== undefined ? ` Expires ${slackDate(a.deadline)}.` : ''}`,
         LIMITS.text,
       ),
     });

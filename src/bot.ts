@@ -111,6 +111,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
   const tracker = new RunTracker({
     approvals,
+    links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
     onFinished: createFinishedNotifier({ store, slack, catalogue: o.catalogue, approvals, logger, now }),
     store,
     harness,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HarnessApiError, HarnessRunError } from './errors.js';
 import { parseExecutionGraph } from './execution-view.js';
+import { entityRef, entitySearchTerm } from './entity-ref.js';
 import { HarnessHttp, mayHaveReachedHarness } from './http.js';
 import { createRequestBudget } from './request-budget.js';
 import type { RequestBudget } from './request-budget.js';
@@ -83,6 +84,11 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     searchTerm: q.search === '' ? undefined : q.search,
     page: q.page ?? 0,
     size: q.size ?? 50,
+  });
+  const ngPaging = (q: ListQuery) => ({
+    searchTerm: q.search === '' ? undefined : q.search,
+    pageIndex: q.page ?? 0,
+    pageSize: q.size ?? 50,
   });
 
   return {
@@ -265,21 +271,16 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       list(
         wire.userGroupsPage,
         '/ng/api/user-groups',
-        {
-          orgIdentifier: scope.orgId,
-          projectIdentifier: scope.projectId,
-          searchTerm: q.search === '' ? undefined : q.search,
-          pageIndex: q.page ?? 0,
-          pageSize: q.size ?? 50,
-        },
+        { orgIdentifier: scope.orgId, projectIdentifier: scope.projectId, ...ngPaging(q) },
         named,
       ),
 
+    // ng-manager's organization and project lists page with pageIndex/pageSize, not page/size.
     listOrganizations: (q: ListQuery = {}) =>
-      list(wire.organizationsPage, '/ng/api/organizations', paging(q), (i) => named(i.organization)),
+      list(wire.organizationsPage, '/ng/api/organizations', ngPaging(q), (i) => named(i.organization)),
 
     listProjects: (orgId: string | undefined, q: ListQuery = {}) =>
-      list(wire.projectsPage, '/ng/api/projects', { orgIdentifier: orgId, ...paging(q) }, (i) =>
+      list(wire.projectsPage, '/ng/api/projects', { orgIdentifier: orgId, ...ngPaging(q) }, (i) =>
         named(i.project),
       ),
 
@@ -293,7 +294,9 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         path: '/v1/entities',
         params: {
           kind: kinds.map((k) => k.toLowerCase()).join(',') || undefined,
-          search_term: q.search === '' ? undefined : q.search,
+          // Every scope of the account, as Harness's own clients ask (harness-api.md §2, IDP rows).
+          scopes: 'account.*',
+          search_term: q.search === undefined || q.search === '' ? undefined : entitySearchTerm(q.search),
           page: q.page ?? 0,
           limit: Math.min(100, q.size ?? 50),
         },
@@ -367,11 +370,6 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return { uuid: r.data.uuid, name: r.data.name ?? undefined, email: r.data.email ?? undefined };
     },
   };
-}
-
-/** Backstage-style reference `kind:scope/identifier` [I]: how IDP names an owner. */
-export function entityRef(kind: string, scope: string | undefined, identifier: string): string {
-  return `${kind.toLowerCase()}:${scope ?? 'account'}/${identifier}`;
 }
 
 export function groupScope(

@@ -72,6 +72,9 @@ export const executionDetail = envelope(
       startingNodeId: str,
       layoutNodeMap: z.record(z.string(), layoutNode).nullish(),
       failureInfo,
+      modules: z.array(z.string()).nullish(),
+      storeType: str,
+      gitDetails: z.looseObject({ repoName: str, repoIdentifier: str, branch: str }).nullish(),
     }),
     executionGraph: z
       .looseObject({ rootNodeId: str, nodeMap: z.record(z.string(), executionNode).nullish() })

@@ -11,11 +11,12 @@ import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessRunError } from '../harness/errors.js';
+import { moduleOfPipelineUrl } from '../harness/execution-link.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../slack/slack-client.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { MessageUpdater } from './message-updater.js';
-import { executionUrl, renderCard } from './presenter.js';
+import { renderCard, runExecutionLink } from './presenter.js';
 import { redactInputs } from './redact.js';
 import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
 import type { FinderTiming } from './run-finder.js';
@@ -117,7 +118,8 @@ export class RunService {
         scope: { orgId: wf.pipeline.orgId, projectId: wf.pipeline.projectId },
         pipelineId: wf.pipeline.pipelineId,
         runtimeInputYaml: req.runtimeInputYaml,
-        moduleType: moduleOf(wf.pipeline.url),
+        // Required by the execute call; `pms` (the pipeline service) when the URL names no module.
+        moduleType: moduleOfPipelineUrl(wf.pipeline.url) ?? 'pms',
         ...(wf.pipeline.branch === undefined ? {} : { branch: wf.pipeline.branch }),
         ...(wf.pipeline.repoName === undefined ? {} : { repoName: wf.pipeline.repoName }),
         notes: runNotes(req.requesterName, req.requesterId, run.id),
@@ -183,13 +185,7 @@ export class RunService {
 
   private async attach(run: RunRecord, executionId: string, note: string | undefined): Promise<RunRecord> {
     const wf = this.d.catalogue.workflows.get(run.workflowId);
-    const url = executionUrl(
-      this.d.harnessUiUrl,
-      this.d.accountId,
-      run,
-      moduleOf(wf?.pipeline.url ?? ''),
-      executionId,
-    );
+    const url = runExecutionLink(this.d.harnessUiUrl, this.d.accountId, run, wf, executionId);
     const current = this.d.store.updateRun(run.id, {
       executionId,
       executionUrl: url,
@@ -274,9 +270,4 @@ export class RunService {
         this.d.logger.warn({ err: (e as Error).message }, 'could not reach the requester');
       });
   }
-}
-
-/** The module in a pipeline-studio URL (`/module/idp/`), which Harness's execute call wants. */
-export function moduleOf(url: string): string {
-  return /\/module\/([a-z]+)\//.exec(url)?.[1] ?? 'pms';
 }

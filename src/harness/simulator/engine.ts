@@ -48,6 +48,8 @@ export interface Execution {
   variables: Record<string, string>;
   triggeredBy: SimUser;
   notes: string | undefined;
+  /** Git-stored pipelines run from a repository and branch (the execute call's repoName/branch). */
+  git: { repoName: string; branch: string } | undefined;
   runSequence: number;
   status: string;
   startTs: number;
@@ -152,6 +154,7 @@ export class SimEngine {
     runtimeYaml: string,
     user: SimUser,
     notes?: string,
+    git?: { repoName: string; branch: string },
   ): Execution {
     const pipeline = this.opts.pipelines.get(pipelineId);
     if (pipeline === undefined || pipeline.orgId !== scope.orgId || pipeline.projectId !== scope.projectId) {
@@ -167,6 +170,7 @@ export class SimEngine {
       variables: this.applyRuntimeInput(pipeline, runtimeYaml),
       triggeredBy: user,
       notes,
+      git,
       runSequence: ++this.sequence,
       status: 'Running',
       startTs: Date.now(),

@@ -229,7 +229,16 @@ function executionSummary(e: Execution): Record<string, unknown> {
       .length,
     failedStagesCount: e.stages.filter((s) => s.endTs !== undefined && s.status !== 'Success').length,
     totalStagesCount: e.stages.length,
-    storeType: 'INLINE',
+    storeType: e.git === undefined ? 'INLINE' : 'REMOTE',
+    ...(e.git === undefined
+      ? {}
+      : {
+          gitDetails: {
+            repoName: e.git.repoName,
+            branch: e.git.branch,
+            filePath: `.harness/${e.pipeline.identifier}.yaml`,
+          },
+        }),
     executionInputConfigured: false,
     allowStageExecutions: false,
     stagesExecution: false,

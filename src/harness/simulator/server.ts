@@ -273,6 +273,13 @@ function control(sim: HarnessSimulator, p: string, body: string, res: ServerResp
 
 type Query = URLSearchParams;
 
+/** A Git-stored pipeline is run from the repository and branch the execute call names. */
+function gitOf(q: Query): { repoName: string; branch: string } | undefined {
+  const repoName = q.get('repoName') ?? q.get('repoIdentifier');
+  const branch = q.get('branch');
+  return repoName === null || repoName === '' ? undefined : { repoName, branch: branch ?? 'main' };
+}
+
 function requireAccount(seed: Seed, q: Query): void {
   const account = q.get('accountIdentifier');
   if (account === null || account === '')
@@ -339,6 +346,7 @@ function route(
         body,
         user,
         q.get('notesForPipelineExecution') ?? undefined,
+        gitOf(q),
       ),
     );
   }
@@ -424,18 +432,30 @@ function route(
   return undefined;
 }
 
-/** IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case). */
+/**
+ * IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case),
+ * each in its scope (`account`, `account.org`, `account.org.project`). `scopes` picks which, as
+ * Harness's clients send it (`scopes=account.*`, harness-api.md §2); without it only the account's.
+ */
 function catalogEntities(seed: Seed, q: Query): unknown[] {
   const kinds = (q.get('kind') ?? 'group,user').toLowerCase().split(',');
   const search = q.get('search_term');
-  const groups = seed.userGroups
-    .filter((g) => g.ref.startsWith('account.'))
-    .map((g) => ({
-      kind: 'group',
-      identifier: g.ref.slice('account.'.length),
-      name: g.name,
-      scope: 'account',
-    }));
+  const wanted = (q.get('scopes') ?? 'account').split(',').map((s) => s.trim());
+  const inScopes = (scope: string) =>
+    wanted.some((w) =>
+      w.endsWith('.*') ? scope === w.slice(0, -2) || scope.startsWith(w.slice(0, -1)) : scope === w,
+    );
+  const [org] = seed.orgs;
+  const groups = seed.userGroups.map((g) => {
+    const [, level, id] = /^(?:(account|org)\.)?(.*)$/.exec(g.ref) ?? [];
+    const scope =
+      level === 'account'
+        ? 'account'
+        : level === 'org'
+          ? `account.${org?.identifier ?? 'default'}`
+          : `account.${org?.identifier ?? 'default'}.${org?.projects[0]?.identifier ?? 'default'}`;
+    return { kind: 'group', identifier: id ?? g.ref, name: g.name, scope };
+  });
   const users = seed.users.map((u) => ({
     kind: 'user',
     identifier: u.email.split('@')[0] ?? u.uuid,
@@ -444,7 +464,7 @@ function catalogEntities(seed: Seed, q: Query): unknown[] {
   }));
   const limit = Math.min(100, Number(q.get('limit') ?? 50) || 50);
   return [...groups, ...users]
-    .filter((e) => kinds.includes(e.kind) && matches(search, e.identifier, e.name))
+    .filter((e) => kinds.includes(e.kind) && inScopes(e.scope) && matches(search, e.identifier, e.name))
     .slice(0, limit)
     .map((e) => ({ ...e, entity_ref: `${e.kind}:${e.scope}/${e.identifier}` }));
 }
@@ -546,8 +566,9 @@ function ngRoute(
       size,
     );
   }
+  // ng-manager's OrganizationResource/ProjectResource page with pageIndex/pageSize (PageRequest).
   if (method === 'GET' && p === '/ng/api/organizations') {
-    const [pg, size] = pageArgs(q, 'page', 'size');
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
     return json.page(
       seed.orgs
         .filter((o) => matches(search, o.identifier, o.name))
@@ -557,7 +578,7 @@ function ngRoute(
     );
   }
   if (method === 'GET' && p === '/ng/api/projects') {
-    const [pg, size] = pageArgs(q, 'page', 'size');
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
     const org = q.get('orgIdentifier');
     const items = seed.orgs
       .filter((o) => org === null || o.identifier === org)

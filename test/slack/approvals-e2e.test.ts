@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/harness/simulator/engine.js';
 import { sampleValues } from '../helpers/catalogue.js';
 import { answersFor, eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
+import { submitWorkflow } from '../helpers/submit.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -19,29 +19,7 @@ async function run(
   user = 'U0ALICE',
   channel = 'C0OPS',
 ): Promise<{ cardTs: string; approvalCardTs: string; approval: Approval }> {
-  const wf = s.catalogue.workflows.get(workflowId);
-  const command = s.catalogue.bindings.get(workflowId)?.command;
-  if (wf === undefined || command === undefined) throw new Error(workflowId);
-  const values = JSON.parse(await readFile(`test/fixtures/values/${workflowId}.json`, 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const before = s.slack.messages(channel).length;
-  const views = new Set(s.slack.openViews(user).map((v) => v.id));
-  await s.slack.command({ command, user, channel });
-  const [view] = await eventually(
-    () => s.slack.openViews(user).filter((v) => !views.has(v.id)),
-    (v) => v.length === 1,
-  );
-  for (const page of wf.pages)
-    await s.slack.submitView(view?.id ?? '', user, answersFor(wf, page.index, values));
-  const cardTs =
-    (
-      await eventually(
-        () => s.slack.messages(channel),
-        (m) => m.length > before,
-      )
-    )[before]?.ts ?? '';
+  const cardTs = await submitWorkflow(s, workflowId, user, channel);
   const approvalCard = await eventually(
     () => s.slack.replies(channel, cardTs).find((m) => textOf(m).includes('Approval needed')),
     (m) => m !== undefined,

@@ -198,6 +198,9 @@ export class ApprovalService {
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
+    // Before a modal asks for a reason: Harness might refuse whatever key Slack could send.
+    const sender = await this.senderFor(slackUser, card, run);
+    if (typeof sender === 'string') return sender;
     if (action === 'REJECT' || check.approverInputs.length > 0) {
       await this.d.slack.openView(
         triggerId,

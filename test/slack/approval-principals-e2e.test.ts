@@ -68,6 +68,13 @@ describe('who may approve', () => {
       () => notes(st, 'U0BOB').join('\n'),
       (t) => t.includes('Link your Harness account with /idp link, then click again'),
     );
+    // Reject too is refused before a modal asks for a reason.
+    await st.slack.clickMessageButton('C0OPS', ts, 'U0BOB', 'idp_approval_reject');
+    await eventually(
+      () => notes(st, 'U0BOB').filter((t) => t.includes('Link your Harness account')).length,
+      (n) => n === 2,
+    );
+    expect(st.slack.openViews('U0BOB')).toEqual([]);
     expect(approval.activities).toEqual([]);
     await linkToken(st, 'U0BOB', 'sim-key-bob');
     await st.slack.clickMessageButton('C0OPS', ts, 'U0BOB', 'idp_approval_approve');

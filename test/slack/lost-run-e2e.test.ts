@@ -36,6 +36,7 @@ describe('a run whose answer was lost', () => {
     expect(run?.executionId).toBe(executions[0]?.id);
     expect(card(st, ts)).toContain(`/executions/${executions[0]?.id ?? ''}/pipeline`);
     expect(executions[0]?.notes).toContain(`idp-chatops run ${run?.id ?? ''}`);
+    expect(card(st, ts)).not.toContain('looking for this run');
   });
 
   it('late answer (a Git-stored pipeline fetched first): the run is found, not reported lost', async () => {

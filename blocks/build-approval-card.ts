@@ -22,6 +22,12 @@ export interface ApprovalCardInput {
   risky: boolean;
   /** What the platform team must configure before approvals from Slack can work. */
   setupProblem: string | undefined;
+  /** False when nothing Slack could send would be taken by Harness: no buttons, a link instead. */
+  buttons: boolean;
+  /** The execution in Harness, where the approval can always be given. */
+  harnessUrl: string | undefined;
+  /** Where an approval Slack cannot decide is given ("Jira", "ServiceNow", …): no buttons, the ticket instead. */
+  external: string | undefined;
 }
 
 const verb = (action: string): string =>
@@ -35,6 +41,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
   const a = c.approval;
   const approvals = a.activities.filter((x) => x.action === 'APPROVE').length;
   const waiting = a.status === 'WAITING';
+  if (c.external !== undefined) return externalCard(c, c.external);
   const head = waiting
     ? `:raised_hand: *Approval needed: ${escapeMrkdwn(c.stepName)}*\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`
     : `${a.status === 'APPROVED' ? ':white_check_mark:' : a.status === 'REJECTED' ? ':no_entry:' : ':hourglass:'} *${escapeMrkdwn(c.stepName)}* · ${escapeMrkdwn(statusText(a.status))}\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`;
@@ -89,9 +96,12 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
     blocks.push({
       type: 'section',
       block_id: 'approval_setup',
-      text: mrkdwn(`:warning: ${escapeMrkdwn(c.setupProblem)}`, LIMITS.text),
+      text: mrkdwn(
+        `:warning: ${escapeMrkdwn(c.setupProblem)}${c.harnessUrl === undefined || c.buttons ? '' : ` <${c.harnessUrl}|Open in Harness>`}`,
+        LIMITS.text,
+      ),
     });
-  if (waiting) {
+  if (waiting && c.buttons) {
     const approve = {
       type: 'button' as const,
       action_id: APPROVE_ACTION_ID,
@@ -134,6 +144,39 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
   return {
     text: waiting
       ? `Approval needed: ${c.stepName} (${c.workflowTitle})`
+      : `${c.stepName}: ${statusText(a.status)}`,
+    blocks,
+  };
+}
+
+/** A Jira / ServiceNow / custom approval: waiting, with the ticket link and where to approve it. */
+function externalCard(c: ApprovalCardInput, where: string): { text: string; blocks: KnownBlock[] } {
+  const a = c.approval;
+  const waiting = a.status === 'WAITING';
+  const ticket =
+    a.ticket === undefined
+      ? ''
+      : a.ticket.url === undefined
+        ? ` *${escapeMrkdwn(a.ticket.key)}*`
+        : ` <${a.ticket.url}|${escapeMrkdwn(a.ticket.key)}>`;
+  const head = waiting
+    ? `:hourglass_flowing_sand: *Waiting for approval in ${escapeMrkdwn(where)}: ${escapeMrkdwn(c.stepName)}*\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`
+    : `${a.status === 'APPROVED' ? ':white_check_mark:' : a.status === 'REJECTED' ? ':no_entry:' : ':hourglass:'} *${escapeMrkdwn(c.stepName)}* · ${escapeMrkdwn(statusText(a.status))}\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'approval_head', text: mrkdwn(head, LIMITS.text) },
+  ];
+  if (waiting)
+    blocks.push({
+      type: 'section',
+      block_id: 'approval_external',
+      text: mrkdwn(
+        `Approve it in ${escapeMrkdwn(where)}${ticket === '' ? '' : `:${ticket}`}. Slack cannot decide this approval; this card follows it.${a.deadline !== undefined ? ` Expires ${slackDate(a.deadline)}.` : ''}`,
+        LIMITS.text,
+      ),
+    });
+  return {
+    text: waiting
+      ? `Waiting for approval in ${where}: ${c.stepName} (${c.workflowTitle})`
       : `${c.stepName}: ${statusText(a.status)}`,
     blocks,
   };

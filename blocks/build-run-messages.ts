@@ -165,3 +165,31 @@ export function buildApprovalReminder(
     ],
   };
 }
+
+/** On the card while the bot looks for a run whose start Harness did not confirm. */
+export function buildLookingForRunNote(): string {
+  return 'Harness did not confirm the start; looking for this run in Harness (it is never started twice)…';
+}
+
+/** To the requester: the bot restarted while starting their run, and found it in Harness. */
+export function buildRunFoundAfterRestartNote(workflowTitle: string): string {
+  return `The bot restarted while starting your run of ${workflowTitle}. Harness did start it; the card follows it again.`;
+}
+
+/** Why a run whose start was not confirmed is reported as not started. */
+export function buildRunNeverAppearedReason(reason: string, boundMs: number): string {
+  const minutes = Math.max(1, Math.round(boundMs / 60_000));
+  return `${reason} No execution of this run appeared in Harness within ${String(minutes)} minute${minutes === 1 ? '' : 's'}, so it did not start; run it again.`;
+}
+
+/** To the requester: their run waits on a Jira / ServiceNow / custom approval, decided there. */
+export function buildExternalApprovalNote(
+  workflowTitle: string,
+  stepName: string,
+  where: string,
+  ticket: { key: string; url: string | undefined } | undefined,
+): string {
+  const on =
+    ticket === undefined ? '' : ` on ${ticket.key}${ticket.url === undefined ? '' : ` (${ticket.url})`}`;
+  return `Your run of ${workflowTitle} is waiting for approval (${stepName})${on}: approve it in ${where}.`;
+}

@@ -9,13 +9,16 @@ import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
+import { reportApprovalSetup } from './runs/approval-setup.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
+import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
 import { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp, startStandbyConnection } from './slack/app.js';
+import { inBackground } from './slack/deps.js';
 import type { BotDeps } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
@@ -41,8 +44,10 @@ export interface BotOptions {
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Socket Mode pong timeout and reconnect delay (tests shorten it). */
   socketPingTimeoutMs?: number;
+  /** Looking for a run whose start Harness did not confirm (tests shorten it). */
+  finder?: FinderTiming;
   /** Harness client retry timing (tests shorten it). */
-  harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number };
+  harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number; executeTimeoutMs?: number };
 }
 
 export interface RunningBot {
@@ -78,6 +83,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
       budget: createRequestBudget(config.harness.requestsPerMinute),
+      executeTimeoutMs: config.harness.executeTimeoutMs,
       ...o.harnessRetry,
     });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
@@ -109,6 +115,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
   const tracker = new RunTracker({
     approvals,
+    links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
     onFinished: createFinishedNotifier({ store, slack, catalogue: o.catalogue, approvals, logger, now }),
     store,
     harness,
@@ -142,6 +149,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       now,
       harnessUiUrl: config.harness.apiUrl,
       accountId: config.harness.accountId,
+      ...(o.finder === undefined ? {} : { finder: o.finder }),
     }),
     tracker,
     logger,
@@ -166,6 +174,18 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const url = listeningUrl(await app.start(o.port ?? config.port));
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = tracker.resume();
+  for (const repair of deps.runs.repairStarting()) inBackground(deps, repair);
+  inBackground(
+    deps,
+    reportApprovalSetup({
+      catalogue,
+      harness,
+      approverApiKey: config.harness.approverApiKey,
+      linking: vault !== undefined,
+      manifestsDir: config.manifestsDir,
+      logger,
+    }),
+  );
   logger.info(
     {
       url,
@@ -181,6 +201,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     app,
     deps,
     async stop() {
+      deps.runs.stop();
       await tracker.stop();
       await Promise.allSettled([...deps.background]);
       await updater.drain();

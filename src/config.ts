@@ -26,6 +26,7 @@ const envSchema = z.object({
   HARNESS_WEBHOOK_SECRET: optionalText,
   HARNESS_APPROVER_API_KEY: optionalText,
   HARNESS_REQUESTS_PER_MINUTE: optionalText,
+  HARNESS_EXECUTE_TIMEOUT_SECONDS: optionalText,
   DATABASE_PATH: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
@@ -56,6 +57,8 @@ export interface HarnessConfig {
   approverApiKey: string | undefined;
   /** The request budget shared by every caller of one key. */
   requestsPerMinute: number;
+  /** How long running a pipeline may take to answer (Git-stored pipelines are fetched first). */
+  executeTimeoutMs: number;
 }
 
 export interface Config {
@@ -189,6 +192,12 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
       'HARNESS_REQUESTS_PER_MINUTE must be a whole number of at least 1 (Harness allows 1,000 per minute per key; the default is 600).',
     );
   }
+  const executeSeconds = Number(raw.HARNESS_EXECUTE_TIMEOUT_SECONDS ?? 120);
+  if (!Number.isInteger(executeSeconds) || executeSeconds < 10 || executeSeconds > 900) {
+    problems.push(
+      'HARNESS_EXECUTE_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 900 (default 120; Git-stored pipelines are fetched from Git before they start).',
+    );
+  }
   if (problems.length > before || raw.HARNESS_API_KEY === undefined || raw.HARNESS_ACCOUNT_ID === undefined) {
     return undefined;
   }
@@ -199,5 +208,6 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
     webhookSecret: raw.HARNESS_WEBHOOK_SECRET,
     approverApiKey: raw.HARNESS_APPROVER_API_KEY,
     requestsPerMinute: perMinute,
+    executeTimeoutMs: executeSeconds * 1000,
   };
 }

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       accountId: 'acct',
       webhookSecret: undefined,
       requestsPerMinute: 600,
+      executeTimeoutMs: 120_000,
     });
     expect(c.port).toBe(8080);
   });

@@ -1,3 +1,4 @@
+import { sameEntity } from '../harness/entity-ref.js';
 import type { Binding } from '../catalogue/bindings.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
@@ -88,9 +89,12 @@ async function valueFor(
         return { note: `Could not look up "${word}" for ${field.title} in time; choose it in the form.` };
       }
       const lower = word.toLowerCase();
+      const catalog = input.source.endpoint === 'catalogEntities';
       const exact = found.filter(
         (o) =>
           o.value.toLowerCase() === lower ||
+          // An owner written as IDP or Backstage writes it (`group:default/sre`) is the catalog's entity.
+          (catalog && sameEntity(word, o.value)) ||
           o.label.toLowerCase() === lower ||
           o.label.toLowerCase().startsWith(`${lower} (`),
       );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HarnessApiError, HarnessRunError } from './errors.js';
 import { parseExecutionGraph } from './execution-view.js';
+import { entityRef, entitySearchTerm } from './entity-ref.js';
 import { HarnessHttp, mayHaveReachedHarness } from './http.js';
 import { createRequestBudget } from './request-budget.js';
 import type { RequestBudget } from './request-budget.js';
@@ -14,6 +15,11 @@ export interface HarnessClientOptions {
   /** Shared by every client of one key; one is made when omitted. */
   budget?: RequestBudget;
   timeoutMs?: number;
+  /**
+   * Running a pipeline: Harness fetches a Git-stored pipeline from Git before it answers, so
+   * the execute call gets its own, longer timeout.
+   */
+  executeTimeoutMs?: number;
   retries?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -79,6 +85,11 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     page: q.page ?? 0,
     size: q.size ?? 50,
   });
+  const ngPaging = (q: ListQuery) => ({
+    searchTerm: q.search === '' ? undefined : q.search,
+    pageIndex: q.page ?? 0,
+    pageSize: q.size ?? 50,
+  });
 
   return {
     accountId: opts.accountId,
@@ -103,6 +114,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
           data: req.runtimeInputYaml,
           contentType: 'application/yaml',
           retry: 'not-sent-only',
+          timeoutMs: opts.executeTimeoutMs ?? 120_000,
         });
         const plan = r.data.planExecution;
         return { executionId: plan.uuid, status: plan.status ?? 'RUNNING' };
@@ -110,6 +122,50 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         if (err instanceof HarnessApiError) throw new HarnessRunError(mayHaveReachedHarness(err), err);
         throw err;
       }
+    },
+
+    /**
+     * The pipeline's executions started since `sinceTs`, newest first (one page: a run being
+     * looked for started moments ago).
+     */
+    async recentExecutions(
+      pipelineId: string,
+      scope: Scope,
+      sinceTs: number,
+    ): Promise<{ executionId: string; startTs: number | undefined; hasNotes: boolean }[]> {
+      const r = await http.request(wire.executionSummaryPage, {
+        method: 'POST',
+        path: '/pipeline/api/pipelines/execution/summary',
+        params: {
+          ...scopeParams(scope),
+          pipelineIdentifier: pipelineId,
+          page: 0,
+          size: 50,
+          sort: 'startTs,DESC',
+        },
+        data: { filterType: 'PipelineExecution' },
+        contentType: 'application/json',
+        // A read, though sent with POST.
+        retry: 'safe',
+      });
+      return (r.data.content ?? [])
+        .filter((e) => e.startTs === undefined || e.startTs === null || e.startTs >= sinceTs)
+        .map((e) => ({
+          executionId: e.planExecutionId,
+          startTs: e.startTs ?? undefined,
+          // Older builds do not say; then the notes must be read to know.
+          hasNotes: e.notesExistForPlanExecutionId !== false,
+        }));
+    },
+
+    /** The notes an execution was started with (`notesForPipelineExecution`). */
+    async executionNotes(executionId: string): Promise<string> {
+      const r = await http.request(wire.executionNotes, {
+        method: 'GET',
+        path: `/pipeline/api/pipelines/execution/${encodeURIComponent(executionId)}/notes`,
+        retry: 'safe',
+      });
+      return r.data?.notes ?? '';
     },
 
     async getExecution(executionId: string, scope: Scope): Promise<ExecutionView> {
@@ -155,6 +211,23 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return r.map((a) => ({ id: a.id, type: a.type ?? 'HarnessApproval', status: a.status ?? 'WAITING' }));
     },
 
+    /**
+     * Whether Harness would take a decision on `approvalId` from the key's principal (the bot's key
+     * when `apiKey` is omitted), and if not, Harness's reason.
+     */
+    async approvalAuthorization(
+      approvalId: string,
+      apiKey?: string,
+    ): Promise<{ authorized: boolean; reason: string }> {
+      const r = await http.request(wire.approvalAuthorization, {
+        method: 'GET',
+        path: `/pipeline/api/approvals/${encodeURIComponent(approvalId)}/harness/authorization`,
+        retry: 'safe',
+        ...(apiKey === undefined ? {} : { apiKey }),
+      });
+      return { authorized: r.data.authorized, reason: r.data.reason ?? '' };
+    },
+
     /** Approve or reject. Sent at most once: a repeat would be a second decision. */
     async decideApproval(
       approvalId: string,
@@ -198,21 +271,16 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       list(
         wire.userGroupsPage,
         '/ng/api/user-groups',
-        {
-          orgIdentifier: scope.orgId,
-          projectIdentifier: scope.projectId,
-          searchTerm: q.search === '' ? undefined : q.search,
-          pageIndex: q.page ?? 0,
-          pageSize: q.size ?? 50,
-        },
+        { orgIdentifier: scope.orgId, projectIdentifier: scope.projectId, ...ngPaging(q) },
         named,
       ),
 
+    // ng-manager's organization and project lists page with pageIndex/pageSize, not page/size.
     listOrganizations: (q: ListQuery = {}) =>
-      list(wire.organizationsPage, '/ng/api/organizations', paging(q), (i) => named(i.organization)),
+      list(wire.organizationsPage, '/ng/api/organizations', ngPaging(q), (i) => named(i.organization)),
 
     listProjects: (orgId: string | undefined, q: ListQuery = {}) =>
-      list(wire.projectsPage, '/ng/api/projects', { orgIdentifier: orgId, ...paging(q) }, (i) =>
+      list(wire.projectsPage, '/ng/api/projects', { orgIdentifier: orgId, ...ngPaging(q) }, (i) =>
         named(i.project),
       ),
 
@@ -226,7 +294,9 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         path: '/v1/entities',
         params: {
           kind: kinds.map((k) => k.toLowerCase()).join(',') || undefined,
-          search_term: q.search === '' ? undefined : q.search,
+          // Every scope of the account, as Harness's own clients ask (harness-api.md §2, IDP rows).
+          scopes: 'account.*',
+          search_term: q.search === undefined || q.search === '' ? undefined : entitySearchTerm(q.search),
           page: q.page ?? 0,
           limit: Math.min(100, q.size ?? 50),
         },
@@ -302,11 +372,6 @@ export function createHarnessClient(opts: HarnessClientOptions) {
   };
 }
 
-/** Backstage-style reference `kind:scope/identifier` [I]: how IDP names an owner. */
-export function entityRef(kind: string, scope: string | undefined, identifier: string): string {
-  return `${kind.toLowerCase()}:${scope ?? 'account'}/${identifier}`;
-}
-
 export function groupScope(
   groupRef: string,
   runScope: Scope,
@@ -322,9 +387,14 @@ function toApproval(data: z.infer<typeof wire.approvalInstance> | null | undefin
   if (data === undefined || data === null)
     throw new HarnessApiError('GET /pipeline/api/approvals', 200, 'no approval in the response', 'malformed');
   const d = data.details;
+  const ticketKey = d?.issue?.key ?? d?.ticket?.number ?? undefined;
   return {
     id: data.id,
     type: data.type,
+    ticket:
+      ticketKey === undefined || ticketKey === ''
+        ? undefined
+        : { key: ticketKey, url: d?.issue?.url ?? d?.ticket?.url ?? undefined },
     status: data.status,
     deadline: data.deadline ?? undefined,
     errorMessage: data.errorMessage ?? undefined,

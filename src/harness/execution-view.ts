@@ -63,6 +63,14 @@ export function parseExecutionGraph(detail: Detail): ExecutionView {
     failureMessage: nonEmpty(summary.failureInfo?.message),
     stages,
     steps,
+    modules: summary.modules ?? [],
+    git:
+      summary.storeType === 'REMOTE'
+        ? {
+            repoName: nonEmpty(summary.gitDetails?.repoName ?? summary.gitDetails?.repoIdentifier),
+            branch: nonEmpty(summary.gitDetails?.branch),
+          }
+        : undefined,
   };
 }
 

@@ -38,6 +38,8 @@ export interface HarnessRequest {
   retry: RetryPolicy;
   /** A person's own token instead of the bot's key. */
   apiKey?: string;
+  /** Overrides the client's timeout (running a Git-stored pipeline can take long). */
+  timeoutMs?: number;
 }
 
 const MALFORMED = 'ERR_HARNESS_MALFORMED';
@@ -91,6 +93,7 @@ export class HarnessHttp {
       url: req.path,
       params: { accountIdentifier: this.opts.accountId, ...req.params },
       data: req.data,
+      ...(req.timeoutMs === undefined ? {} : { timeout: req.timeoutMs }),
       headers: {
         'x-api-key': req.apiKey ?? this.opts.apiKey,
         ...(req.contentType === undefined ? {} : { 'Content-Type': req.contentType }),

@@ -45,6 +45,10 @@ export interface ExecutionView {
   failureMessage: string | undefined;
   stages: StageView[];
   steps: StepView[];
+  /** Modules Harness lists for the execution (`["cd", "pms"]`). */
+  modules: string[];
+  /** Set for Git-stored (REMOTE) pipelines. */
+  git: { repoName: string | undefined; branch: string | undefined } | undefined;
 }
 
 /** WAITING, APPROVED, REJECTED, FAILED, ABORTED, EXPIRED, or a value newer than the bot. */
@@ -62,6 +66,8 @@ export interface ApprovalActivity {
 export interface ApprovalInstance {
   id: string;
   type: string;
+  /** The Jira issue or ServiceNow ticket a Jira / ServiceNow approval waits on. */
+  ticket: { key: string; url: string | undefined } | undefined;
   status: ApprovalStatus;
   deadline: number | undefined;
   errorMessage: string | undefined;

@@ -72,6 +72,9 @@ export const executionDetail = envelope(
       startingNodeId: str,
       layoutNodeMap: z.record(z.string(), layoutNode).nullish(),
       failureInfo,
+      modules: z.array(z.string()).nullish(),
+      storeType: str,
+      gitDetails: z.looseObject({ repoName: str, repoIdentifier: str, branch: str }).nullish(),
     }),
     executionGraph: z
       .looseObject({ rootNodeId: str, nodeMap: z.record(z.string(), executionNode).nullish() })
@@ -89,6 +92,9 @@ export const approvalInstance = z.looseObject({
   errorMessage: str,
   details: z
     .looseObject({
+      // JiraApprovalInstanceDetailsDTO / ServiceNowApprovalInstanceDetailsDTO: the ticket waited on.
+      issue: z.looseObject({ key: str, url: str }).nullish(),
+      ticket: z.looseObject({ number: str, url: str }).nullish(),
       approvalMessage: str,
       approvers: z
         .looseObject({
@@ -148,3 +154,31 @@ export const groupMembersPage = envelope(
     totalItems: num,
   }),
 );
+
+/**
+ * `POST /pipeline/api/pipelines/execution/summary`: `ResponseDTO<Page<PipelineExecutionSummaryDTO>>`, a
+ * Spring `Page` (`content`, `totalElements`, `number`, `size`), as pipeline-service's
+ * ExecutionDetailsResource.getListOfExecutions returns it.
+ */
+export const executionSummaryPage = envelope(
+  z.looseObject({
+    content: z
+      .array(
+        z.looseObject({
+          planExecutionId: z.string(),
+          pipelineIdentifier: str,
+          status: str,
+          startTs: num,
+          notesExistForPlanExecutionId: z.boolean().nullish(),
+        }),
+      )
+      .nullish(),
+    totalElements: num,
+  }),
+);
+
+/** `GET /pipeline/api/pipelines/execution/{id}/notes`: `ResponseDTO<PipelineExecutionNotesDTO>`. */
+export const executionNotes = envelope(z.looseObject({ notes: str }).nullish());
+
+/** `GET /pipeline/api/approvals/{id}/harness/authorization`: whether the key's principal may act. */
+export const approvalAuthorization = envelope(z.looseObject({ authorized: z.boolean(), reason: str }));

@@ -1,10 +1,21 @@
 import { buildApprovalCard, buildApprovalModal } from '../../blocks/build-approval-card.js';
 import { buildNoticeModal } from '../../blocks/build-idp-help.js';
-import { buildApprovalReminder, buildPrivateNote } from '../../blocks/build-run-messages.js';
+import {
+  approveInHarnessText,
+  linkedOnlyText,
+  linkFirstText,
+  slackApprovalImpossibleText,
+} from '../../blocks/approval-setup-text.js';
+import {
+  buildApprovalReminder,
+  buildExternalApprovalNote,
+  buildPrivateNote,
+} from '../../blocks/build-run-messages.js';
 import { oneLine, quotedText } from '../../blocks/text.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
+import { approvedWhere, decidableInSlack } from '../harness/approval-types.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessApiError } from '../harness/errors.js';
 import { mayHaveReachedHarness } from '../harness/http.js';
@@ -34,12 +45,20 @@ export interface ApprovalServiceDeps {
 
 const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
 
+/** What the card says about sending approvals from Slack, and whether it has buttons. */
+interface CardSetup {
+  problem: string | undefined;
+  buttons: boolean;
+}
+
 /**
  * Approvals in Slack, as trustworthy as Harness's own UI: one card per waiting approval that
  * follows the instance to its end, and every click checked (approver groups at their scope,
  * the requester never approving where the step forbids it, one decision per person, ever).
  */
 export class ApprovalService {
+  private readonly setups = new Map<string, CardSetup>();
+
   constructor(private readonly d: ApprovalServiceDeps) {}
 
   /** Posts the card for a step that waits on an approval, once (a restart or replay finds it posted). */
@@ -50,8 +69,9 @@ export class ApprovalService {
     if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
     try {
       const approval = await this.d.harness.getApproval(id);
-      const mentions = await this.approverMentions(approval, run);
-      const card = this.render(run, approval, step.name);
+      const external = !decidableInSlack(approval.type);
+      const mentions = external ? [] : await this.approverMentions(approval, run);
+      const card = await this.render(run, approval, step.name);
       const posted = await this.d.slack.postMessage(
         run.channelId,
         {
@@ -81,7 +101,14 @@ export class ApprovalService {
       });
       await this.dm(
         run.requesterId,
-        `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
+        external
+          ? buildExternalApprovalNote(
+              this.title(run),
+              step.name,
+              approvedWhere(approval.type),
+              approval.ticket,
+            )
+          : `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
       );
     } catch (err) {
       this.d.store.releaseThreadEvent(run.id, `approval:${id}`);
@@ -134,7 +161,13 @@ export class ApprovalService {
     card: ApprovalCardRecord,
     approval: ApprovalInstance,
   ): Promise<void> {
-    if (approval.status !== 'WAITING' || approval.deadline === undefined || run.cardTs === undefined) return;
+    if (
+      approval.status !== 'WAITING' ||
+      approval.deadline === undefined ||
+      run.cardTs === undefined ||
+      !decidableInSlack(approval.type)
+    )
+      return;
     const now = this.d.now();
     const left = approval.deadline - now;
     const span = approval.deadline - card.updatedAt;
@@ -172,6 +205,9 @@ export class ApprovalService {
     if (action === 'REJECT' || opensForm) return this.openThenCheck(slackUser, run, card, action, triggerId);
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
+    // Harness might refuse whatever key Slack could send: say so before anything is sent.
+    const sender = await this.senderFor(slackUser, card, run);
+    if (typeof sender === 'string') return sender;
     if (check.approverInputs.length > 0) {
       // A card drawn before it marked its form: the checks ran first, the trigger may be gone.
       await this.d.slack.openView(triggerId, this.form(card, 'APPROVE', check));
@@ -198,10 +234,17 @@ export class ApprovalService {
         ? this.form(card, action, undefined)
         : buildNoticeModal('Approve', `Checking that you can approve ${card.stepName}…`);
     const { viewId } = await this.d.slack.openView(triggerId, first);
-    const check = await this.check(slackUser, run, card).catch(
-      (err: unknown) =>
-        `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
-    );
+    const check = await this.check(slackUser, run, card)
+      .then(async (c) => {
+        if (typeof c === 'string') return c;
+        // Harness might refuse whatever key Slack could send: say so before a reason is asked.
+        const sender = await this.senderFor(slackUser, card, run);
+        return typeof sender === 'string' ? sender : c;
+      })
+      .catch(
+        (err: unknown) =>
+          `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
+      );
     const next =
       typeof check === 'string'
         ? buildNoticeModal(action === 'REJECT' ? 'Reject' : 'Approve', check)
@@ -246,6 +289,8 @@ export class ApprovalService {
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
+    const sender = await this.senderFor(slackUser, card, run);
+    if (typeof sender === 'string') return sender;
     // Claimed before Harness is called: a concurrent or repeated click finds it taken.
     if (!this.d.store.claimApprovalClick(approvalId, slackUser, action, this.d.now()))
       return this.already(approvalId, slackUser);
@@ -258,7 +303,7 @@ export class ApprovalService {
       const updated = await this.d.harness.decideApproval(
         approvalId,
         { action, comments, approverInputs: inputs },
-        this.keyFor(slackUser),
+        sender.key,
       );
       this.d.store.audit({
         at: this.d.now(),
@@ -301,6 +346,8 @@ export class ApprovalService {
       const by = last === undefined ? '' : ` by ${oneLine(last.user.name ?? last.user.email ?? 'someone')}`;
       return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
     }
+    if (!decidableInSlack(approval.type))
+      return `${card.stepName} is approved in ${approvedWhere(approval.type)}, not from Slack.`;
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
     if (prior !== undefined) return this.already(card.approvalId, slackUser);
     const deny = (reason: string): void => {
@@ -328,17 +375,43 @@ export class ApprovalService {
     return approval;
   }
 
-  /** The person's own token when linked (Harness then records them), else the approver key, else the bot's. */
-  private keyFor(slackUser: string): string | undefined {
+  /**
+   * The key a person's click is sent with: their own token when linked (Harness then records
+   * them), else the approver key or the bot's, whichever Harness would take. A string is why
+   * nothing can be sent: Harness would refuse it.
+   */
+  private async senderFor(
+    slackUser: string,
+    card: ApprovalCardRecord,
+    run: RunRecord,
+  ): Promise<{ key: string | undefined } | string> {
     const link = this.d.store.getLink(slackUser);
     const own =
       link === undefined || this.d.vault === undefined ? undefined : this.d.vault.open(link.sealedToken);
     if (link !== undefined && own === undefined)
       this.d.logger.warn(
         { slackUser },
-        'a linked token could not be opened (was the encryption key changed?); using the bot key',
+        'a linked token could not be opened (was the encryption key changed?); trying the shared keys',
       );
-    return own ?? this.d.approverApiKey;
+    if (own !== undefined) return { key: own };
+    const senders = await this.senders(card.approvalId);
+    if (senders.approverKey === true) return { key: this.d.approverApiKey };
+    if (senders.bot === true) return { key: undefined };
+    return this.d.vault === undefined
+      ? approveInHarnessText(card.stepName, run.executionUrl)
+      : linkFirstText(card.stepName);
+  }
+
+  /** Whether Harness takes decisions from the bot's key and the approver key: true, or its reason. */
+  private async senders(
+    approvalId: string,
+  ): Promise<{ bot: true | string; approverKey: true | string | undefined }> {
+    const ask = async (key?: string): Promise<true | string> => {
+      const r = await this.d.harness.approvalAuthorization(approvalId, key);
+      return r.authorized ? true : r.reason || 'not authorized';
+    };
+    const approverKey = this.d.approverApiKey;
+    return { bot: await ask(), approverKey: approverKey === undefined ? undefined : await ask(approverKey) };
   }
 
   private already(approvalId: string, slackUser: string): string {
@@ -351,7 +424,7 @@ export class ApprovalService {
     await this.d.updater.set(
       card.channelId,
       card.ts,
-      this.render(run, approval, card.stepName),
+      await this.render(run, approval, card.stepName),
       approval.status !== 'WAITING',
     );
     if (!changed) return;
@@ -384,7 +457,12 @@ export class ApprovalService {
     await this.dm(run.requesterId, text);
   }
 
-  private render(run: RunRecord, approval: ApprovalInstance, stepName: string): SlackMessageContent {
+  private async render(
+    run: RunRecord,
+    approval: ApprovalInstance,
+    stepName: string,
+  ): Promise<SlackMessageContent> {
+    const setup = await this.setup(approval);
     const workflow = this.d.catalogue.workflows.get(run.workflowId);
     const binding = this.d.catalogue.bindings.get(run.workflowId);
     const labels = new Map(
@@ -403,14 +481,37 @@ export class ApprovalService {
       requesterId: run.requesterId,
       inputs,
       risky: (binding?.risky ?? false) || production,
-      setupProblem: this.setupProblem(approval),
+      setupProblem: setup.problem,
+      buttons: setup.buttons,
+      harnessUrl: run.executionUrl,
+      external: decidableInSlack(approval.type) ? undefined : approvedWhere(approval.type),
     });
   }
 
-  /** With only the bot's key, Harness refuses approvals the step keeps from its executor. */
-  private setupProblem(approval: ApprovalInstance): string | undefined {
-    if (!approval.disallowPipelineExecutor || this.d.approverApiKey !== undefined) return undefined;
-    return `Harness will refuse approvals sent with the bot's own key: it started this run, and this step does not let the executor approve. Approvers can link their own Harness account with /idp link; or the platform team can set HARNESS_APPROVER_API_KEY to a key of a principal in ${approval.userGroups.join(', ') || 'the approver groups'}.`;
+  /**
+   * Whether approvals can be sent from Slack, said plainly on the card before anyone clicks.
+   * Asked of Harness once per approval and number of decisions (a key that acted cannot again).
+   */
+  private async setup(approval: ApprovalInstance): Promise<CardSetup> {
+    if (approval.status !== 'WAITING') return { problem: undefined, buttons: true };
+    // Harness answers /harness/* only for Harness approvals; the card points to the ticket instead.
+    if (!decidableInSlack(approval.type)) return { problem: undefined, buttons: false };
+    const key = `${approval.id}:${String(approval.activities.length)}`;
+    const known = this.setups.get(key);
+    if (known !== undefined) return known;
+    const s = await this.senders(approval.id);
+    const refusals = {
+      bot: s.bot === true ? '' : s.bot,
+      approverKey: s.approverKey === true ? '' : s.approverKey,
+    };
+    const setup: CardSetup =
+      s.bot === true || s.approverKey === true
+        ? { problem: undefined, buttons: true }
+        : this.d.vault !== undefined
+          ? { problem: linkedOnlyText(refusals, approval.userGroups), buttons: true }
+          : { problem: slackApprovalImpossibleText(refusals, approval.userGroups), buttons: false };
+    this.setups.set(key, setup);
+    return setup;
   }
 
   private title(run: RunRecord): string {

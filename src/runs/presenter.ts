@@ -4,20 +4,42 @@ import type { SlackMessage } from '../../blocks/build-run-messages.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
+import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../harness/execution-link.js';
 import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { RunRecord } from '../store/store.js';
 import { fieldLabel } from '../forms/form-field.js';
 
-/** The Harness UI page of an execution. */
-export function executionUrl(
+/**
+ * The Harness UI page of a run's execution: module and Git details from the execution when it
+ * has been read, else from the workflow's pipeline URL.
+ */
+export function runExecutionLink(
   uiBase: string,
   accountId: string,
   run: Pick<RunRecord, 'orgId' | 'projectId' | 'pipelineId'>,
-  module: string,
+  workflow: Workflow | undefined,
   executionId: string,
+  view?: Pick<ExecutionView, 'modules' | 'git'>,
 ): string {
-  return `${uiBase.replace(/\/+$/, '')}/ng/account/${accountId}/module/${module}/orgs/${run.orgId}/projects/${run.projectId}/pipelines/${run.pipelineId}/executions/${executionId}/pipeline`;
+  const target = workflow?.pipeline;
+  const urlGit =
+    target?.repoName === undefined && target?.branch === undefined
+      ? undefined
+      : { repoName: target.repoName, branch: target.branch };
+  return executionLink(uiBase, accountId, {
+    orgId: run.orgId,
+    projectId: run.projectId,
+    pipelineId: run.pipelineId,
+    executionId,
+    module:
+      moduleOfExecution(view?.modules ?? []) ??
+      (target === undefined ? undefined : moduleOfPipelineUrl(target.url)),
+    git:
+      view?.git === undefined
+        ? urlGit
+        : { repoName: view.git.repoName ?? urlGit?.repoName, branch: view.git.branch ?? urlGit?.branch },
+  });
 }
 
 /** The status card for what is known of a run now. */

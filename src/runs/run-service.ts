@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { buildRunNotStartedMessage, buildPrivateNote } from '../../blocks/build-run-messages.js';
+import {
+  buildLookingForRunNote,
+  buildPrivateNote,
+  buildRunFoundAfterRestartNote,
+  buildRunNeverAppearedReason,
+  buildRunNotStartedMessage,
+} from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessRunError } from '../harness/errors.js';
+import { moduleOfPipelineUrl } from '../harness/execution-link.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../slack/slack-client.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { MessageUpdater } from './message-updater.js';
-import { executionUrl, renderCard } from './presenter.js';
+import { renderCard, runExecutionLink } from './presenter.js';
 import { redactInputs } from './redact.js';
+import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
+import type { FinderTiming } from './run-finder.js';
 import type { RunTracker } from './tracker.js';
 
 export interface RunServiceDeps {
@@ -25,6 +34,8 @@ export interface RunServiceDeps {
   /** Base of Harness's web UI, for execution links. */
   harnessUiUrl: string;
   accountId: string;
+  /** How long and how often to look for a run whose start Harness did not confirm. */
+  finder?: FinderTiming;
 }
 
 export interface RunRequest {
@@ -44,7 +55,12 @@ export interface RunRequest {
  * and, when the run did not start, privately with the requester.
  */
 export class RunService {
-  constructor(private readonly d: RunServiceDeps) {}
+  private stopped = false;
+  private readonly finder: FinderTiming;
+
+  constructor(private readonly d: RunServiceDeps) {
+    this.finder = d.finder ?? DEFAULT_FINDER_TIMING;
+  }
 
   /** Undefined when this submission was already taken. */
   claim(req: RunRequest): RunRecord | undefined {
@@ -96,102 +112,162 @@ export class RunService {
       // No card (the bot is not in the channel, say): the run still starts; the requester hears privately.
       this.d.logger.warn({ runId: run.id, err: (err as Error).message }, 'could not post the status card');
     }
+    let executionId: string;
     try {
       const started = await this.d.harness.runPipeline({
         scope: { orgId: wf.pipeline.orgId, projectId: wf.pipeline.projectId },
         pipelineId: wf.pipeline.pipelineId,
         runtimeInputYaml: req.runtimeInputYaml,
-        moduleType: moduleOf(wf.pipeline.url),
+        // Required by the execute call; `pms` (the pipeline service) when the URL names no module.
+        moduleType: moduleOfPipelineUrl(wf.pipeline.url) ?? 'pms',
         ...(wf.pipeline.branch === undefined ? {} : { branch: wf.pipeline.branch }),
         ...(wf.pipeline.repoName === undefined ? {} : { repoName: wf.pipeline.repoName }),
-        notes: `Requested in Slack by ${req.requesterName} (${req.requesterId}) via idp-chatops run ${run.id}`,
+        notes: runNotes(req.requesterName, req.requesterId, run.id),
       });
-      const url = executionUrl(
-        this.d.harnessUiUrl,
-        this.d.accountId,
-        current,
-        moduleOf(wf.pipeline.url),
-        started.executionId,
-      );
-      current = this.d.store.updateRun(run.id, {
-        executionId: started.executionId,
-        executionUrl: url,
-        status: 'Running',
-        bucket: 'running',
-        updatedAt: this.d.now(),
-      });
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: req.requesterId,
-        action: 'run.started',
-        workflowId: wf.id,
-        runId: run.id,
-        details: { executionId: started.executionId },
-      });
-      if (current.cardTs !== undefined)
-        await this.d.updater.set(
-          current.channelId,
-          current.cardTs,
-          renderCard(current, wf, undefined, undefined, this.d.now()),
-        );
-      else
-        await this.tell(
-          req,
-          `Your run of ${wf.title} started, but the bot cannot post in this channel (invite it to see progress): ${url}`,
-        );
-      this.d.tracker.track(run.id);
-      return current;
+      executionId = started.executionId;
     } catch (err) {
-      const mayHaveStarted = err instanceof HarnessRunError && err.mayHaveStarted;
-      const reason = err instanceof Error ? err.message : String(err);
-      current = this.d.store.updateRun(run.id, {
-        status: mayHaveStarted ? 'Unknown' : 'not_started',
-        bucket: mayHaveStarted ? 'unknown' : 'failed',
-        error: reason,
-        updatedAt: this.d.now(),
-        finishedAt: this.d.now(),
-      });
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: req.requesterId,
-        action: 'run.not_started',
-        workflowId: wf.id,
-        runId: run.id,
-        details: { reason, mayHaveStarted },
-      });
-      this.d.logger.warn({ runId: run.id, err: reason, mayHaveStarted }, 'the run did not start');
-      if (current.cardTs !== undefined)
-        await this.d.updater.set(
-          current.channelId,
-          current.cardTs,
-          renderCard(current, wf, undefined, undefined, this.d.now()),
-        );
-      await this.d.slack
-        .postEphemeral(
-          req.channelId,
-          req.requesterId,
-          buildRunNotStartedMessage(wf.title, reason, mayHaveStarted),
-        )
-        .catch((e: unknown) => {
-          this.d.logger.error(
-            { runId: run.id, err: (e as Error).message },
-            'could not tell the requester that the run did not start',
-          );
-        });
-      return current;
+      if (err instanceof HarnessRunError && err.mayHaveStarted)
+        return this.findLost(current, `${err.cause.message}.`, false);
+      return this.notStarted(current, err instanceof Error ? err.message : String(err), false);
     }
+    return this.attach(current, executionId, undefined);
   }
 
-  private async tell(req: RunRequest, text: string): Promise<void> {
+  /**
+   * Runs the bot was starting when it stopped (no execution id recorded): each is looked for in
+   * Harness by its marker, followed when found, and its requester told either way.
+   */
+  repairStarting(): Promise<RunRecord>[] {
+    return this.d.store
+      .openRuns()
+      .filter((r) => r.executionId === undefined)
+      .map((r) =>
+        this.findLost(r, 'The bot restarted while starting this run, before Harness confirmed it.', true),
+      );
+  }
+
+  /** Stops looking for lost runs (the bot is stopping; a restart looks again). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Harness may have started the run without the bot hearing of it: look for the execution that
+   * carries the run's marker, never start a second one.
+   */
+  private async findLost(run: RunRecord, reason: string, afterRestart: boolean): Promise<RunRecord> {
+    const title = this.title(run);
+    this.d.logger.warn({ runId: run.id, err: reason }, 'the run’s start was not confirmed; looking for it');
+    const looking = this.d.store.updateRun(run.id, {
+      error: buildLookingForRunNote(),
+      updatedAt: this.d.now(),
+    });
+    await this.showCard(looking);
+    const result = await findStartedRun(this.d.harness, looking, this.finder, () => this.stopped);
+    if ('stopped' in result) return looking;
+    if ('found' in result) {
+      const attached = this.attach(
+        this.d.store.updateRun(run.id, { error: undefined }),
+        result.found,
+        afterRestart ? buildRunFoundAfterRestartNote(title) : undefined,
+      );
+      return attached;
+    }
+    if ('absent' in result)
+      return this.notStarted(
+        looking,
+        buildRunNeverAppearedReason(reason, this.finder.boundMs),
+        false,
+        afterRestart,
+      );
+    return this.notStarted(looking, `${reason} ${result.unknown}`, true, afterRestart);
+  }
+
+  private async attach(run: RunRecord, executionId: string, note: string | undefined): Promise<RunRecord> {
+    const wf = this.d.catalogue.workflows.get(run.workflowId);
+    const url = runExecutionLink(this.d.harnessUiUrl, this.d.accountId, run, wf, executionId);
+    const current = this.d.store.updateRun(run.id, {
+      executionId,
+      executionUrl: url,
+      status: 'Running',
+      bucket: 'running',
+      updatedAt: this.d.now(),
+    });
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: run.requesterId,
+      action: 'run.started',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { executionId },
+    });
+    if (current.cardTs !== undefined) await this.showCard(current);
+    if (current.cardTs === undefined || note !== undefined)
+      await this.tell(
+        current,
+        note ??
+          `Your run of ${this.title(run)} started, but the bot cannot post in this channel (invite it to see progress): ${url}`,
+      );
+    this.d.tracker.track(run.id);
+    return current;
+  }
+
+  private async notStarted(
+    run: RunRecord,
+    reason: string,
+    mayHaveStarted: boolean,
+    afterRestart = false,
+  ): Promise<RunRecord> {
+    const current = this.d.store.updateRun(run.id, {
+      status: mayHaveStarted ? 'Unknown' : 'not_started',
+      bucket: mayHaveStarted ? 'unknown' : 'failed',
+      error: reason,
+      updatedAt: this.d.now(),
+      finishedAt: this.d.now(),
+    });
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: run.requesterId,
+      action: 'run.not_started',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { reason, mayHaveStarted, afterRestart },
+    });
+    this.d.logger.warn({ runId: run.id, err: reason, mayHaveStarted }, 'the run did not start');
+    if (current.cardTs !== undefined) await this.showCard(current);
     await this.d.slack
-      .postEphemeral(req.channelId, req.requesterId, buildPrivateNote(text))
+      .postEphemeral(
+        run.channelId,
+        run.requesterId,
+        buildRunNotStartedMessage(this.title(run), reason, mayHaveStarted),
+      )
+      .catch((e: unknown) => {
+        this.d.logger.error(
+          { runId: run.id, err: (e as Error).message },
+          'could not tell the requester that the run did not start',
+        );
+      });
+    return current;
+  }
+
+  private async showCard(run: RunRecord): Promise<void> {
+    if (run.cardTs === undefined) return;
+    await this.d.updater.set(
+      run.channelId,
+      run.cardTs,
+      renderCard(run, this.d.catalogue.workflows.get(run.workflowId), undefined, undefined, this.d.now()),
+    );
+  }
+
+  private title(run: RunRecord): string {
+    return this.d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
+  }
+
+  private async tell(run: RunRecord, text: string): Promise<void> {
+    await this.d.slack
+      .postEphemeral(run.channelId, run.requesterId, buildPrivateNote(text))
       .catch((e: unknown) => {
         this.d.logger.warn({ err: (e as Error).message }, 'could not reach the requester');
       });
   }
-}
-
-/** The module in a pipeline-studio URL (`/module/idp/`), which Harness's execute call wants. */
-export function moduleOf(url: string): string {
-  return /\/module\/([a-z]+)\//.exec(url)?.[1] ?? 'pms';
 }

@@ -8,7 +8,7 @@ import type { SlackPort } from '../slack/slack-client.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { ApprovalService } from './approval-service.js';
 import type { MessageUpdater } from './message-updater.js';
-import { renderCard, threadEvents } from './presenter.js';
+import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
 
 export interface TrackerTiming {
   /** Poll interval while the run moves. */
@@ -31,6 +31,8 @@ export interface TrackerDeps {
   now: () => number;
   timing?: TrackerTiming;
   approvals?: ApprovalService;
+  /** Harness's UI and the account, to correct execution links once the execution is read. */
+  links?: { uiBase: string; accountId: string };
   /** When a run ends: the team's channel and the requester hear about it. */
   onFinished?: (run: RunRecord, view: ExecutionView) => Promise<void>;
 }
@@ -88,34 +90,14 @@ export class RunTracker {
     return true;
   }
 
-  /** Picks up every run that was not over when the bot stopped. */
+  /**
+   * Picks up every run that was not over when the bot stopped. Runs without an execution id
+   * (the bot stopped while starting them) are RunService.repairStarting's: found by their marker.
+   */
   resume(): number {
     let n = 0;
     for (const run of this.d.store.openRuns()) {
-      if (run.executionId === undefined) {
-        // The bot stopped between recording the run and Harness's answer: never run it again.
-        const updated = this.d.store.updateRun(run.id, {
-          status: 'Unknown',
-          bucket: 'unknown',
-          error:
-            'The bot restarted while starting this run, so it cannot tell whether Harness started it. Check the pipeline’s executions in Harness before running it again.',
-          finishedAt: this.d.now(),
-          updatedAt: this.d.now(),
-        });
-        if (updated.cardTs !== undefined)
-          void this.d.updater.set(
-            updated.channelId,
-            updated.cardTs,
-            renderCard(
-              updated,
-              this.d.catalogue.workflows.get(updated.workflowId),
-              undefined,
-              undefined,
-              this.d.now(),
-            ),
-          );
-        continue;
-      }
+      if (run.executionId === undefined) continue;
       this.track(run.id);
       n++;
     }
@@ -205,6 +187,18 @@ export class RunTracker {
         if (step.approvalInstanceId !== undefined) await this.d.approvals.ensureCard(run, step);
       await this.d.approvals.refresh(run);
     }
+    const link =
+      this.d.links === undefined
+        ? run.executionUrl
+        : runExecutionLink(
+            this.d.links.uiBase,
+            this.d.links.accountId,
+            run,
+            workflow,
+            view.executionId,
+            view,
+          );
+    if (link !== run.executionUrl) run = this.d.store.updateRun(run.id, { executionUrl: link });
     if (!changed && !terminal) return;
     const updated = this.d.store.updateRun(run.id, {
       status: view.status,

@@ -70,6 +70,7 @@ describe('people’s values cannot pass for the bot’s own text', () => {
     minimumCount: 2,
     disallowPipelineExecutor: false,
     approverInputs: [],
+    ticket: undefined,
     activities: [
       {
         action: 'APPROVE',
@@ -90,6 +91,9 @@ describe('people’s values cannot pass for the bot’s own text', () => {
       inputs: [{ label: 'Service', value: FAKE }],
       risky: true,
       setupProblem: undefined,
+      buttons: true,
+      harnessUrl: undefined,
+      external: undefined,
     });
     expectNoForgery(card.blocks);
   });
@@ -105,6 +109,8 @@ describe('people’s values cannot pass for the bot’s own text', () => {
       startTs: 0,
       endTs: 1000,
       failureMessage: undefined,
+      modules: ['cd'],
+      git: undefined,
       stages: [],
       steps: [
         {

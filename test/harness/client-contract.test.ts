@@ -4,6 +4,7 @@ import { createHarnessClient } from '../../src/harness/client.js';
 import type { HarnessClient } from '../../src/harness/client.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { SEED_KEYS } from '../../src/harness/simulator/seed.js';
 import { clientFor, SCOPE, simulator } from '../helpers/harness.js';
 
 /**
@@ -28,10 +29,7 @@ function fixtures(): void {
     .persist()
     .get('/ng/api/user/currentUser')
     .query(true)
-    .reply(
-      200,
-      env({ uuid: 'u-bot', name: 'idp-chatops bot', email: 'idp-chatops@example.com', admin: false }),
-    );
+    .reply(200, env({ uuid: 'u-alice', name: 'Alice Developer', email: 'alice@example.com', admin: false }));
   nock(BASE)
     .persist()
     .post('/ng/api/user/aggregate')
@@ -134,10 +132,10 @@ describe.each(Object.keys(backends))('client contract against %s', (backend) => 
   const client = () => (backends[backend] as () => HarnessClient)();
 
   it('reads the current user of the key', async () => {
-    await expect(client().currentUser()).resolves.toEqual({
-      uuid: 'u-bot',
-      name: 'idp-chatops bot',
-      email: 'idp-chatops@example.com',
+    await expect(client().currentUser(SEED_KEYS.alice)).resolves.toEqual({
+      uuid: 'u-alice',
+      name: 'Alice Developer',
+      email: 'alice@example.com',
     });
   });
 
@@ -169,5 +167,14 @@ describe.each(Object.keys(backends))('client contract against %s', (backend) => 
   it('checks group membership', async () => {
     await expect(client().isUserGroupMember('account.sre_oncall', 'u-bob', SCOPE)).resolves.toBe(true);
     await expect(client().isUserGroupMember('account.sre_oncall', 'u-alice', SCOPE)).resolves.toBe(false);
+  });
+});
+
+describe('the bot’s key in the simulator', () => {
+  it('is a service account’s: it has no current user, and Harness says so in its own words', async () => {
+    await expect(clientFor(sim).currentUser()).rejects.toMatchObject({
+      status: 400,
+      harnessMessage: "Invalid request: Current user can be accessed only by 'USER' principal type",
+    });
   });
 });

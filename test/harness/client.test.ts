@@ -17,6 +17,7 @@ const client = (extra: Partial<Parameters<typeof createHarnessClient>[0]> = {}) 
     retryBaseMs: 1,
     retryMaxMs: 2,
     timeoutMs: 500,
+    executeTimeoutMs: 500,
     ...extra,
   });
 

@@ -22,7 +22,13 @@ const NEWER_STATUSES = [
   'QueuedExecutionConcurrencyReached',
   'AbortedByFreeze',
 ];
-const NEWER_FIELDS: Record<string, string[]> = { 'pipeline.ExecutionNode': ['logBaseKey'] };
+const NEWER_FIELDS: Record<string, string[]> = {
+  'pipeline.ExecutionNode': ['logBaseKey'],
+  // harness-core PipelineExecutionSummaryDTO (2023+): whether the run carries notes.
+  'pipeline.PipelineExecutionSummary': ['notesExistForPlanExecutionId'],
+  // approvers.serviceAccounts: newer builds (harness-api.md §5.4; harness-core ApproversDTO).
+  'pipeline.ApproversDTO': ['serviceAccounts'],
+};
 /**
  * Java `Map<String, Map<String, Object>>` comes out of Swagger's generator as objects of objects
  * of `type: object`, but Java's `Object` holds any JSON value: real outcomes carry numbers,
@@ -206,6 +212,24 @@ describe('the simulator answers in Harness’s shapes', () => {
       detailDone.json,
     );
 
+    // The executions list (ExecutionDetailsResource.getListOfExecutions, not in the 2022 subset): a
+    // Spring Page whose items are the same PipelineExecutionSummary, newest first.
+    const listed = await call(
+      'POST',
+      '/pipeline/api/pipelines/execution/summary',
+      { ...SCOPED, pipelineIdentifier: 'scale_service', page: '0', size: '5' },
+      '{"filterType":"PipelineExecution"}',
+    );
+    expect(listed.status).toBe(200);
+    const page = (listed.json as { data: { content: unknown[]; totalElements: number; number: number } })
+      .data;
+    expect(page.number).toBe(0);
+    expect(page.content.length).toBeGreaterThan(0);
+    for (const item of page.content) expectValid('pipeline.PipelineExecutionSummary', item);
+    expect(page.content[0]).toMatchObject({ planExecutionId: id });
+    const notes = await call('GET', `/pipeline/api/pipelines/execution/${id}/notes`, ACCOUNT);
+    expect(notes.json).toMatchObject({ status: 'SUCCESS', data: { notes: '' } });
+
     const again = await call(
       'POST',
       '/pipeline/api/pipeline/execute/scale_service',
@@ -234,7 +258,14 @@ describe('the simulator answers in Harness’s shapes', () => {
     ['/ng/api/user/currentUser', 'get', {}],
   ])('for %s', async (path, method, query) => {
     const concrete = path.replace('{identifier}', 'sre_oncall').replace('{userIdentifier}', 'u-bob');
-    const r = await call(method.toUpperCase(), concrete, query, method === 'post' ? '{}' : undefined);
+    // A user's key: the bot's is a service account's, which has no current user.
+    const r = await call(
+      method.toUpperCase(),
+      concrete,
+      query,
+      method === 'post' ? '{}' : undefined,
+      SEED_KEYS.alice,
+    );
     expect(r.status).toBe(200);
     expectValid(responseRef(path, method), r.json);
   });
@@ -249,13 +280,14 @@ describe('the simulator answers in Harness’s shapes', () => {
       'pipeline.Failure',
     ],
     [404, 'GET', '/pipeline/api/pipelines/execution/v2/nope', SCOPED, undefined, 'pipeline.Error'],
+    // addHarnessApprovalActivity refuses with InvalidRequestException: a 400 Failure.
     [
-      403,
+      400,
       'POST',
       '/pipeline/api/approvals/{approval}/harness/activity',
       ACCOUNT,
       '{"action":"APPROVE"}',
-      'pipeline.Error',
+      'pipeline.Failure',
     ],
   ])('for a %i error', async (status, method, path, query, body, definition) => {
     let concrete = path;

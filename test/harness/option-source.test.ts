@@ -70,9 +70,22 @@ describe('picker options from Harness', () => {
       value: string;
       description?: string;
     }[];
+    // Every scope of the account is asked for (scopes=account.*): the project's own group too.
     expect(owners).toEqual([
       { value: 'group:account/platform_team', label: 'Platform team', description: 'group' },
+      {
+        value: 'group:account.default.platform/platform_admins',
+        label: 'Platform admins',
+        description: 'group',
+      },
     ]);
+  });
+
+  it('finds an owner typed as IDP or Backstage writes it', async () => {
+    const owners = (await options('onboard_service', 'owner', 'group:default/platform_team')) as {
+      value: string;
+    }[];
+    expect(owners.map((o) => o.value)).toEqual(['group:account/platform_team']);
   });
 });
 

@@ -133,10 +133,14 @@ describe('approvals follow Harness rules', () => {
     const approval = approvalIdOf(await waitFor(bot, id, waitingApproval));
     await expect(
       clientFor(sim, 'alice').decideApproval(approval, { action: 'APPROVE' }),
-    ).rejects.toMatchObject({ status: 403, harnessMessage: 'User not authorized to approve/reject' });
+    ).rejects.toMatchObject({
+      status: 400,
+      harnessMessage: 'Invalid request: User not authorized to approve/reject',
+    });
     // rollback_service sets disallowPipelineExecutor; the bot's key started the run.
     await expect(bot.decideApproval(approval, { action: 'APPROVE' })).rejects.toMatchObject({
-      harnessMessage: expect.stringMatching(/Pipeline executor is not allowed|User not authorized/),
+      status: 400,
+      harnessMessage: 'Invalid request: Pipeline executor is not allowed to approve/reject',
     });
     await clientFor(sim, 'bob').decideApproval(approval, { action: 'APPROVE' });
     await expect(
@@ -305,11 +309,11 @@ describe('faults on demand', () => {
     try {
       limited.faults.rateLimitPerMinute = 2;
       const first = await fetch(`${limited.url}/ng/api/user/currentUser`, {
-        headers: { 'x-api-key': 'sim-key-bot' },
+        headers: { 'x-api-key': 'sim-key-alice' },
       });
-      await fetch(`${limited.url}/ng/api/user/currentUser`, { headers: { 'x-api-key': 'sim-key-bot' } });
+      await fetch(`${limited.url}/ng/api/user/currentUser`, { headers: { 'x-api-key': 'sim-key-alice' } });
       const third = await fetch(`${limited.url}/ng/api/user/currentUser`, {
-        headers: { 'x-api-key': 'sim-key-bot' },
+        headers: { 'x-api-key': 'sim-key-alice' },
       });
       expect(first.status).toBe(200);
       expect(third.status).toBe(429);
@@ -317,9 +321,9 @@ describe('faults on demand', () => {
       limited.faults.rateLimitPerMinute = undefined;
       limited.faults.failNext = 2;
       limited.faults.failStatus = 503;
-      await expect(clientFor(limited).currentUser()).resolves.toMatchObject({ uuid: 'u-bot' });
+      await expect(clientFor(limited, 'alice').currentUser()).resolves.toMatchObject({ uuid: 'u-alice' });
       limited.faults.garbageNext = 1;
-      await expect(clientFor(limited).currentUser()).resolves.toMatchObject({ uuid: 'u-bot' });
+      await expect(clientFor(limited, 'alice').currentUser()).resolves.toMatchObject({ uuid: 'u-alice' });
     } finally {
       await limited.close();
     }

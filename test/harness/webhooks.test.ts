@@ -64,7 +64,7 @@ describe('pipeline notification webhooks', () => {
       pipelineIdentifier: 'toggle_feature_flag',
       pipelineName: 'Toggle a feature flag',
       nodeStatus: 'completed',
-      triggeredBy: { triggerType: 'MANUAL', email: 'idp-chatops@example.com' },
+      triggeredBy: { triggerType: 'MANUAL', email: 'idp_chatops_bot@service.harness.io' },
       executionUrl: expect.stringContaining(`/executions/${run.executionId}/pipeline`),
     });
     // Webhook times are epoch seconds, not milliseconds.

@@ -1,6 +1,6 @@
 import type { Approval } from '../../src/harness/simulator/engine.js';
-import { sampleValues } from './catalogue.js';
-import { answersFor, eventually, textOf } from './stack.js';
+import { eventually, textOf } from './stack.js';
+import { submitWorkflow } from './submit.js';
 import type { Stack } from './stack.js';
 
 /** Runs a shipped workflow from its slash command until its approval card is posted. */
@@ -10,26 +10,7 @@ export async function runUntilApproval(
   user = 'U0ALICE',
   channel = 'C0OPS',
 ): Promise<{ cardTs: string; approvalCardTs: string; approval: Approval }> {
-  const wf = s.catalogue.workflows.get(workflowId);
-  const command = s.catalogue.bindings.get(workflowId)?.command;
-  if (wf === undefined || command === undefined) throw new Error(workflowId);
-  const values = await sampleValues(workflowId);
-  const before = s.slack.messages(channel).length;
-  const views = new Set(s.slack.openViews(user).map((v) => v.id));
-  await s.slack.command({ command, user, channel });
-  const [view] = await eventually(
-    () => s.slack.openViews(user).filter((v) => !views.has(v.id)),
-    (v) => v.length === 1,
-  );
-  for (const page of wf.pages)
-    await s.slack.submitView(view?.id ?? '', user, answersFor(wf, page.index, values));
-  const cardTs =
-    (
-      await eventually(
-        () => s.slack.messages(channel),
-        (m) => m.length > before,
-      )
-    )[before]?.ts ?? '';
+  const cardTs = await submitWorkflow(s, workflowId, user, channel);
   const approvalCard = await eventually(
     () => s.slack.replies(channel, cardTs).find((m) => textOf(m).includes('Approval needed')),
     (m) => m !== undefined,

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
@@ -14,6 +16,29 @@ export function shippedCatalogue(): Promise<Catalogue> {
     return r.catalogue;
   });
   return cached;
+}
+
+/** A catalogue a test wrote (a copy of manifests/ with changes). */
+export async function catalogueFrom(dir: string): Promise<Catalogue> {
+  const r = await loadCatalogue(dir);
+  if (r.catalogue === undefined) throw new Error(`${dir} does not load: ${JSON.stringify(r.problems)}`);
+  return r.catalogue;
+}
+
+/**
+ * A copy of manifests/ in a temporary directory whose `pipelineId` pipeline gets `steps` (YAML
+ * list items, indented as step entries) before its first step.
+ */
+export async function manifestsWithSteps(pipelineId: string, steps: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'idp-manifests-'));
+  await cp('manifests', dir, { recursive: true });
+  const file = path.join(dir, 'pipelines', `${pipelineId}.yaml`);
+  const yaml = await readFile(file, 'utf8');
+  const at = yaml.indexOf('            steps:\n');
+  if (at < 0) throw new Error(`${pipelineId} has no steps to put steps before`);
+  const head = at + '            steps:\n'.length;
+  await writeFile(file, `${yaml.slice(0, head)}${steps}${yaml.slice(head)}`);
+  return dir;
 }
 
 /** The sample answers of a shipped workflow (test/fixtures/values/<id>.json). */

@@ -12,7 +12,7 @@ import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { Transport } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { shippedCatalogue } from './catalogue.js';
+import { catalogueFrom, shippedCatalogue } from './catalogue.js';
 import { simulator } from './harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -34,6 +34,11 @@ export interface Stack {
   restartBot(): Promise<void>;
   /** Another bot process on the same app and database, as a second replica would run. */
   startReplica(): Promise<RunningBot>;
+  /**
+   * Leaves the bot as a killed process would (no waiting for work in flight, nothing flushed),
+   * then starts a new one over the same SQLite file.
+   */
+  crashAndRestartBot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +54,11 @@ export async function startStack(
     approverKey?: string;
     encryptionKey?: string;
     timing?: { fastMs: number; slowMs: number; backoff: number };
+    /** The execute call's own timeout, and how long and often a lost run is looked for. */
+    executeTimeoutMs?: number;
+    /** A manifests directory of the test's own (pipelines for the simulator, workflows for the bot). */
+    manifestsDir?: string;
+    finder?: { boundMs: number; intervalMs: number };
     access?: Record<string, Partial<import('../../src/catalogue/bindings.js').Access>>;
     /** More workflows (and their bindings) beside the shipped ones. */
     extra?: Catalogue;
@@ -56,7 +66,10 @@ export async function startStack(
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
-  const sim = await simulator({ speed: opts.speed ?? 200 });
+  const sim = await simulator({
+    speed: opts.speed ?? 200,
+    ...(opts.manifestsDir === undefined ? {} : { manifestsDir: opts.manifestsDir }),
+  });
   const transport = opts.transport ?? inject('transport');
   const slack = await SlackEmulator.start({
     signingSecret: SIGNING_SECRET,
@@ -67,7 +80,8 @@ export async function startStack(
     eventRetryDelaysMs: [0, 3000, 15_000],
     closeAfterWarningMs: 500,
   });
-  const shipped = await shippedCatalogue();
+  const shipped =
+    opts.manifestsDir === undefined ? await shippedCatalogue() : await catalogueFrom(opts.manifestsDir);
   const shared: Catalogue =
     opts.extra === undefined
       ? shipped
@@ -112,7 +126,13 @@ export async function startStack(
       timing: opts.timing ?? { fastMs: 20, slowMs: 100, backoff: 1.5 },
       updater: { perMinute: 6000, retryDelayMs: 50 },
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
-      harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },
+      harnessRetry: {
+        retries: 3,
+        retryBaseMs: 5,
+        retryMaxMs: 40,
+        ...(opts.executeTimeoutMs === undefined ? {} : { executeTimeoutMs: opts.executeTimeoutMs }),
+      },
+      finder: opts.finder ?? { boundMs: 2000, intervalMs: 50 },
       socketPingTimeoutMs: 2000,
     });
     if (transport === 'http') slack.botUrl = `${bot.url}/slack/events`;
@@ -129,6 +149,14 @@ export async function startStack(
       await stack.bot.stop();
       // The stopped bot's socket is closed before the next one connects, so no envelope goes to it.
       await slack.socketMode.whenConnections((n) => n === 0);
+      stack.bot = await boot();
+    },
+    async crashAndRestartBot() {
+      const dead = stack.bot;
+      dead.deps.runs.stop();
+      await dead.deps.tracker.stop();
+      await dead.app.stop();
+      dead.deps.store.close();
       stack.bot = await boot();
     },
     async stop() {

@@ -148,6 +148,8 @@ describe('buildRunCard', () => {
     startTs: 1000,
     endTs: 61_000,
     failureMessage: 'boom',
+    modules: ['pms'],
+    git: undefined,
     stages: [
       {
         id: 's',

@@ -65,10 +65,10 @@ describe('Harness failing when the run is submitted', () => {
     expect(s.bot.deps.store.openRuns()).toEqual([]);
   });
 
-  it('an answer lost on the way back: the requester is told the run may have started, and nothing is retried', async () => {
+  it('an answer lost on the way back: the bot looks for the run, finds none, and says it did not start; nothing is retried', async () => {
     s.slack.ws.ephemerals.length = 0;
     const runsBefore = s.sim.engine.executions.size;
-    s.sim.faults.failNext = 1;
+    s.sim.faults.failRunNext = 1;
     s.sim.faults.failStatus = 503;
     s.sim.faults.failPath = RUN_PATH;
     await submitScale('U0BOB');
@@ -76,10 +76,8 @@ describe('Harness failing when the run is submitted', () => {
       () => s.slack.ephemeralsFor('U0BOB'),
       (e) => e.length === 1,
     );
-    expect(JSON.stringify(note?.blocks)).toContain('may have started, but Harness did not confirm it');
-    expect(JSON.stringify(note?.blocks)).toContain(
-      "check the pipeline's executions in Harness before trying again",
-    );
+    expect(JSON.stringify(note?.blocks)).toContain('did not start');
+    expect(JSON.stringify(note?.blocks)).toContain('No execution of this run appeared in Harness');
     // The simulator refused before running anything, and the bot did not send the run again.
     expect(s.sim.engine.executions.size).toBe(runsBefore);
   });

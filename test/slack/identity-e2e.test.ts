@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenVault } from '../../src/runs/token-vault.js';
 import { answersFor, eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
+import { linkToken } from '../helpers/submit.js';
 
 const KEY = 'k'.repeat(40);
 let s: Stack;
@@ -15,21 +16,7 @@ afterAll(async () => {
   await s.stop();
 });
 
-/** Links a token through the modal; what the bot then tells the person. */
-async function link(user: string, token: string): Promise<string> {
-  const dms = () => s.slack.ws.channels.get(`D${user.slice(1)}`)?.messages.length ?? 0;
-  const before = dms();
-  await s.slack.command({ command: '/idp', text: 'link', user, channel: 'C0OPS' });
-  const [view] = await eventually(
-    () => s.slack.openViews(user),
-    (v) => v.length === 1,
-  );
-  const reply = await s.slack.submitView(view?.id ?? '', user, { link_token: token });
-  expect(reply.body).toMatchObject({ response_action: 'update' });
-  await eventually(dms, (n) => n > before);
-  for (const v of s.slack.openViews(user)) v.closed = true;
-  return s.slack.channel(`D${user.slice(1)}`).messages.at(-1)?.text ?? '';
-}
+const link = (user: string, token: string): Promise<string> => linkToken(s, user, token);
 
 describe('/idp link', () => {
   it('refuses a token Harness does not accept, or one of somebody else', async () => {

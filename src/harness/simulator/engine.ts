@@ -4,10 +4,10 @@ import { isRecord } from '../../forms/json-schema.js';
 import { evaluateCondition, substituteAll } from './expressions.js';
 import type { Resolve } from './expressions.js';
 import type { SimPipeline, SimStage, SimStep } from './pipeline-model.js';
-import type { Seed } from './seed.js';
+import type { Seed, SimPrincipal } from './seed.js';
 import { stepDurationMs, stepOutcomes } from './step-outputs.js';
 
-export type SimUser = Seed['users'][number];
+export type SimUser = SimPrincipal;
 
 /** A refusal in Harness's terms: HTTP status, error code and message. */
 export class SimHttpError extends Error {
@@ -48,6 +48,8 @@ export interface Execution {
   variables: Record<string, string>;
   triggeredBy: SimUser;
   notes: string | undefined;
+  /** Git-stored pipelines run from a repository and branch (the execute call's repoName/branch). */
+  git: { repoName: string; branch: string } | undefined;
   runSequence: number;
   status: string;
   startTs: number;
@@ -68,6 +70,10 @@ export interface Activity {
 
 export interface Approval {
   id: string;
+  /** HarnessApproval, IACMApproval, JiraApproval, ServiceNowApproval or CustomApproval. */
+  type: string;
+  /** Jira issue / ServiceNow ticket the approval waits on. */
+  ticket: { key: string; url: string } | undefined;
   execution: Execution;
   stepRun: StepRun;
   status: 'WAITING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'ABORTED';
@@ -76,6 +82,8 @@ export interface Approval {
   deadline: number;
   message: string;
   userGroups: string[];
+  /** `approvers.serviceAccounts` (newer builds, harness-api.md §5.4). */
+  serviceAccounts: string[];
   minimumCount: number;
   disallowPipelineExecutor: boolean;
   approverInputs: { name: string; defaultValue: string }[];
@@ -106,6 +114,20 @@ export function newId(): string {
   return randomBytes(16).toString('base64url').slice(0, 22);
 }
 
+/**
+ * Steps that wait in ApprovalWaiting. Only HarnessApproval (and IACMApproval, as modelled here)
+ * take decisions through `/harness/activity`; Jira and ServiceNow approvals follow their ticket,
+ * a CustomApproval its script (https://developer.harness.io/docs/platform/approvals/approvals-tutorial/).
+ */
+const APPROVAL_TYPES = new Set([
+  'HarnessApproval',
+  'IACMApproval',
+  'JiraApproval',
+  'ServiceNowApproval',
+  'CustomApproval',
+]);
+export const HARNESS_DECIDED = new Set(['HarnessApproval', 'IACMApproval']);
+
 const TERMINAL = new Set(['Success', 'Failed', 'Aborted', 'Expired', 'ApprovalRejected', 'Errored']);
 
 /** Runs pipelines step by step, as Harness would, and decides approvals by Harness's rules. */
@@ -132,6 +154,7 @@ export class SimEngine {
     runtimeYaml: string,
     user: SimUser,
     notes?: string,
+    git?: { repoName: string; branch: string },
   ): Execution {
     const pipeline = this.opts.pipelines.get(pipelineId);
     if (pipeline === undefined || pipeline.orgId !== scope.orgId || pipeline.projectId !== scope.projectId) {
@@ -147,6 +170,7 @@ export class SimEngine {
       variables: this.applyRuntimeInput(pipeline, runtimeYaml),
       triggeredBy: user,
       notes,
+      git,
       runSequence: ++this.sequence,
       status: 'Running',
       startTs: Date.now(),
@@ -202,6 +226,13 @@ export class SimEngine {
         'RESOURCE_NOT_FOUND',
         `Approval instance with id [${approvalId}] not found`,
       );
+    // ApprovalInstanceServiceImpl.getHarnessApprovalInstance refuses other approval types.
+    if (!HARNESS_DECIDED.has(a.type))
+      throw new SimHttpError(
+        400,
+        'INVALID_REQUEST',
+        `Invalid request: Invalid harness approval instance id: ${approvalId}`,
+      );
     if (a.status === 'EXPIRED')
       throw new SimHttpError(400, 'INVALID_ARGUMENT', 'Harness approval instance has already expired');
     if (a.status !== 'WAITING')
@@ -210,18 +241,9 @@ export class SimEngine {
         'INVALID_ARGUMENT',
         `Approval instance is already ${a.status.toLowerCase()}`,
       );
-    if (a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid) {
-      throw new SimHttpError(403, 'ACCESS_DENIED', 'Pipeline executor is not allowed to approve/reject');
-    }
-    if (!a.userGroups.some((g) => this.isMember(g, user.uuid)))
-      throw new SimHttpError(403, 'ACCESS_DENIED', 'User not authorized to approve/reject');
-    if (a.activities.some((x) => x.user.uuid === user.uuid)) {
-      throw new SimHttpError(
-        400,
-        'INVALID_ARGUMENT',
-        `You have already ${a.activities.find((x) => x.user.uuid === user.uuid)?.action === 'APPROVE' ? 'approved' : 'rejected'} the pipeline`,
-      );
-    }
+    const refusal = this.authorize(a, user);
+    // addHarnessApprovalActivity throws InvalidRequestException(reason): HTTP 400, "Invalid request: …".
+    if (refusal !== undefined) throw new SimHttpError(400, 'INVALID_REQUEST', `Invalid request: ${refusal}`);
     const now = Date.now();
     a.activities.push({ user, action, comments, approvedAt: now, approverInputs: inputs });
     a.lastModifiedAt = now;
@@ -230,6 +252,33 @@ export class SimEngine {
       a.status = 'APPROVED';
     if (a.status !== 'WAITING') a.settle();
     return a;
+  }
+
+  /**
+   * Why Harness refuses `user` on `a`, in its order and words (harness-core
+   * ApprovalResourceServiceImpl.checkApprovalAuthorization); undefined when allowed.
+   */
+  authorize(a: Approval, user: SimUser): string | undefined {
+    if (a.activities.some((x) => x.user.uuid === user.uuid))
+      return 'You have already approved/rejected the pipeline';
+    if (a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid)
+      return 'Pipeline executor is not allowed to approve/reject';
+    if (user.serviceAccountRef !== undefined)
+      return a.serviceAccounts.includes(user.serviceAccountRef)
+        ? undefined
+        : 'The service account configured in the request is not authorized to approve/reject';
+    return a.userGroups.some((g) => this.isMember(g, user.uuid))
+      ? undefined
+      : 'User not authorized to approve/reject';
+  }
+
+  /** The ticket of a Jira / ServiceNow approval (or a custom approval's script) decided outside Harness. */
+  settleExternally(approvalId: string, action: 'APPROVE' | 'REJECT'): void {
+    const a = this.approvals.get(approvalId);
+    if (a?.status !== 'WAITING' || HARNESS_DECIDED.has(a.type)) return;
+    a.status = action === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    a.lastModifiedAt = Date.now();
+    a.settle();
   }
 
   /** Ends a waiting approval now, as if its timeout had passed. */
@@ -390,8 +439,7 @@ export class SimEngine {
       }
     }
     const spec = substituteAll(step.spec, resolve) as Record<string, unknown>;
-    if (step.type === 'HarnessApproval' || step.type === 'IACMApproval')
-      return this.awaitApproval(e, stageRun, run, spec, finish);
+    if (APPROVAL_TYPES.has(step.type)) return this.awaitApproval(e, stageRun, run, spec, finish);
     await sleep(stepDurationMs(step.type) / this.opts.speed, e.abort.signal);
     if (aborted(e)) return finish('Aborted', 'Pipeline execution was aborted');
     const failure = this.stepFailures.get(step.identifier);
@@ -419,6 +467,8 @@ export class SimEngine {
     });
     const approval: Approval = {
       id: newId(),
+      type: run.step.type,
+      ticket: ticketOf(run.step.type, spec),
       execution: e,
       stepRun: run,
       status: 'WAITING',
@@ -431,6 +481,7 @@ export class SimEngine {
         run.step.type === 'IACMApproval'
           ? this.opts.seed.iacmApproverGroups
           : stringList(approvers.userGroups),
+      serviceAccounts: stringList(approvers.serviceAccounts),
       minimumCount: typeof approvers.minimumCount === 'number' ? approvers.minimumCount : 1,
       disallowPipelineExecutor: approvers.disallowPipelineExecutor === true,
       approverInputs: (Array.isArray(spec.approverInputs) ? spec.approverInputs : []).flatMap((i) =>
@@ -481,6 +532,7 @@ export class SimEngine {
     }
     if (approval.status === 'REJECTED') {
       const by = approval.activities.find((a) => a.action === 'REJECT');
+      if (!HARNESS_DECIDED.has(approval.type)) return finish('ApprovalRejected', 'Approval rejected');
       return finish(
         'ApprovalRejected',
         `Approval rejected by ${by?.user.name ?? 'an approver'}${by?.comments ? `: ${by.comments}` : ''}`,
@@ -489,6 +541,23 @@ export class SimEngine {
     if (approval.status === 'EXPIRED') return finish('Expired', 'Approval timed out');
     return finish('Aborted', 'Pipeline execution was aborted');
   }
+}
+
+/** Jira issues and ServiceNow tickets as their approval instances link them (simulated hosts). */
+function ticketOf(type: string, spec: Record<string, unknown>): { key: string; url: string } | undefined {
+  if (type === 'JiraApproval' && typeof spec.issueKey === 'string')
+    return {
+      key: spec.issueKey,
+      url: `https://jira.example.com/browse/${encodeURIComponent(spec.issueKey)}`,
+    };
+  if (type === 'ServiceNowApproval' && typeof spec.ticketNumber === 'string') {
+    const table = typeof spec.ticketType === 'string' ? spec.ticketType.toLowerCase() : 'change_request';
+    return {
+      key: spec.ticketNumber,
+      url: `https://example.service-now.com/nav_to.do?uri=${table}.do?sysparm_query=number=${encodeURIComponent(spec.ticketNumber)}`,
+    };
+  }
+  return undefined;
 }
 
 function stringList(v: unknown): string[] {

@@ -183,42 +183,11 @@ export function executionDetail(e: Execution): Record<string, unknown> {
       adjacency[r.nodeId] = { children: [], nextIds: next === undefined ? [] : [next.nodeId] };
     });
   }
-  const stagesDone = e.stages.filter((s) => s.status === 'Success').length;
   return ok({
     pipelineExecutionSummary: {
-      pipelineIdentifier: e.pipeline.identifier,
-      planExecutionId: e.id,
-      name: e.pipeline.name,
-      status: e.status,
-      tags: [],
-      executionTriggerInfo: {
-        triggerType: 'MANUAL',
-        triggeredBy: {
-          uuid: e.triggeredBy.uuid,
-          identifier: e.triggeredBy.name,
-          extraInfo: { email: e.triggeredBy.email },
-        },
-      },
-      failureInfo: failureInfo(e.failureMessage),
-      moduleInfo: {},
+      ...executionSummary(e),
       layoutNodeMap,
-      modules: [...new Set(e.stages.map((s) => MODULE[s.stage.type] ?? 'pms'))],
       startingNodeId: e.stages[0]?.nodeId ?? '',
-      startTs: e.startTs,
-      ...(e.endTs === undefined ? {} : { endTs: e.endTs }),
-      createdAt: e.startTs,
-      canRetry: true,
-      showRetryHistory: false,
-      runSequence: e.runSequence,
-      successfulStagesCount: stagesDone,
-      runningStagesCount: e.stages.filter((s) => s.status === 'Running' || s.status === 'ApprovalWaiting')
-        .length,
-      failedStagesCount: e.stages.filter((s) => s.endTs !== undefined && s.status !== 'Success').length,
-      totalStagesCount: e.stages.length,
-      storeType: 'INLINE',
-      executionInputConfigured: false,
-      allowStageExecutions: false,
-      stagesExecution: false,
     },
     executionGraph: {
       rootNodeId: rootNodeId ?? '',
@@ -229,32 +198,134 @@ export function executionDetail(e: Execution): Record<string, unknown> {
   });
 }
 
+/** PipelineExecutionSummaryDTO: the head of an execution's detail, and an item of the executions list. */
+function executionSummary(e: Execution): Record<string, unknown> {
+  const stagesDone = e.stages.filter((s) => s.status === 'Success').length;
+  return {
+    pipelineIdentifier: e.pipeline.identifier,
+    planExecutionId: e.id,
+    name: e.pipeline.name,
+    status: e.status,
+    tags: [],
+    executionTriggerInfo: {
+      triggerType: 'MANUAL',
+      triggeredBy: {
+        uuid: e.triggeredBy.uuid,
+        identifier: e.triggeredBy.name,
+        extraInfo: { email: e.triggeredBy.email },
+      },
+    },
+    failureInfo: failureInfo(e.failureMessage),
+    moduleInfo: {},
+    modules: [...new Set(e.stages.map((s) => MODULE[s.stage.type] ?? 'pms'))],
+    startTs: e.startTs,
+    ...(e.endTs === undefined ? {} : { endTs: e.endTs }),
+    createdAt: e.startTs,
+    canRetry: true,
+    showRetryHistory: false,
+    runSequence: e.runSequence,
+    successfulStagesCount: stagesDone,
+    runningStagesCount: e.stages.filter((s) => s.status === 'Running' || s.status === 'ApprovalWaiting')
+      .length,
+    failedStagesCount: e.stages.filter((s) => s.endTs !== undefined && s.status !== 'Success').length,
+    totalStagesCount: e.stages.length,
+    storeType: e.git === undefined ? 'INLINE' : 'REMOTE',
+    ...(e.git === undefined
+      ? {}
+      : {
+          gitDetails: {
+            repoName: e.git.repoName,
+            branch: e.git.branch,
+            filePath: `.harness/${e.pipeline.identifier}.yaml`,
+          },
+        }),
+    executionInputConfigured: false,
+    allowStageExecutions: false,
+    stagesExecution: false,
+    // Newer builds say whether the run has notes, so a list reader fetches only those (harness-core
+    // PipelineExecutionSummaryEntity.notesExistForPlanExecutionId).
+    notesExistForPlanExecutionId: e.notes !== undefined && e.notes !== '',
+  };
+}
+
+/**
+ * `POST /pipeline/api/pipelines/execution/summary`: a Spring `Page` inside the envelope
+ * (pipeline-service ExecutionDetailsResource.getListOfExecutions returns
+ * `ResponseDTO<Page<PipelineExecutionSummaryDTO>>`), newest first.
+ */
+export function executionList(
+  items: Execution[],
+  pageIndex: number,
+  pageSize: number,
+): Record<string, unknown> {
+  const sorted = [...items].sort((a, b) => b.startTs - a.startTs || b.runSequence - a.runSequence);
+  const content = sorted.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize).map(executionSummary);
+  const sort = { sorted: true, unsorted: false, empty: false };
+  return ok({
+    content,
+    pageable: {
+      sort,
+      pageNumber: pageIndex,
+      pageSize,
+      offset: pageIndex * pageSize,
+      paged: true,
+      unpaged: false,
+    },
+    totalElements: items.length,
+    totalPages: Math.ceil(items.length / pageSize),
+    last: (pageIndex + 1) * pageSize >= items.length,
+    size: pageSize,
+    number: pageIndex,
+    sort,
+    numberOfElements: content.length,
+    first: pageIndex === 0,
+    empty: content.length === 0,
+  });
+}
+
 export function approvalInstance(a: Approval): Record<string, unknown> {
   return {
     id: a.id,
-    type: 'HarnessApproval',
+    type: a.type,
     status: a.status,
     deadline: a.deadline,
-    details: {
-      approvalMessage: a.message,
-      includePipelineExecutionHistory: true,
-      approvers: {
-        userGroups: a.userGroups,
-        minimumCount: a.minimumCount,
-        disallowPipelineExecutor: a.disallowPipelineExecutor,
-      },
-      approvalActivities: a.activities.map((x) => ({
-        user: { uuid: x.user.uuid, name: x.user.name, email: x.user.email },
-        action: x.action,
-        approverInputs: x.approverInputs,
-        comments: x.comments,
-        approvedAt: x.approvedAt,
-      })),
-      approverInputs: a.approverInputs,
-    },
+    details: approvalDetails(a),
     createdAt: a.createdAt,
     lastModifiedAt: a.lastModifiedAt,
     errorMessage: null,
+  };
+}
+
+/**
+ * The details per approval type (harness-core JiraApprovalInstanceDetailsDTO `issue {key, url}`,
+ * ServiceNowApprovalInstanceDetailsDTO `ticket {number, url}`, HarnessApprovalInstanceDetailsDTO).
+ */
+function approvalDetails(a: Approval): Record<string, unknown> {
+  if (a.type === 'JiraApproval')
+    return { connectorRef: 'jira', issue: { key: a.ticket?.key ?? '', url: a.ticket?.url ?? '' } };
+  if (a.type === 'ServiceNowApproval')
+    return {
+      connectorRef: 'servicenow',
+      ticket: { number: a.ticket?.key ?? '', url: a.ticket?.url ?? '' },
+    };
+  if (a.type === 'CustomApproval') return { shellType: 'Bash' };
+  return {
+    approvalMessage: a.message,
+    includePipelineExecutionHistory: true,
+    approvers: {
+      userGroups: a.userGroups,
+      minimumCount: a.minimumCount,
+      disallowPipelineExecutor: a.disallowPipelineExecutor,
+      ...(a.serviceAccounts.length === 0 ? {} : { serviceAccounts: a.serviceAccounts }),
+    },
+    approvalActivities: a.activities.map((x) => ({
+      user: { uuid: x.user.uuid, name: x.user.name, email: x.user.email },
+      action: x.action,
+      approverInputs: x.approverInputs,
+      comments: x.comments,
+      approvedAt: x.approvedAt,
+    })),
+    approverInputs: a.approverInputs,
   };
 }
 
@@ -262,7 +333,7 @@ export function approvalInstance(a: Approval): Record<string, unknown> {
 export function approvalSummary(a: Approval): Record<string, unknown> {
   return {
     id: a.id,
-    type: 'HarnessApproval',
+    type: a.type,
     status: a.status,
     deadline: a.deadline,
     created: a.createdAt,

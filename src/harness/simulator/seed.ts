@@ -20,6 +20,21 @@ export const seedSchema = z.object({
       apiKeys: z.array(z.string()).default([]),
     }),
   ),
+  /**
+   * Service accounts and their keys. Harness lets one approve only when a step lists it in
+   * `approvers.serviceAccounts` (harness-core ApprovalResourceServiceImpl.isServiceAccountAuthorized).
+   */
+  serviceAccounts: z
+    .array(
+      z.object({
+        /** As approval steps name it: `account.x`, `org.x` or `x`. */
+        ref: z.string(),
+        name: z.string(),
+        email: z.string(),
+        apiKeys: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
   /** `account.x`, `org.x` or plain (project) ids, as approval steps name them. */
   userGroups: z.array(z.object({ ref: z.string(), name: z.string(), users: z.array(z.string()) })),
   services: z.array(named),
@@ -48,11 +63,19 @@ export const DEFAULT_SEED: Seed = {
     { identifier: 'default', name: 'Default', projects: [{ identifier: 'platform', name: 'Platform' }] },
   ],
   users: [
-    { uuid: 'u-bot', name: 'idp-chatops bot', email: 'idp-chatops@example.com', apiKeys: [SEED_KEYS.bot] },
     { uuid: 'u-alice', name: 'Alice Developer', email: 'alice@example.com', apiKeys: [SEED_KEYS.alice] },
     { uuid: 'u-bob', name: 'Bob SRE', email: 'bob@example.com', apiKeys: [SEED_KEYS.bob] },
     { uuid: 'u-carol', name: 'Carol SRE Lead', email: 'carol@example.com', apiKeys: [SEED_KEYS.carol] },
     { uuid: 'u-dave', name: 'Dave Security', email: 'dave@example.com', apiKeys: [SEED_KEYS.dave] },
+  ],
+  // The bot's key belongs to a service account in no approver group, as in a real deployment.
+  serviceAccounts: [
+    {
+      ref: 'account.idp_chatops_bot',
+      name: 'idp-chatops bot',
+      email: 'idp_chatops_bot@service.harness.io',
+      apiKeys: [SEED_KEYS.bot],
+    },
   ],
   userGroups: [
     { ref: 'account.sre_oncall', name: 'SRE on-call', users: ['u-bob', 'u-carol'] },
@@ -105,6 +128,24 @@ export async function loadSeed(file: string): Promise<Seed> {
     );
   }
   return r.data;
+}
+
+/** The principal a key belongs to: a user, or a service account (which has no Harness user). */
+export type SimPrincipal = Seed['users'][number] & { serviceAccountRef?: string };
+
+export function principalOf(seed: Seed, key: string): SimPrincipal | undefined {
+  const user = seed.users.find((u) => u.apiKeys.includes(key));
+  if (user !== undefined) return user;
+  const sa = seed.serviceAccounts.find((a) => a.apiKeys.includes(key));
+  return sa === undefined
+    ? undefined
+    : {
+        uuid: `sa-${sa.ref}`,
+        name: sa.name,
+        email: sa.email,
+        apiKeys: sa.apiKeys,
+        serviceAccountRef: sa.ref,
+      };
 }
 
 /** A seed with one more user, an administrator in every group, who owns `apiKey`. */

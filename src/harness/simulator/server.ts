@@ -3,11 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { isRecord } from '../../forms/json-schema.js';
-import { SimEngine, SimHttpError } from './engine.js';
+import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
 import { loadPipelines } from './pipeline-model.js';
 import * as json from './responses.js';
-import { DEFAULT_SEED, withAdminKey } from './seed.js';
+import { DEFAULT_SEED, principalOf, withAdminKey } from './seed.js';
 import type { Seed } from './seed.js';
 
 /** Faults on demand, for tests and benchmarks. Rates are 0..1; `*Next` counts are consumed per request. */
@@ -22,6 +22,17 @@ export interface Faults {
   errorRate: number;
   garbageRate: number;
   latencyMs: number;
+  /** Answers the next N run requests with `failStatus` without starting anything. */
+  failRunNext: number;
+  /** Runs the next N pipelines but drops the answer (the connection closes), as a lost response would. */
+  dropRunAnswerNext: number;
+  /** Runs the pipeline, then answers this much later (the caller may have given up by then). */
+  runAnswerDelayMs: number;
+  /**
+   * Waits this long before the run exists, then answers: Harness fetches a Git-stored pipeline from
+   * Git before it starts it (https://developer.harness.io/docs/platform/git-experience/git-experience-overview/).
+   */
+  runStartDelayMs: number;
 }
 
 export interface SimulatorOptions {
@@ -59,6 +70,10 @@ const NO_FAULTS: Faults = {
   errorRate: 0,
   garbageRate: 0,
   latencyMs: 0,
+  failRunNext: 0,
+  dropRunAnswerNext: 0,
+  runAnswerDelayMs: 0,
+  runStartDelayMs: 0,
 };
 
 export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promise<HarnessSimulator> {
@@ -122,6 +137,13 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
   return sim;
 }
 
+const GATEWAY_ERROR = 'Oops, something went wrong on our end. Please contact Harness Support.';
+const EXECUTE = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function send(res: ServerResponse, status: number, body: unknown, raw = false): void {
   const text = raw ? String(body) : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -156,7 +178,7 @@ async function handle(
   }
   sim.requests++;
   const key = req.headers['x-api-key'];
-  const user = typeof key === 'string' ? seed.users.find((u) => u.apiKeys.includes(key)) : undefined;
+  const user = typeof key === 'string' ? principalOf(seed, key) : undefined;
   if (user === undefined) {
     send(res, 401, json.failure('INVALID_TOKEN', 'Invalid API token: authentication failed', 401));
     return;
@@ -164,11 +186,24 @@ async function handle(
   if (await injectFault(sim.faults, hits, key as string, p, res)) return;
   try {
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
+    const executes = method === 'POST' && EXECUTE.test(p);
+    if (executes && sim.faults.failRunNext > 0) {
+      sim.faults.failRunNext--;
+      send(res, sim.faults.failStatus, json.failure('DEFAULT_ERROR_CODE', GATEWAY_ERROR));
+      return;
+    }
+    if (executes && sim.faults.runStartDelayMs > 0) await sleep(sim.faults.runStartDelayMs);
     const result = route(sim, seed, user, method, p, q, body);
     if (result === undefined) {
       send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`, 404));
       return;
     }
+    if (executes && sim.faults.dropRunAnswerNext > 0) {
+      sim.faults.dropRunAnswerNext--;
+      res.destroy();
+      return;
+    }
+    if (executes && sim.faults.runAnswerDelayMs > 0) await sleep(sim.faults.runAnswerDelayMs);
     send(res, 200, result);
   } catch (err) {
     if (err instanceof SimHttpError) send(res, err.status, json.failure(err.code, err.message, err.status));
@@ -198,14 +233,7 @@ async function injectFault(
   const targeted = f.failPath === undefined || path.startsWith(f.failPath);
   if (targeted && (f.failNext > 0 || Math.random() < f.errorRate)) {
     if (f.failNext > 0) f.failNext--;
-    send(
-      res,
-      f.failStatus,
-      json.failure(
-        'DEFAULT_ERROR_CODE',
-        'Oops, something went wrong on our end. Please contact Harness Support.',
-      ),
-    );
+    send(res, f.failStatus, json.failure('DEFAULT_ERROR_CODE', GATEWAY_ERROR));
     return true;
   }
   if (f.garbageNext > 0 || Math.random() < f.garbageRate) {
@@ -234,6 +262,11 @@ function control(sim: HarnessSimulator, p: string, body: string, res: ServerResp
       );
       send(res, 200, { ok: true });
       return;
+    case '/_sim/approve-ticket':
+      // The Jira issue / ServiceNow ticket reached its approval (or rejection) criteria.
+      sim.engine.settleExternally(String(input.approvalId), input.action === 'REJECT' ? 'REJECT' : 'APPROVE');
+      send(res, 200, { ok: true });
+      return;
     case '/_sim/expire':
       sim.engine.expire(String(input.approvalId));
       send(res, 200, { ok: true });
@@ -244,6 +277,13 @@ function control(sim: HarnessSimulator, p: string, body: string, res: ServerResp
 }
 
 type Query = URLSearchParams;
+
+/** A Git-stored pipeline is run from the repository and branch the execute call names. */
+function gitOf(q: Query): { repoName: string; branch: string } | undefined {
+  const repoName = q.get('repoName') ?? q.get('repoIdentifier');
+  const branch = q.get('branch');
+  return repoName === null || repoName === '' ? undefined : { repoName, branch: branch ?? 'main' };
+}
 
 function requireAccount(seed: Seed, q: Query): void {
   const account = q.get('accountIdentifier');
@@ -275,8 +315,11 @@ function requireParam(q: Query, name: string): string {
   return v;
 }
 
-function pageArgs(q: Query, pageKey: string, sizeKey: string): [number, number] {
-  return [Number(q.get(pageKey) ?? 0) || 0, Math.min(100, Number(q.get(sizeKey) ?? 50) || 50)];
+function pageArgs(q: Query, pageKey: string, sizeKey: string, defaultSize = 50): [number, number] {
+  return [
+    Number(q.get(pageKey) ?? 0) || 0,
+    Math.min(100, Number(q.get(sizeKey) ?? defaultSize) || defaultSize),
+  ];
 }
 
 function matches(search: string | null, ...texts: string[]): boolean {
@@ -295,7 +338,7 @@ function route(
 ): unknown {
   const engine = sim.engine;
   let m: RegExpExecArray | null;
-  if (method === 'POST' && (m = /^\/pipeline\/api\/pipeline\/execute\/([^/]+)$/.exec(p))) {
+  if (method === 'POST' && (m = EXECUTE.exec(p))) {
     requireAccount(seed, q);
     const scope = {
       orgId: requireParam(q, 'orgIdentifier'),
@@ -308,8 +351,28 @@ function route(
         body,
         user,
         q.get('notesForPipelineExecution') ?? undefined,
+        gitOf(q),
       ),
     );
+  }
+  if (method === 'POST' && p === '/pipeline/api/pipelines/execution/summary') {
+    // pipeline-service ExecutionDetailsResource.getListOfExecutions: account, org and project are @NotNull.
+    requireAccount(seed, q);
+    const scope = requireScope(q);
+    const pipelineId = q.get('pipelineIdentifier');
+    const [pg, size] = pageArgs(q, 'page', 'size', 10);
+    const items = [...engine.executions.values()].filter(
+      (e) =>
+        e.pipeline.orgId === scope.orgId &&
+        e.pipeline.projectId === scope.projectId &&
+        (pipelineId === null || e.pipeline.identifier === pipelineId),
+    );
+    return json.executionList(items, pg, size);
+  }
+  if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/([^/]+)\/notes$/.exec(p))) {
+    // getNotesForExecution: PipelineExecutionNotesDTO { notes }.
+    requireAccount(seed, q);
+    return json.ok({ notes: engine.mustGet(decodeURIComponent(m[1] ?? '')).notes ?? '' });
   }
   if (method === 'GET' && (m = /^\/pipeline\/api\/pipelines\/execution\/v2\/([^/]+)$/.exec(p))) {
     requireAccount(seed, q);
@@ -332,17 +395,15 @@ function route(
     if (a === undefined)
       throw new SimHttpError(404, 'RESOURCE_NOT_FOUND', `Approval instance with id [${id}] not found`);
     if (method === 'GET' && m[3] === undefined) return json.ok(json.approvalInstance(a));
+    if (m[3] !== undefined && !HARNESS_DECIDED.has(a.type))
+      throw new SimHttpError(
+        400,
+        'INVALID_REQUEST',
+        `Invalid request: Invalid harness approval instance id: ${id}`,
+      );
     if (method === 'GET' && m[3] === 'authorization') {
-      const member = a.userGroups.some((g) => engine.isMember(g, user.uuid));
-      const executor = a.disallowPipelineExecutor && a.execution.triggeredBy.uuid === user.uuid;
-      return json.ok({
-        authorized: member && !executor,
-        reason: !member
-          ? 'User not authorized to approve/reject'
-          : executor
-            ? 'Pipeline executor is not allowed to approve/reject'
-            : '',
-      });
+      const reason = engine.authorize(a, user);
+      return json.ok({ authorized: reason === undefined, reason: reason ?? '' });
     }
     if (method === 'POST' && m[3] === 'activity') {
       const input = parseJson(body);
@@ -376,18 +437,30 @@ function route(
   return undefined;
 }
 
-/** IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case). */
+/**
+ * IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case),
+ * each in its scope (`account`, `account.org`, `account.org.project`). `scopes` picks which, as
+ * Harness's clients send it (`scopes=account.*`, harness-api.md §2); without it only the account's.
+ */
 function catalogEntities(seed: Seed, q: Query): unknown[] {
   const kinds = (q.get('kind') ?? 'group,user').toLowerCase().split(',');
   const search = q.get('search_term');
-  const groups = seed.userGroups
-    .filter((g) => g.ref.startsWith('account.'))
-    .map((g) => ({
-      kind: 'group',
-      identifier: g.ref.slice('account.'.length),
-      name: g.name,
-      scope: 'account',
-    }));
+  const wanted = (q.get('scopes') ?? 'account').split(',').map((s) => s.trim());
+  const inScopes = (scope: string) =>
+    wanted.some((w) =>
+      w.endsWith('.*') ? scope === w.slice(0, -2) || scope.startsWith(w.slice(0, -1)) : scope === w,
+    );
+  const [org] = seed.orgs;
+  const groups = seed.userGroups.map((g) => {
+    const [, level, id] = /^(?:(account|org)\.)?(.*)$/.exec(g.ref) ?? [];
+    const scope =
+      level === 'account'
+        ? 'account'
+        : level === 'org'
+          ? `account.${org?.identifier ?? 'default'}`
+          : `account.${org?.identifier ?? 'default'}.${org?.projects[0]?.identifier ?? 'default'}`;
+    return { kind: 'group', identifier: id ?? g.ref, name: g.name, scope };
+  });
   const users = seed.users.map((u) => ({
     kind: 'user',
     identifier: u.email.split('@')[0] ?? u.uuid,
@@ -396,7 +469,7 @@ function catalogEntities(seed: Seed, q: Query): unknown[] {
   }));
   const limit = Math.min(100, Number(q.get('limit') ?? 50) || 50);
   return [...groups, ...users]
-    .filter((e) => kinds.includes(e.kind) && matches(search, e.identifier, e.name))
+    .filter((e) => kinds.includes(e.kind) && inScopes(e.scope) && matches(search, e.identifier, e.name))
     .slice(0, limit)
     .map((e) => ({ ...e, entity_ref: `${e.kind}:${e.scope}/${e.identifier}` }));
 }
@@ -420,6 +493,13 @@ function ngRoute(
   user: SimUser,
 ): unknown {
   if (method === 'GET' && p === '/ng/api/user/currentUser') {
+    // ng-manager CurrentUserHelper: a service-account key has no current user.
+    if (user.serviceAccountRef !== undefined)
+      throw new SimHttpError(
+        400,
+        'INVALID_REQUEST',
+        "Invalid request: Current user can be accessed only by 'USER' principal type",
+      );
     return json.ok({
       uuid: user.uuid,
       name: user.name,
@@ -491,8 +571,9 @@ function ngRoute(
       size,
     );
   }
+  // ng-manager's OrganizationResource/ProjectResource page with pageIndex/pageSize (PageRequest).
   if (method === 'GET' && p === '/ng/api/organizations') {
-    const [pg, size] = pageArgs(q, 'page', 'size');
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
     return json.page(
       seed.orgs
         .filter((o) => matches(search, o.identifier, o.name))
@@ -502,7 +583,7 @@ function ngRoute(
     );
   }
   if (method === 'GET' && p === '/ng/api/projects') {
-    const [pg, size] = pageArgs(q, 'page', 'size');
+    const [pg, size] = pageArgs(q, 'pageIndex', 'pageSize');
     const org = q.get('orgIdentifier');
     const items = seed.orgs
       .filter((o) => org === null || o.identifier === org)

@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { isRecord } from '../../src/forms/json-schema.js';
+import { answersFor, eventually } from './stack.js';
+import type { Stack } from './stack.js';
+
+/** Runs a shipped workflow from its slash command with its sample answers; returns the status card's ts. */
+export async function submitWorkflow(
+  s: Stack,
+  workflowId: string,
+  user = 'U0ALICE',
+  channel = 'C0OPS',
+): Promise<string> {
+  const wf = s.catalogue.workflows.get(workflowId);
+  const command = s.catalogue.bindings.get(workflowId)?.command;
+  if (wf === undefined || command === undefined) throw new Error(`no workflow ${workflowId}`);
+  const values = JSON.parse(await readFile(`test/fixtures/values/${workflowId}.json`, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const before = s.slack.messages(channel).length;
+  const views = new Set(s.slack.openViews(user).map((v) => v.id));
+  await s.slack.command({ command, user, channel });
+  const [view] = await eventually(
+    () => s.slack.openViews(user).filter((v) => !views.has(v.id)),
+    (v) => v.length === 1,
+  );
+  for (const page of wf.pages)
+    await s.slack.submitView(view?.id ?? '', user, answersFor(wf, page.index, values));
+  const messages = await eventually(
+    () => s.slack.messages(channel),
+    (m) => m.length > before,
+  );
+  return messages[before]?.ts ?? '';
+}
+
+/**
+ * `/idp link` with `token`, as the person would do it. The token is checked after the modal
+ * answers, so this waits for the bot's private message and returns its text.
+ */
+export async function linkToken(s: Stack, user: string, token: string): Promise<string> {
+  const dms = () => s.slack.ws.channels.get(`D${user.slice(1)}`)?.messages.length ?? 0;
+  const before = dms();
+  await s.slack.command({ command: '/idp', text: 'link', user, channel: 'C0OPS' });
+  const [view] = await eventually(
+    () => s.slack.openViews(user),
+    (v) => v.length === 1,
+  );
+  const reply = await s.slack.submitView(view?.id ?? '', user, { link_token: token });
+  if (!isRecord(reply.body) || reply.body.response_action !== 'update')
+    throw new Error(`the link modal answered ${JSON.stringify(reply.body)}`);
+  await eventually(dms, (n) => n > before);
+  for (const v of s.slack.openViews(user)) v.closed = true;
+  return s.slack.channel(`D${user.slice(1)}`).messages.at(-1)?.text ?? '';
+}

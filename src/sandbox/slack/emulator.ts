@@ -5,26 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { isRecord } from '../../forms/json-schema.js';
 import { stateFor } from './form-state.js';
 import type { Answer } from './form-state.js';
-import { DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './state.js';
+import {
+  BOT_USER_ID,
+  DEFAULT_CHANNELS,
+  DEFAULT_SCOPES,
+  DEFAULT_USER_GROUPS,
+  DEFAULT_USERS,
+} from './state.js';
 import type { EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
-import { callMethod, viewJson } from './web-api.js';
+import { RateLimits } from './rate-limits.js';
+import { callMethod, removeMessage, viewJson } from './web-api.js';
 import type { WorkspaceState } from './web-api.js';
-
-/** Requests per minute per method (Slack's tiers: T2 20+, T3 50+, T4 100+; postMessage about 1/s per channel). */
-export const METHOD_LIMITS: Record<string, number> = {
-  'chat.postMessage': 60,
-  'chat.update': 50,
-  'chat.postEphemeral': 100,
-  'views.open': 100,
-  'views.update': 100,
-  'views.push': 100,
-  'views.publish': 100,
-  'users.info': 100,
-  'users.lookupByEmail': 50,
-  'usergroups.users.list': 20,
-  'usergroups.list': 20,
-  'conversations.info': 50,
-};
 
 export interface SlackEmulatorOptions {
   port?: number;
@@ -34,7 +25,9 @@ export interface SlackEmulatorOptions {
   botUrl?: string;
   users?: EmulatedUser[];
   triggerTtlMs?: number;
-  /** Enforce METHOD_LIMITS (off by default: tests inject 429s with `failNext`). */
+  /** The bot token's scopes (default: slack-app.yaml's); drop `chat:write.public` to model an app without it. */
+  scopes?: string[];
+  /** Enforce Slack's per-method tiers and per-channel pace (`rate-limits.ts`); off in most tests. */
   enforceRateLimits?: boolean;
 }
 
@@ -62,7 +55,8 @@ export class SlackEmulator {
   readonly responses: { url: string; body: Record<string, unknown> }[] = [];
   readonly ws: WorkspaceState;
   private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
-  private readonly hits = new Map<string, number[]>();
+  /** Slack's rate limits, and `limits.limitFor(method, ms, retryAfter)` to force 429s for a while. */
+  readonly limits: RateLimits;
   private server = createServer((req, res) => {
     this.handle(req, res).catch((err: unknown) => {
       res.writeHead(500);
@@ -76,17 +70,19 @@ export class SlackEmulator {
 
   constructor(private readonly opts: SlackEmulatorOptions) {
     this.botUrl = opts.botUrl;
+    this.limits = new RateLimits(opts.enforceRateLimits === true);
     let tsCounter = 0;
     const base = Math.floor(Date.now() / 1000);
     this.ws = {
       users: opts.users ?? DEFAULT_USERS,
       userGroups: DEFAULT_USER_GROUPS,
-      channels: new Map(DEFAULT_CHANNELS.map((c) => [c.id, { ...c, messages: [] }])),
+      channels: new Map(DEFAULT_CHANNELS.map((c) => [c.id, { ...c, members: [...c.members], messages: [] }])),
       views: new Map(),
       ephemerals: [],
       homeViews: new Map(),
       triggers: new Map(),
-      botUserId: 'U0BOT',
+      botUserId: BOT_USER_ID,
+      scopes: new Set(opts.scopes ?? DEFAULT_SCOPES),
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
       nextTs: () =>
         `${String(base + Math.floor(++tsCounter / 1000))}.${String(tsCounter % 1000).padStart(6, '0')}`,
@@ -122,6 +118,11 @@ export class SlackEmulator {
     this.faults.set(method, list);
   }
 
+  /** Someone (the author or an admin) deletes a message, as from Slack's message menu. */
+  deleteMessage(channelId: string, ts: string): void {
+    removeMessage(this.channel(channelId), ts);
+  }
+
   channel(id: string): EmulatedChannel {
     const c = this.ws.channels.get(id);
     if (c === undefined) throw new Error(`no channel ${id}`);
@@ -130,7 +131,7 @@ export class SlackEmulator {
 
   /** Top-level messages of a channel (not thread replies). */
   messages(channelId: string): EmulatedMessage[] {
-    return this.channel(channelId).messages.filter((m) => m.threadTs === undefined);
+    return (this.ws.channels.get(channelId)?.messages ?? []).filter((m) => m.threadTs === undefined);
   }
 
   replies(channelId: string, threadTs: string): EmulatedMessage[] {
@@ -175,7 +176,7 @@ export class SlackEmulator {
       return;
     }
     const fault: { retryAfter?: number; error?: string } | undefined =
-      this.takeFault(method) ?? this.rateLimit(method);
+      this.takeFault(method) ?? this.rateLimit(method, args);
     if (fault?.retryAfter !== undefined) {
       this.calls.push({ method, args, status: 429, ok: false, error: 'ratelimited' });
       res.writeHead(429, { 'Retry-After': String(fault.retryAfter), 'Content-Type': 'application/json' });
@@ -218,17 +219,9 @@ export class SlackEmulator {
     return first;
   }
 
-  private rateLimit(method: string): { retryAfter: number } | undefined {
-    if (this.opts.enforceRateLimits !== true) return undefined;
-    const limit = METHOD_LIMITS[method];
-    if (limit === undefined) return undefined;
-    const now = Date.now();
-    const recent = (this.hits.get(method) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= limit)
-      return { retryAfter: Math.max(1, Math.ceil((60_000 - (now - (recent[0] ?? now))) / 1000)) };
-    recent.push(now);
-    this.hits.set(method, recent);
-    return undefined;
+  private rateLimit(method: string, args: Record<string, unknown>): { retryAfter: number } | undefined {
+    const retryAfter = this.limits.check(method, typeof args.channel === 'string' ? args.channel : undefined);
+    return retryAfter === undefined ? undefined : { retryAfter };
   }
 
   // ---- what a person does in Slack, sent to the bot ----

@@ -21,6 +21,8 @@ export interface ApprovalCardInput {
   risky: boolean;
   /** What the platform team must configure before approvals from Slack can work. */
   setupProblem: string | undefined;
+  /** Slack users asked to decide; mentioned in the blocks (fallback text alone does not show). */
+  mentions?: string[];
 }
 
 const verb = (action: string): string =>
@@ -64,6 +66,12 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
     ...(a.disallowPipelineExecutor ? ['the person who asked cannot approve'] : []),
     ...(waiting && a.deadline !== undefined ? [`expires ${slackDate(a.deadline)}`] : []),
   ];
+  if (waiting && c.mentions !== undefined && c.mentions.length > 0)
+    blocks.push({
+      type: 'section',
+      block_id: 'approval_mentions',
+      text: mrkdwn(`:bell: ${c.mentions.map((id) => `<@${id}>`).join(' ')}`, LIMITS.text),
+    });
   blocks.push({
     type: 'context',
     block_id: 'approval_facts',
@@ -130,7 +138,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
   }
   return {
     text: waiting
-      ? `Approval needed: ${c.stepName} (${c.workflowTitle})`
+      ? `Approval needed: ${c.stepName} (${c.workflowTitle})${(c.mentions ?? []).length === 0 ? '' : `: ${(c.mentions ?? []).map((id) => `<@${id}>`).join(' ')}`}`
       : `${c.stepName}: ${statusText(a.status)}`,
     blocks,
   };

@@ -23,7 +23,8 @@ import { registerIdentity } from './slack/listeners/identity.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
-import { createSlackPort } from './slack/slack-client.js';
+import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
+import { SlackScheduler } from './slack/slack-scheduler.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -37,7 +38,11 @@ export interface BotOptions {
   harness?: HarnessClient;
   now?: () => number;
   timing?: TrackerTiming;
-  updater?: { perMinute?: number; retryDelayMs?: number };
+  updater?: { retryDelayMs?: number };
+  /** Multiplies the bot's own Slack pacing (tests against an emulator that does not enforce tiers). */
+  slackScale?: number;
+  /** How long stop() waits for pending Slack work before giving it up (default 10 s). */
+  stopGraceMs?: number;
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Harness client retry timing (tests shorten it). */
   harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number };
@@ -48,7 +53,8 @@ export interface RunningBot {
   url: string;
   app: App;
   deps: BotDeps;
-  stop(): Promise<void>;
+  /** `clean` is false when pending Slack work had to be given up to stop in time. */
+  stop(): Promise<{ clean: boolean }>;
 }
 
 /**
@@ -88,8 +94,25 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     pokeExecution: (id) => late.tracker?.poke(id) ?? false,
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
   });
-  const slack = createSlackPort(app.client, logger);
-  const updater = new MessageUpdater(slack, logger, o.updater);
+  const scheduler = new SlackScheduler({
+    logger,
+    ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
+  });
+  const background = createBackgroundClient(config.slack.botToken, config.slack.apiUrl, o.slackRetry);
+  const slack = createSlackPort(app.client, background, scheduler, logger);
+  const updater = new MessageUpdater(slack, logger, {
+    ...o.updater,
+    onGiveUp: (channel, ts, error) => {
+      store.audit({
+        at: now(),
+        actor: 'slack',
+        action: 'slack.gave_up',
+        workflowId: undefined,
+        runId: undefined,
+        details: { method: 'chat.update', channel, ts, error },
+      });
+    },
+  });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
   const approvals = new ApprovalService({
@@ -176,12 +199,25 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     app,
     deps,
     async stop() {
-      await tracker.stop();
-      await Promise.allSettled([...deps.background]);
-      await updater.drain();
+      // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so
+      // stopping always ends (the store keeps what is needed to pick the runs up again).
+      const settled = (async () => {
+        await tracker.stop();
+        await Promise.allSettled([...deps.background]);
+        await updater.drain();
+      })();
+      const grace = new Promise<false>((r) => {
+        setTimeout(() => {
+          r(false);
+        }, o.stopGraceMs ?? 10_000).unref();
+      });
+      const clean = await Promise.race([settled.then(() => true), grace]);
+      scheduler.close();
       updater.close();
+      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
       await app.stop();
       store.close();
+      return { clean };
     },
   };
 }

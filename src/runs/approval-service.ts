@@ -10,6 +10,8 @@ import type { ApprovalInstance, StepView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
+import { permanentSlackError } from '../slack/slack-errors.js';
+import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
 import type { MessageUpdater } from './message-updater.js';
 import type { TokenVault } from './token-vault.js';
@@ -36,7 +38,11 @@ const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' }
  * the requester never approving where the step forbids it, one decision per person, ever).
  */
 export class ApprovalService {
-  constructor(private readonly d: ApprovalServiceDeps) {}
+  private readonly mentions: ApproverMentions;
+
+  constructor(private readonly d: ApprovalServiceDeps) {
+    this.mentions = new ApproverMentions(d.slack, d.harness, d.logger);
+  }
 
   /** Posts the card for a step that waits on an approval, once (a restart or replay finds it posted). */
   async ensureCard(run: RunRecord, step: StepView): Promise<void> {
@@ -46,22 +52,12 @@ export class ApprovalService {
     if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
     try {
       const approval = await this.d.harness.getApproval(id);
-      const mentions = await this.approverMentions(approval, run);
-      const card = this.render(run, approval, step.name);
-      const posted = await this.d.slack.postMessage(
-        run.channelId,
-        {
-          ...card,
-          text:
-            mentions.length === 0 ? card.text : `${card.text}: ${mentions.map((m) => `<@${m}>`).join(' ')}`,
-        },
-        run.cardTs,
-        true,
-      );
+      const card = this.render(run, approval, step.name, await this.mentionsFor(approval, run));
+      const posted = await this.postInThread(run, card, true);
       this.d.store.saveApprovalCard({
         approvalId: id,
         runId: run.id,
-        channelId: run.channelId,
+        channelId: posted.channel,
         ts: posted.ts,
         stepName: step.name,
         status: approval.status,
@@ -80,12 +76,56 @@ export class ApprovalService {
         `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
       );
     } catch (err) {
+      const permanent = permanentSlackError(err);
+      if (permanent !== undefined) {
+        // Slack will never take this card here (channel archived, bot removed): say where to decide instead.
+        this.d.store.audit({
+          at: this.d.now(),
+          actor: 'slack',
+          action: 'slack.gave_up',
+          workflowId: run.workflowId,
+          runId: run.id,
+          details: { method: 'chat.postMessage', event: `approval:${id}`, error: permanent },
+        });
+        await this.dm(
+          run.requesterId,
+          `Your run of ${this.title(run)} is waiting for approval (${step.name}), but Slack refused the approval card (${permanent}). Approvers can decide in Harness${run.executionUrl === undefined ? '' : `: ${run.executionUrl}`}.`,
+        );
+        return;
+      }
       this.d.store.releaseThreadEvent(run.id, `approval:${id}`);
       this.d.logger.warn(
         { runId: run.id, approvalId: id, err: (err as Error).message },
         'could not post the approval card; will retry',
       );
     }
+  }
+
+  /**
+   * In the run card's thread; when that thread is gone (the card was deleted), under `elsewhere`
+   * (a message's thread), or in the channel itself.
+   */
+  private async postInThread(
+    run: RunRecord,
+    content: SlackMessageContent,
+    broadcast: boolean,
+    elsewhere?: string,
+  ): Promise<{ ts: string; channel: string }> {
+    try {
+      return await this.d.slack.postMessage(run.channelId, content, run.cardTs, broadcast);
+    } catch (err) {
+      const permanent = permanentSlackError(err);
+      if (permanent !== 'thread_not_found' && permanent !== 'message_not_found') throw err;
+      this.d.logger.warn(
+        { runId: run.id, error: permanent },
+        'the run card’s thread is gone; posting beside it',
+      );
+      return this.d.slack.postMessage(run.channelId, content, elsewhere);
+    }
+  }
+
+  private mentionsFor(approval: ApprovalInstance, run: RunRecord): Promise<string[]> {
+    return this.mentions.forApproval(approval, run);
   }
 
   /** Brings every open card of a run up to date with Harness (decided in Harness's UI, expired, aborted). */
@@ -103,22 +143,6 @@ export class ApprovalService {
         );
       }
     }
-  }
-
-  /** Slack users in the approver groups (found by email), so the card can mention them; at most 10. */
-  private async approverMentions(approval: ApprovalInstance, run: RunRecord): Promise<string[]> {
-    const ids = new Set<string>();
-    for (const group of approval.userGroups) {
-      const members = await this.d.harness
-        .listGroupMembers(group, { orgId: run.orgId, projectId: run.projectId })
-        .catch(() => []);
-      for (const m of members) {
-        if (ids.size >= 10 || m.email === undefined) continue;
-        const id = await this.d.slack.userIdByEmail(m.email);
-        if (id !== undefined && id !== run.requesterId) ids.add(id);
-      }
-    }
-    return [...ids];
   }
 
   /**
@@ -139,9 +163,10 @@ export class ApprovalService {
     const reminder = buildApprovalReminder(
       card.stepName,
       approval.deadline,
-      await this.approverMentions(approval, run),
+      await this.mentionsFor(approval, run),
     );
-    await this.d.slack.postMessage(run.channelId, reminder, run.cardTs).catch((err: unknown) => {
+    await this.postInThread(run, reminder, false, card.ts).catch((err: unknown) => {
+      if (permanentSlackError(err) !== undefined) return;
       this.d.store.releaseThreadEvent(run.id, `approval-reminder:${approval.id}`);
       this.d.logger.warn(
         { approvalId: approval.id, err: (err as Error).message },
@@ -293,7 +318,12 @@ export class ApprovalService {
     await this.d.updater.set(
       card.channelId,
       card.ts,
-      this.render(run, approval, card.stepName),
+      this.render(
+        run,
+        approval,
+        card.stepName,
+        approval.status === 'WAITING' ? await this.mentionsFor(approval, run) : [],
+      ),
       approval.status !== 'WAITING',
     );
     if (!changed) return;
@@ -323,7 +353,12 @@ export class ApprovalService {
     await this.dm(run.requesterId, text);
   }
 
-  private render(run: RunRecord, approval: ApprovalInstance, stepName: string): SlackMessageContent {
+  private render(
+    run: RunRecord,
+    approval: ApprovalInstance,
+    stepName: string,
+    mentions: string[],
+  ): SlackMessageContent {
     const workflow = this.d.catalogue.workflows.get(run.workflowId);
     const binding = this.d.catalogue.bindings.get(run.workflowId);
     const labels = new Map(
@@ -343,6 +378,7 @@ export class ApprovalService {
       inputs,
       risky: (binding?.risky ?? false) || production,
       setupProblem: this.setupProblem(approval),
+      mentions,
     });
   }
 

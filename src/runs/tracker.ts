@@ -5,6 +5,7 @@ import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../slack/slack-client.js';
+import { permanentSlackError } from '../slack/slack-errors.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { ApprovalService } from './approval-service.js';
 import type { MessageUpdater } from './message-updater.js';
@@ -224,6 +225,19 @@ export class RunTracker {
         try {
           await this.d.slack.postMessage(run.channelId, e.message, run.cardTs);
         } catch (err) {
+          const permanent = permanentSlackError(err);
+          if (permanent !== undefined) {
+            // The thread is gone (card deleted) or the channel shut: the requester still hears by DM.
+            this.d.store.audit({
+              at: now,
+              actor: 'slack',
+              action: 'slack.gave_up',
+              workflowId: run.workflowId,
+              runId: run.id,
+              details: { method: 'chat.postMessage', event: e.key, error: permanent },
+            });
+            continue;
+          }
           this.d.store.releaseThreadEvent(run.id, e.key);
           this.d.logger.warn(
             { runId: run.id, event: e.key, err: (err as Error).message },

@@ -22,7 +22,8 @@ export interface Stack {
   bot: RunningBot;
   catalogue: Catalogue;
   dbPath: string;
-  restartBot(): Promise<void>;
+  /** `clean`: the old bot stopped with nothing left pending. */
+  restartBot(): Promise<{ clean: boolean }>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +77,10 @@ export async function startStack(
       port: 0,
       store: openSqliteStore(dbPath),
       timing: opts.timing ?? { fastMs: 20, slowMs: 100, backoff: 1.5 },
-      updater: { perMinute: 6000, retryDelayMs: 50 },
+      updater: { retryDelayMs: 50 },
+      // The emulator does not enforce tiers here; the bot's own pacing is sped up to match.
+      slackScale: 100,
+      stopGraceMs: 3000,
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
       harnessRetry: { retries: 3, retryBaseMs: 5, retryMaxMs: 40 },
     });
@@ -90,8 +94,9 @@ export async function startStack(
     catalogue: cat,
     dbPath,
     async restartBot() {
-      await stack.bot.stop();
+      const stopped = await stack.bot.stop();
       stack.bot = await boot();
+      return stopped;
     },
     async stop() {
       await stack.bot.stop();

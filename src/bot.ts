@@ -19,6 +19,7 @@ import { createBoltApp } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
+import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
 import { registerIdentity } from './slack/listeners/identity.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
@@ -99,7 +100,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
   });
   const background = createBackgroundClient(config.slack.botToken, config.slack.apiUrl, o.slackRetry);
-  const slack = createSlackPort(app.client, background, scheduler, logger);
+  const slack = createSlackPort(app.client, background, scheduler);
   const updater = new MessageUpdater(slack, logger, {
     ...o.updater,
     onGiveUp: (channel, ts, error) => {
@@ -174,6 +175,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerHome(app, deps);
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
+  registerFollowInDm(app, deps);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },

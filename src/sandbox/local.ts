@@ -41,7 +41,12 @@ const HELP = `Type what you would type in Slack, as the person and in the channe
 export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   const signingSecret = randomBytes(16).toString('hex');
   const sim = await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir });
-  const slack = await SlackEmulator.start({ signingSecret, botToken: 'xoxb-local-sandbox' });
+  // Slack's rate limits are on, as in a real workspace: the sandbox shows the bot keeping under them.
+  const slack = await SlackEmulator.start({
+    signingSecret,
+    botToken: 'xoxb-local-sandbox',
+    enforceRateLimits: true,
+  });
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-local-sandbox',
     SLACK_SIGNING_SECRET: signingSecret,

@@ -1,6 +1,5 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
-import type { Logger } from '../logger.js';
 import { permanentSlackError } from './slack-errors.js';
 import type { SlackScheduler } from './slack-scheduler.js';
 
@@ -42,7 +41,6 @@ export interface SlackPort {
   userIdByEmail(email: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
-  channelName(channelId: string): Promise<string | undefined>;
   /** What the bot may do in a conversation (undefined: Slack says it does not exist for the bot). */
   channelInfo(channelId: string): Promise<ChannelInfo | undefined>;
 }
@@ -79,7 +77,6 @@ export function createSlackPort(
   interactive: WebClient,
   background: WebClient,
   scheduler: SlackScheduler,
-  logger: Logger,
 ): SlackPort {
   const client = background;
   const paced = <T>(method: string, channel: string | undefined, send: () => Promise<T>) =>
@@ -149,14 +146,6 @@ export function createSlackPort(
     async userGroupIdByHandle(handle) {
       const r = await paced('usergroups.list', undefined, () => client.usergroups.list({}));
       return r.usergroups?.find((g) => g.handle === handle.replace(/^@/, ''))?.id;
-    },
-    async channelName(channelId) {
-      try {
-        return (await this.channelInfo(channelId))?.name;
-      } catch (err) {
-        logger.warn({ err: (err as Error).message, channelId }, 'conversations.info failed');
-        return undefined;
-      }
     },
     async channelInfo(channelId) {
       try {

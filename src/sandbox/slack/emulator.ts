@@ -51,8 +51,9 @@ export interface ApiCall {
  */
 export class SlackEmulator {
   readonly calls: ApiCall[] = [];
-  /** What the bot sent to response_urls (`respond()`), newest last. */
-  readonly responses: { url: string; body: Record<string, unknown> }[] = [];
+  /** What the bot sent to response_urls (`respond()`), newest last, with the conversation it shows in. */
+  readonly responses: { url: string; channel: string | undefined; body: Record<string, unknown> }[] = [];
+  private readonly responseChannels = new Map<string, string>();
   readonly ws: WorkspaceState;
   private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
   /** Slack's rate limits, and `limits.limitFor(method, ms, retryAfter)` to force 429s for a while. */
@@ -158,7 +159,11 @@ export class SlackEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/')) {
-      this.responses.push({ url: url.pathname, body: parseArgs(raw, req.headers['content-type']) });
+      this.responses.push({
+        url: url.pathname,
+        channel: this.responseChannels.get(url.pathname),
+        body: parseArgs(raw, req.headers['content-type']),
+      });
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
       return;
@@ -236,6 +241,8 @@ export class SlackEmulator {
     const triggerId = this.newTrigger(input.user);
     const channel = this.ws.channels.get(input.channel);
     const user = this.user(input.user);
+    const responsePath = `/response/${randomBytes(6).toString('hex')}`;
+    this.responseChannels.set(responsePath, input.channel);
     const form = new URLSearchParams({
       token: 'legacy-verification-token',
       team_id: 'T0EMU',
@@ -248,7 +255,7 @@ export class SlackEmulator {
       text: input.text ?? '',
       api_app_id: 'A0APP',
       is_enterprise_install: 'false',
-      response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
+      response_url: `${this.url}${responsePath}`,
       trigger_id: triggerId,
     });
     return { ...(await this.send(form.toString(), 'application/x-www-form-urlencoded')), triggerId };
@@ -389,6 +396,34 @@ export class SlackEmulator {
           block_id: button.blockId,
           value: button.element.value,
           action_ts: this.ws.nextTs(),
+        },
+      ],
+    });
+  }
+
+  /** Clicks a button on an ephemeral message the bot sent through a response_url. */
+  async clickResponseButton(response: number, user: string, actionId: string): Promise<BotReply> {
+    const r = this.responses[response];
+    if (r === undefined) throw new Error(`no response ${String(response)}`);
+    const button = findElement(r.body.blocks, actionId);
+    if (button === undefined) throw new Error(`no button ${actionId} in response ${String(response)}`);
+    const ts = this.ws.nextTs();
+    return this.sendPayload({
+      type: 'block_actions',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      container: { type: 'message', message_ts: ts, channel_id: r.channel, is_ephemeral: true },
+      trigger_id: this.newTrigger(user),
+      channel: { id: r.channel, name: this.ws.channels.get(r.channel ?? '')?.name ?? 'unknown' },
+      response_url: `${this.url}${r.url}`,
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: button.blockId,
+          value: button.element.value,
+          action_ts: ts,
         },
       ],
     });

@@ -26,6 +26,8 @@ export function resolveChannel(ws: ChannelAccess, id: string | undefined): Emula
   if (existing !== undefined) return existing;
   const user = ws.users.find((u) => u.id === id || `D${u.id.slice(1)}` === id);
   if (user === undefined) return undefined;
+  const open = ws.channels.get(`D${user.id.slice(1)}`);
+  if (open !== undefined) return open;
   const dm: EmulatedChannel = {
     id: `D${user.id.slice(1)}`,
     name: `dm-${user.name}`,

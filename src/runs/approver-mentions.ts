@@ -15,6 +15,8 @@ export interface ApproverMentionsOptions {
   ttlMs?: number;
   /** How many emails are remembered at most. */
   maxEntries?: number;
+  /** The clock the time to live is measured on. */
+  now?: () => number;
 }
 
 /**
@@ -35,10 +37,17 @@ export class ApproverMentions {
     private readonly logger: Logger,
     opts: ApproverMentionsOptions = {},
   ) {
-    this.byEmail = new LRUCache({ max: opts.maxEntries ?? 5000, ttl: opts.ttlMs ?? 6 * 3600_000 });
+    this.byEmail = new LRUCache({
+      max: opts.maxEntries ?? 5000,
+      ttl: opts.ttlMs ?? 6 * 3600_000,
+      ...(opts.now === undefined ? {} : { perf: { now: opts.now } }),
+    });
   }
 
-  async forApproval(approval: ApprovalInstance, run: RunRecord): Promise<string[]> {
+  async forApproval(
+    approval: Pick<ApprovalInstance, 'id' | 'userGroups'>,
+    run: Pick<RunRecord, 'orgId' | 'projectId' | 'requesterId'>,
+  ): Promise<string[]> {
     const known = this.byApproval.get(approval.id);
     if (known !== undefined) return known;
     const ids = new Set<string>();

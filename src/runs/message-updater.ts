@@ -28,6 +28,8 @@ export class MessageUpdater {
   >();
   private readonly inFlight = new Map<string, Promise<EditOutcome>>();
   private readonly lost = new Map<string, string>();
+  /** What each message shows now (until its final state): asking for it again costs no call. */
+  private readonly shown = new Map<string, string>();
   private readonly queue = new PQueue({ concurrency: 1 });
   private readonly stop = new AbortController();
   private readonly retryDelayMs: number;
@@ -44,9 +46,13 @@ export class MessageUpdater {
   set(channel: string, ts: string, content: SlackMessageContent, final = false): Promise<EditOutcome> {
     const key = `${channel}:${ts}`;
     if (this.lost.has(key)) return Promise.resolve('gave_up');
+    const running = this.inFlight.get(key);
+    if (running === undefined && this.shown.get(key) === JSON.stringify(content)) {
+      if (final) this.shown.delete(key);
+      return Promise.resolve('shown');
+    }
     const previous = this.latest.get(key);
     this.latest.set(key, { channel, ts, content, version: (previous?.version ?? 0) + 1, final });
-    const running = this.inFlight.get(key);
     if (running !== undefined) {
       if (final) this.promote(key);
       return running;
@@ -97,6 +103,8 @@ export class MessageUpdater {
             const now = this.latest.get(key) ?? want;
             await this.slack.updateMessage(now.channel, now.ts, now.content);
             sent = now.version;
+            if (now.final) this.shown.delete(key);
+            else this.shown.set(key, JSON.stringify(now.content));
           },
           { priority: want.final ? 1 : 0, id: key, signal: this.stop.signal },
         );

@@ -40,6 +40,17 @@ describe('card edits', () => {
     expect(emu.calls.length).toBe(calls);
   });
 
+  it('asking again for what a card already shows costs no call', async () => {
+    const { slack, updater: u } = updater();
+    const card = await slack.postMessage('C0OPS', content('v1'));
+    const edits = () => emu.calls.filter((c) => c.method === 'chat.update' && c.args.ts === card.ts).length;
+    await u.set('C0OPS', card.ts, content('waiting'));
+    await u.set('C0OPS', card.ts, content('waiting'));
+    expect(edits()).toBe(1);
+    await u.set('C0OPS', card.ts, content('done'), true);
+    expect(edits()).toBe(2);
+  });
+
   it('a transient failure is retried until the edit lands', async () => {
     const { slack, updater: u } = updater();
     const card = await slack.postMessage('C0OPS', content('v1'));

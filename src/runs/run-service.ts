@@ -141,21 +141,7 @@ export class RunService {
     } catch (err) {
       const mayHaveStarted = err instanceof HarnessRunError && err.mayHaveStarted;
       const reason = err instanceof Error ? err.message : String(err);
-      current = this.d.store.updateRun(run.id, {
-        status: mayHaveStarted ? 'Unknown' : 'not_started',
-        bucket: mayHaveStarted ? 'unknown' : 'failed',
-        error: reason,
-        updatedAt: this.d.now(),
-        finishedAt: this.d.now(),
-      });
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: req.requesterId,
-        action: 'run.not_started',
-        workflowId: wf.id,
-        runId: run.id,
-        details: { reason, mayHaveStarted },
-      });
+      current = this.recordNotStarted(run, req, reason, reason, mayHaveStarted);
       this.d.logger.warn({ runId: run.id, err: reason, mayHaveStarted }, 'the run did not start');
       if (current.cardTs !== undefined)
         await this.d.updater.set(
@@ -179,17 +165,18 @@ export class RunService {
     }
   }
 
-  private async notStartedWithoutCard(run: RunRecord, req: RunRequest, err: unknown): Promise<RunRecord> {
-    const error = permanentSlackError(err) ?? (err instanceof Error ? err.message : String(err));
-    const fix =
-      error === 'is_archived'
-        ? 'the channel is archived; run it from another channel'
-        : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
-    const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
+  /** The run ends before it began: on the record, with why (`shown` on the card, `audited` in the trail). */
+  private recordNotStarted(
+    run: RunRecord,
+    req: RunRequest,
+    shown: string,
+    audited: string,
+    mayHaveStarted: boolean,
+  ): RunRecord {
     const current = this.d.store.updateRun(run.id, {
-      status: 'not_started',
-      bucket: 'failed',
-      error: reason,
+      status: mayHaveStarted ? 'Unknown' : 'not_started',
+      bucket: mayHaveStarted ? 'unknown' : 'failed',
+      error: shown,
       updatedAt: this.d.now(),
       finishedAt: this.d.now(),
     });
@@ -199,8 +186,19 @@ export class RunService {
       action: 'run.not_started',
       workflowId: req.workflow.id,
       runId: run.id,
-      details: { reason: `status card: ${error}`, mayHaveStarted: false },
+      details: { reason: audited, mayHaveStarted },
     });
+    return current;
+  }
+
+  private async notStartedWithoutCard(run: RunRecord, req: RunRequest, err: unknown): Promise<RunRecord> {
+    const error = permanentSlackError(err) ?? (err instanceof Error ? err.message : String(err));
+    const fix =
+      error === 'is_archived'
+        ? 'the channel is archived; run it from another channel'
+        : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
+    const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
+    const current = this.recordNotStarted(run, req, reason, `status card: ${error}`, false);
     this.d.logger.warn({ runId: run.id, err: error }, 'no status card, so the run was not started');
     // The app's DM with the requester takes posts wherever the command came from.
     await this.d.slack

@@ -4,16 +4,14 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { DEFAULT_SCOPES } from '../../src/sandbox/slack/state.js';
+import { createBackgroundClient } from '../../src/slack/slack-client.js';
 
 let emu: SlackEmulator;
 let client: WebClient;
 beforeAll(async () => {
   emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test' });
-  client = new WebClient('xoxb-test', {
-    slackApiUrl: emu.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  // The bot's own background client: 429s come back at once, nothing is retried.
+  client = createBackgroundClient('xoxb-test', emu.apiUrl, { retries: 0 });
 });
 afterAll(async () => {
   await emu.close();

@@ -5,7 +5,7 @@ import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 let emu: SlackEmulator;
 let client: WebClient;
 beforeAll(async () => {
-  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test', triggerTtlMs: 50 });
+  emu = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-test' });
   client = new WebClient('xoxb-test', {
     slackApiUrl: emu.apiUrl,
     retryConfig: { retries: 0 },
@@ -22,9 +22,10 @@ const modal = (extra: Record<string, unknown> = {}) => ({
   blocks: [],
   ...extra,
 });
-function trigger(user = 'U0ALICE'): string {
+/** A trigger_id as Slack hands one out, `ageMs` ago (Slack's last 3 s; a loaded machine can take 50 ms per call). */
+function trigger(user = 'U0ALICE', ageMs = 0): string {
   const id = `t-${String(Math.random())}`;
-  emu.ws.triggers.set(id, { createdAt: Date.now(), used: false, userId: user });
+  emu.ws.triggers.set(id, { createdAt: Date.now() - ageMs, used: false, userId: user });
   return id;
 }
 
@@ -40,8 +41,7 @@ describe('the Slack emulator answers like Slack', () => {
     await expect(client.views.open({ trigger_id: t, view: modal() })).rejects.toMatchObject({
       data: { error: 'exchanged_trigger_id' },
     });
-    const old = trigger();
-    await new Promise((r) => setTimeout(r, 80));
+    const old = trigger('U0ALICE', 3100);
     await expect(client.views.open({ trigger_id: old, view: modal() })).rejects.toMatchObject({
       data: { error: 'expired_trigger_id' },
     });

@@ -9,6 +9,7 @@ import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
+import { Deliveries } from './runs/deliveries.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
 import { TokenVault } from './runs/token-vault.js';
@@ -17,6 +18,7 @@ import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
+import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
 import { registerIdentity } from './slack/listeners/identity.js';
@@ -90,6 +92,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
   const slack = createSlackPort(app.client, logger);
   const updater = new MessageUpdater(slack, logger, o.updater);
+  const deliveries = new Deliveries({ store, slack, logger, now });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
   const approvals = new ApprovalService({
@@ -97,6 +100,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     harness,
     slack,
     updater,
+    deliveries,
     catalogue: o.catalogue,
     logger,
     now,
@@ -105,11 +109,12 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
   const tracker = new RunTracker({
     approvals,
-    onFinished: createFinishedNotifier({ store, slack, catalogue: o.catalogue, approvals, logger, now }),
+    onFinished: createFinishedNotifier({ deliveries, catalogue: o.catalogue, now }),
     store,
     harness,
     slack,
     updater,
+    deliveries,
     catalogue,
     logger,
     now,
@@ -161,6 +166,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
   const resumed = tracker.resume();
+  // Clicks sent by an earlier life of the bot without an answer: settled from Harness's record.
+  inBackground(deps, approvals.recover());
   logger.info(
     {
       url,

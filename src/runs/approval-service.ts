@@ -10,7 +10,9 @@ import type { ApprovalInstance, StepView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
+import { decisionComment, recordedDecision } from './approval-clicks.js';
 import { checkApprover } from './approvers.js';
+import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import type { TokenVault } from './token-vault.js';
 
@@ -19,6 +21,7 @@ export interface ApprovalServiceDeps {
   harness: HarnessClient;
   slack: SlackPort;
   updater: MessageUpdater;
+  deliveries: Deliveries;
   catalogue: Catalogue;
   logger: Logger;
   now: () => number;
@@ -29,6 +32,7 @@ export interface ApprovalServiceDeps {
 }
 
 const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
+const clickKey = (approvalId: string, slackUser: string): string => `${approvalId}:${slackUser}`;
 
 /**
  * Approvals in Slack, as trustworthy as Harness's own UI: one card per waiting approval that
@@ -36,56 +40,81 @@ const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' }
  * the requester never approving where the step forbids it, one decision per person, ever).
  */
 export class ApprovalService {
+  /** Decisions this process is sending right now: not leftovers of a crash. */
+  private readonly sending = new Set<string>();
+
   constructor(private readonly d: ApprovalServiceDeps) {}
 
-  /** Posts the card for a step that waits on an approval, once (a restart or replay finds it posted). */
+  /**
+   * Posts the card for a step that waits on an approval, and tells the requester, once each: the
+   * post is an intention recorded before the look-ups, settled after a crash by finding the card
+   * in the thread; the note is sent until it is known to be out.
+   */
   async ensureCard(run: RunRecord, step: StepView): Promise<void> {
     const id = step.approvalInstanceId;
-    if (id === undefined || run.cardTs === undefined || this.d.store.getApprovalCard(id) !== undefined)
-      return;
-    if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
+    if (id === undefined || run.cardTs === undefined) return;
+    const noted = `dm-approval:${id}`;
+    const existing = this.d.store.getApprovalCard(id);
+    if (existing !== undefined && this.d.deliveries.done(run.id, noted)) return;
     try {
-      const approval = await this.d.harness.getApproval(id);
-      const mentions = await this.approverMentions(approval, run);
-      const card = this.render(run, approval, step.name);
-      const posted = await this.d.slack.postMessage(
-        run.channelId,
-        {
-          ...card,
-          text:
-            mentions.length === 0 ? card.text : `${card.text}: ${mentions.map((m) => `<@${m}>`).join(' ')}`,
-        },
-        run.cardTs,
-        true,
-      );
-      this.d.store.saveApprovalCard({
-        approvalId: id,
-        runId: run.id,
-        channelId: run.channelId,
-        ts: posted.ts,
-        stepName: step.name,
-        status: approval.status,
-        updatedAt: this.d.now(),
-      });
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: 'harness',
-        action: 'approval.requested',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
-      });
-      await this.dm(
-        run.requesterId,
-        `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
+      const approval =
+        existing === undefined ? await this.postCard(run, run.cardTs, id, step.name) : undefined;
+      if (approval === undefined && existing === undefined) return;
+      const groups = (approval ?? (await this.d.harness.getApproval(id))).userGroups;
+      await this.note(
+        run,
+        noted,
+        `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${groups.join(', ') || 'its approvers'}.`,
       );
     } catch (err) {
-      this.d.store.releaseThreadEvent(run.id, `approval:${id}`);
       this.d.logger.warn(
         { runId: run.id, approvalId: id, err: (err as Error).message },
         'could not post the approval card; will retry',
       );
     }
+  }
+
+  /** The card, in the run's thread and the channel; its record is saved the moment it is out. */
+  private async postCard(
+    run: RunRecord,
+    cardTs: string,
+    id: string,
+    stepName: string,
+  ): Promise<ApprovalInstance | undefined> {
+    let approval: ApprovalInstance | undefined;
+    const posted = await this.d.deliveries.post(
+      run.id,
+      `approval:${id}`,
+      { channel: run.channelId, threadTs: cardTs, broadcast: true },
+      async () => {
+        approval = await this.d.harness.getApproval(id);
+        const mentions = await this.approverMentions(approval, run);
+        const card = this.render(run, approval, stepName);
+        const tags = mentions.map((m) => `<@${m}>`).join(' ');
+        return { ...card, text: mentions.length === 0 ? card.text : `${card.text}: ${tags}` };
+      },
+    );
+    if (posted.state !== 'sent' || posted.ts === undefined) return undefined;
+    // Found in the thread after a restart: the approval is read again for the record.
+    approval ??= await this.d.harness.getApproval(id);
+    this.d.store.saveApprovalCard({
+      approvalId: id,
+      runId: run.id,
+      channelId: run.channelId,
+      ts: posted.ts,
+      stepName,
+      status: 'WAITING',
+      updatedAt: this.d.now(),
+    });
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: 'harness',
+      action: 'approval.requested',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
+    });
+    return approval;
   }
 
   /** Brings every open card of a run up to date with Harness (decided in Harness's UI, expired, aborted). */
@@ -135,19 +164,19 @@ export class ApprovalService {
     const left = approval.deadline - now;
     const span = approval.deadline - card.updatedAt;
     if (left <= 0 || (left > 15 * 60_000 && left > span / 4)) return;
-    if (!this.d.store.claimThreadEvent(run.id, `approval-reminder:${approval.id}`, now)) return;
-    const reminder = buildApprovalReminder(
-      card.stepName,
-      approval.deadline,
-      await this.approverMentions(approval, run),
-    );
-    await this.d.slack.postMessage(run.channelId, reminder, run.cardTs).catch((err: unknown) => {
-      this.d.store.releaseThreadEvent(run.id, `approval-reminder:${approval.id}`);
-      this.d.logger.warn(
-        { approvalId: approval.id, err: (err as Error).message },
-        'could not post an approval reminder',
-      );
-    });
+    const key = `approval-reminder:${approval.id}`;
+    if (this.d.deliveries.done(run.id, key)) return;
+    const deadline = approval.deadline;
+    await this.d.deliveries
+      .post(run.id, key, { channel: run.channelId, threadTs: run.cardTs }, async () =>
+        buildApprovalReminder(card.stepName, deadline, await this.approverMentions(approval, run)),
+      )
+      .catch((err: unknown) => {
+        this.d.logger.warn(
+          { approvalId: approval.id, err: (err as Error).message },
+          'could not post an approval reminder',
+        );
+      });
   }
 
   /**
@@ -188,34 +217,42 @@ export class ApprovalService {
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
-    // Claimed before Harness is called: a concurrent or repeated click finds it taken.
+    // The intention, recorded before Harness is called: a concurrent or repeated click finds it taken.
     if (!this.d.store.claimApprovalClick(approvalId, slackUser, action, this.d.now()))
       return this.already(approvalId, slackUser);
+    const key = clickKey(approvalId, slackUser);
+    this.sending.add(key);
+    try {
+      return await this.send(run, card, slackUser, action, reason, inputs);
+    } finally {
+      this.sending.delete(key);
+    }
+  }
+
+  private async send(
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    slackUser: string,
+    action: 'APPROVE' | 'REJECT',
+    reason: string,
+    inputs: { name: string; value: string }[],
+  ): Promise<string> {
+    const approvalId = card.approvalId;
     const [name, email] = await Promise.all([
       this.d.slack.userName(slackUser),
       this.d.slack.userEmail(slackUser),
-    ]);
-    const comments = `${PAST[action] === undefined ? action : PAST[action].replace(/^./, (c) => c.toUpperCase())} in Slack by ${name ?? slackUser}${email === undefined ? '' : ` <${email}>`}${reason === '' ? '' : `: ${reason}`}`;
+    ]).catch(() => [undefined, undefined] as const);
     try {
       const updated = await this.d.harness.decideApproval(
         approvalId,
-        { action, comments, approverInputs: inputs },
+        { action, comments: decisionComment(action, slackUser, name, email, reason), approverInputs: inputs },
         this.keyFor(slackUser),
       );
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: slackUser,
-        action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId, reason, inputs, email },
-      });
+      this.recordDecision(run, slackUser, approvalId, action, { reason, inputs, email });
       await this.show(run, card, updated);
       return `You ${PAST[action] ?? action} ${card.stepName}.`;
     } catch (err) {
       const harness = err instanceof HarnessApiError ? err : undefined;
-      if (harness === undefined || !mayHaveReachedHarness(harness))
-        this.d.store.releaseApprovalClick(approvalId, slackUser);
       this.d.store.audit({
         at: this.d.now(),
         actor: slackUser,
@@ -224,10 +261,87 @@ export class ApprovalService {
         runId: run.id,
         details: { approvalId, action, error: (err as Error).message },
       });
-      if (harness !== undefined && mayHaveReachedHarness(harness))
-        return `Harness did not confirm your decision (${harness.message}). The card will show what Harness recorded; do not click again.`;
-      return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+      if (harness === undefined || !mayHaveReachedHarness(harness)) {
+        this.d.store.releaseApprovalClick(approvalId, slackUser);
+        return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+      }
+      // Harness may or may not have recorded it: read the approval back rather than guess.
+      const settled = await this.settle(run, card, slackUser, action).catch(() => undefined);
+      if (settled === 'recorded') return `You ${PAST[action] ?? action} ${card.stepName}.`;
+      if (settled === 'released')
+        return `Harness did not record your decision (${harness.message}). Nothing was decided; you can click again.`;
+      return `Harness did not confirm your decision (${harness.message}). The bot will check what Harness recorded; if it did not, you can click again.`;
     }
+  }
+
+  /** The outcome of a click Harness took: the claim is confirmed and the audit trail says who. */
+  private recordDecision(
+    run: RunRecord,
+    slackUser: string,
+    approvalId: string,
+    action: string,
+    details: Record<string, unknown>,
+  ): void {
+    this.d.store.confirmApprovalClick(approvalId, slackUser);
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: slackUser,
+      action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { approvalId, ...details },
+    });
+  }
+
+  /**
+   * A click whose outcome is missing (the bot died while sending it, or Harness answered 5xx or
+   * not at all), settled by reading the approval's activities back: recorded there, the decision
+   * is confirmed; absent, the claim is freed so the person can decide again.
+   */
+  private async settle(
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    slackUser: string,
+    action: string,
+  ): Promise<'recorded' | 'released'> {
+    const approval = await this.d.harness.getApproval(card.approvalId);
+    const found = recordedDecision(approval, slackUser, action, this.d.store.getLink(slackUser)?.harnessUuid);
+    if (found !== undefined) {
+      this.recordDecision(run, slackUser, card.approvalId, action, { recovered: true });
+      await this.show(run, card, approval);
+      return 'recorded';
+    }
+    this.d.store.releaseApprovalClick(card.approvalId, slackUser);
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: slackUser,
+      action: 'approval.released',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { approvalId: card.approvalId, action, why: 'Harness has no record of the decision' },
+    });
+    return 'released';
+  }
+
+  /** At start: every click a previous life of the bot sent without hearing back is settled. */
+  async recover(): Promise<number> {
+    let n = 0;
+    for (const click of this.d.store.unconfirmedApprovalClicks()) {
+      if (this.sending.has(clickKey(click.approvalId, click.slackUser))) continue;
+      const card = this.d.store.getApprovalCard(click.approvalId);
+      const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
+      if (card === undefined || run === undefined) continue;
+      try {
+        await this.settle(run, card, click.slackUser, click.action);
+        n++;
+      } catch (err) {
+        this.d.logger.warn(
+          { approvalId: click.approvalId, err: (err as Error).message },
+          'could not read an approval back from Harness; will check at the next click',
+        );
+      }
+    }
+    return n;
   }
 
   /** The checks every click passes before Harness hears of it. A string is the refusal. */
@@ -244,7 +358,13 @@ export class ApprovalService {
       return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
     }
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
-    if (prior !== undefined) return this.already(card.approvalId, slackUser);
+    if (prior !== undefined && !prior.sent && this.sending.has(clickKey(card.approvalId, slackUser)))
+      return 'Your decision is being sent to Harness; you will hear back here.';
+    // A claim left without outcome (a crash, a lost answer) is settled from Harness's own record.
+    const open =
+      prior === undefined ||
+      (!prior.sent && (await this.settle(run, card, slackUser, prior.action)) === 'released');
+    if (!open) return this.already(card.approvalId, slackUser);
     const deny = (reason: string): void => {
       this.d.store.audit({
         at: this.d.now(),
@@ -297,7 +417,6 @@ export class ApprovalService {
       approval.status !== 'WAITING',
     );
     if (!changed) return;
-    this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
     this.d.store.audit({
       at: this.d.now(),
       actor: 'harness',
@@ -310,7 +429,17 @@ export class ApprovalService {
         activities: approval.activities.map((a) => ({ by: a.user.email ?? a.user.name, action: a.action })),
       },
     });
-    if (!this.d.store.claimThreadEvent(run.id, `approval-outcome:${approval.id}`, this.d.now())) return;
+    // The requester's note goes out (exactly once) before the new status is recorded, so a
+    // crash in between leaves the card open and the next refresh sends what is missing.
+    await this.tellOutcome(run, card, approval);
+    this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
+  }
+
+  private async tellOutcome(
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    approval: ApprovalInstance,
+  ): Promise<void> {
     const last = [...approval.activities]
       .reverse()
       .find((a) => a.action === (approval.status === 'REJECTED' ? 'REJECT' : 'APPROVE'));
@@ -320,7 +449,7 @@ export class ApprovalService {
       approval.status === 'APPROVED' || approval.status === 'REJECTED'
         ? `${card.stepName} of your run of ${this.title(run)} was ${approval.status.toLowerCase()}${who === undefined ? '' : ` by ${who}`}${why}.`
         : `${card.stepName} of your run of ${this.title(run)} ended: ${approval.status.toLowerCase()}.`;
-    await this.dm(run.requesterId, text);
+    await this.note(run, `approval-outcome:${approval.id}`, text);
   }
 
   private render(run: RunRecord, approval: ApprovalInstance, stepName: string): SlackMessageContent {
@@ -356,10 +485,15 @@ export class ApprovalService {
     return this.d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
   }
 
-  /** A private note in the app's DM with a person. */
-  async dm(userId: string, text: string): Promise<void> {
-    await this.d.slack.postMessage(userId, buildPrivateNote(text)).catch((err: unknown) => {
-      this.d.logger.warn({ userId, err: (err as Error).message }, 'could not message the requester');
-    });
+  /** A private note to the requester in the app's DM, sent once per key. */
+  private async note(run: RunRecord, key: string, text: string): Promise<void> {
+    await this.d.deliveries
+      .post(run.id, key, { channel: run.requesterId }, () => buildPrivateNote(text))
+      .catch((err: unknown) => {
+        this.d.logger.warn(
+          { runId: run.id, key, err: (err as Error).message },
+          'could not message the requester',
+        );
+      });
   }
 }

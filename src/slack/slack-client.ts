@@ -1,6 +1,7 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
+import { deliveryMarker, findMarkedMessage } from './slack-readback.js';
 
 /**
  * The bot's only door to Slack's Web API. Messages always carry top-level `text` with their
@@ -10,6 +11,8 @@ import type { Logger } from '../logger.js';
 export interface SlackMessageContent {
   text: string;
   blocks: KnownBlock[];
+  /** A delivery key carried as message metadata, to find the message again after a crash. */
+  deliveryKey?: string;
 }
 
 export interface SlackPort {
@@ -34,6 +37,12 @@ export interface SlackPort {
   /** The Slack user with this email, if any. */
   userIdByEmail(email: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
+  /** The ts of a message posted with `deliveryKey`, read back from Slack; undefined when absent. */
+  findDelivered(
+    channel: string,
+    deliveryKey: string,
+    where: { threadTs: string | undefined; since: number },
+  ): Promise<string | undefined>;
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
   channelName(channelId: string): Promise<string | undefined>;
   raw: WebClient;
@@ -43,7 +52,13 @@ export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
   return {
     raw: client,
     async postMessage(channel, content, threadTs, broadcast) {
-      const base = { channel, text: content.text, blocks: content.blocks, unfurl_links: false };
+      const base = {
+        channel,
+        text: content.text,
+        blocks: content.blocks,
+        unfurl_links: false,
+        ...(content.deliveryKey === undefined ? {} : { metadata: deliveryMarker(content.deliveryKey) }),
+      };
       const r =
         threadTs === undefined
           ? await client.chat.postMessage(base)
@@ -92,6 +107,7 @@ export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
       const r = await client.users.info({ user: userId });
       return r.user?.real_name ?? r.user?.name;
     },
+    findDelivered: (channel, deliveryKey, where) => findMarkedMessage(client, channel, deliveryKey, where),
     async userGroupMembers(groupId) {
       const r = await client.usergroups.users.list({ usergroup: groupId });
       return r.users ?? [];

@@ -1,4 +1,5 @@
 import { checkMessageBlocks, checkModalView } from '../../../blocks/limits.js';
+import { conversationsMethod, parseMetadata } from './conversations-api.js';
 import type { EmulatedChannel, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
 
 /** A Web API answer: HTTP 200 with `ok`, or a 429 with Retry-After. */
@@ -119,7 +120,7 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
           });
     }
     default:
-      return fail('unknown_method');
+      return conversationsMethod(ws, method, args, (id) => resolveChannel(ws, id)) ?? fail('unknown_method');
   }
 }
 
@@ -162,8 +163,21 @@ function postMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiRepl
   const threadTs = str(args.thread_ts);
   if (threadTs !== undefined && !channel.messages.some((m) => m.ts === threadTs))
     return fail('thread_not_found');
+  const metadata = parseMetadata(args.metadata);
+  if (metadata === 'invalid') return fail('invalid_metadata_format');
   const ts = ws.nextTs();
-  channel.messages.push({ ts, threadTs, user: ws.botUserId, text, blocks, history: [{ text, blocks }] });
+  const broadcast =
+    threadTs !== undefined && (args.reply_broadcast === true || args.reply_broadcast === 'true');
+  channel.messages.push({
+    ts,
+    threadTs,
+    user: ws.botUserId,
+    text,
+    blocks,
+    history: [{ text, blocks }],
+    ...(broadcast ? { broadcast } : {}),
+    ...(metadata === undefined ? {} : { metadata }),
+  });
   return ok({
     channel: channel.id,
     ts,

@@ -13,9 +13,22 @@ export interface DeliveryTarget {
 export type DeliveryResult =
   { state: 'sent'; ts: string | undefined } | { state: 'refused' } | { state: 'busy' };
 
+/**
+ * Slack's own errors that pass with time (https://api.slack.com/methods/chat.postMessage#errors:
+ * internal_error, fatal_error, service_unavailable, request_timeout, ratelimited).
+ */
+const PASSING = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
 /** Slack answered and said no (channel_not_found, is_archived…): trying again would not help. */
 function refusedForGood(err: unknown): boolean {
-  return (err as { code?: unknown }).code === ErrorCode.PlatformError;
+  const e = err as { code?: unknown; data?: { error?: unknown } };
+  return e.code === ErrorCode.PlatformError && !PASSING.has(String(e.data?.error));
 }
 
 /**

@@ -49,9 +49,11 @@ export interface HarnessSimulator {
   /**
    * Holds the next request whose `METHOD /path` contains `match` for `ms`: `before` Harness acts
    * on it (a caller that hangs up meanwhile leaves it undone), or `after` (done, only the answer
-   * is late: a lost answer or a client timeout). Resolves when the request arrives.
+   * is late: a lost answer or a client timeout). With `status`, the answer is then that error
+   * (a gateway 5xx): before, nothing was done; after, it was done all the same.
+   * Resolves when the request arrives.
    */
-  holdNext(match: string, opts: { ms: number; when: 'before' | 'after' }): Promise<void>;
+  holdNext(match: string, opts: HoldOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,8 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
     close: async () => {
       for (const e of sim.engine.executions.values()) e.abort.abort();
       await deliveries;
+      // Held requests end with the server rather than keep it open.
+      server.closeAllConnections();
       await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
@@ -176,8 +180,16 @@ async function handle(
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
     const hold = takeHold(holds, `${method} ${p}`);
     if (hold?.when === 'before' && (await heldUntilGone(res, hold.ms))) return;
+    if (hold?.when === 'before' && hold.status !== undefined) {
+      send(res, hold.status, json.failure('DEFAULT_ERROR_CODE', 'Bad gateway'));
+      return;
+    }
     const result = route(sim, seed, user, method, p, q, body);
     if (hold?.when === 'after' && (await heldUntilGone(res, hold.ms))) return;
+    if (hold?.status !== undefined) {
+      send(res, hold.status, json.failure('DEFAULT_ERROR_CODE', 'Bad gateway'));
+      return;
+    }
     if (result === undefined) {
       send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`, 404));
       return;
@@ -189,10 +201,14 @@ async function handle(
   }
 }
 
-interface Hold {
-  match: string;
+export interface HoldOptions {
   ms: number;
   when: 'before' | 'after';
+  status?: number;
+}
+
+interface Hold extends HoldOptions {
+  match: string;
   arrived: () => void;
 }
 

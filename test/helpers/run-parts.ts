@@ -1,0 +1,142 @@
+import { WebClient } from '@slack/web-api';
+import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
+import { createHarnessClient } from '../../src/harness/client.js';
+import { createRequestBudget } from '../../src/harness/request-budget.js';
+import { SEED_KEYS } from '../../src/harness/simulator/seed.js';
+import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { createLogger } from '../../src/logger.js';
+import { ApprovalService } from '../../src/runs/approval-service.js';
+import { Deliveries } from '../../src/runs/deliveries.js';
+import { MessageUpdater } from '../../src/runs/message-updater.js';
+import { createFinishedNotifier } from '../../src/runs/notifications.js';
+import { moduleOf } from '../../src/runs/run-service.js';
+import { RunTracker } from '../../src/runs/tracker.js';
+import type { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { createSlackPort } from '../../src/slack/slack-client.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { RunRecord, Store } from '../../src/store/store.js';
+import { sampleRun } from './catalogue.js';
+import { BOT_TOKEN } from './stack.js';
+
+/** One life of the bot's run machinery: the real modules over a SQLite file, Slack and Harness. */
+export interface RunParts {
+  store: Store;
+  updater: MessageUpdater;
+  approvals: ApprovalService;
+  tracker: RunTracker;
+  /**
+   * The process dies here: timers stop, nothing more is retried, and the database connection
+   * closes, so whatever this life still had in flight can no longer record anything.
+   */
+  die(): void;
+}
+
+export function runParts(
+  dbPath: string,
+  slack: SlackEmulator,
+  sim: HarnessSimulator,
+  catalogue: Catalogue,
+  opts: { harnessTimeoutMs?: number } = {},
+): RunParts {
+  const logger = createLogger('silent');
+  const now = Date.now;
+  const store = openSqliteStore(dbPath);
+  const port = createSlackPort(
+    new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+    logger,
+  );
+  const harness = createHarnessClient({
+    baseUrl: sim.url,
+    apiKey: SEED_KEYS.bot,
+    accountId: 'idp_sandbox',
+    budget: createRequestBudget(100_000),
+    retryBaseMs: 1,
+    retryMaxMs: 5,
+    timeoutMs: opts.harnessTimeoutMs ?? 5000,
+  });
+  const updater = new MessageUpdater(port, logger, { perMinute: 6000, retryDelayMs: 20 });
+  const deliveries = new Deliveries({ store, slack: port, logger, now });
+  const approvals = new ApprovalService({
+    store,
+    harness,
+    slack: port,
+    updater,
+    deliveries,
+    catalogue,
+    logger,
+    now,
+    approverApiKey: SEED_KEYS.carol,
+    vault: undefined,
+  });
+  const tracker = new RunTracker({
+    store,
+    harness,
+    slack: port,
+    updater,
+    deliveries,
+    catalogue,
+    logger,
+    now,
+    approvals,
+    onFinished: createFinishedNotifier({ deliveries, catalogue, now }),
+    timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
+  });
+  return {
+    store,
+    updater,
+    approvals,
+    tracker,
+    die() {
+      void tracker.stop();
+      updater.close();
+      store.close();
+    },
+  };
+}
+
+/** A run of a shipped workflow started in the simulator, with its status card in #ops, as the bot records it. */
+export async function startedRun(
+  store: Store,
+  slack: SlackEmulator,
+  sim: HarnessSimulator,
+  catalogue: Catalogue,
+  workflowId: string,
+): Promise<RunRecord> {
+  const wf = catalogue.workflows.get(workflowId);
+  if (wf === undefined) throw new Error(`no workflow ${workflowId}`);
+  const { runtimeInputYaml } = await sampleRun(workflowId);
+  const client = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl });
+  const card = await client.chat.postMessage({ channel: 'C0OPS', text: `${wf.title}: starting` });
+  const harness = createHarnessClient({
+    baseUrl: sim.url,
+    apiKey: SEED_KEYS.bot,
+    accountId: 'idp_sandbox',
+  });
+  const started = await harness.runPipeline({
+    scope: { orgId: wf.pipeline.orgId, projectId: wf.pipeline.projectId },
+    pipelineId: wf.pipeline.pipelineId,
+    runtimeInputYaml,
+    moduleType: moduleOf(wf.pipeline.url),
+  });
+  const run: RunRecord = {
+    id: `r${started.executionId.slice(0, 7)}`,
+    workflowId,
+    requesterId: 'U0ALICE',
+    channelId: 'C0OPS',
+    cardTs: card.ts,
+    executionId: started.executionId,
+    orgId: wf.pipeline.orgId,
+    projectId: wf.pipeline.projectId,
+    pipelineId: wf.pipeline.pipelineId,
+    status: 'Running',
+    bucket: 'running',
+    inputs: {},
+    executionUrl: `https://harness.example/executions/${started.executionId}`,
+    error: undefined,
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+    finishedAt: undefined,
+  };
+  store.createRun(run);
+  return run;
+}

@@ -13,7 +13,7 @@ import { Deliveries } from './runs/deliveries.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
 import { TokenVault } from './runs/token-vault.js';
-import { RunTracker } from './runs/tracker.js';
+import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp } from './slack/app.js';
@@ -91,7 +91,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
   });
   const slack = createSlackPort(app.client, logger);
-  const updater = new MessageUpdater(slack, logger, o.updater);
+  const updater = new MessageUpdater(slack, logger, o.updater ?? { perMinute: config.slackEditsPerMinute });
   const deliveries = new Deliveries({ store, slack, logger, now });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
@@ -118,7 +118,11 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     catalogue,
     logger,
     now,
-    ...(o.timing === undefined ? {} : { timing: o.timing }),
+    timing: o.timing ?? {
+      fastMs: config.pollIntervalMs,
+      slowMs: config.pollIntervalMs * 5,
+      backoff: DEFAULT_TIMING.backoff,
+    },
   });
   late.tracker = tracker;
   const scopeOf = (workflowId: string) => {

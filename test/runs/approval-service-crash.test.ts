@@ -29,7 +29,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await slack.close();
   await sim.close();
-  for (const life of lives) await life.tracker.stop();
+  for (const life of lives) {
+    // An updater keeps retrying an edit Slack cannot take; closed, it lets the tracker stop.
+    life.updater.close();
+    await life.tracker.stop();
+  }
   await rm(dir, { recursive: true, force: true });
 });
 

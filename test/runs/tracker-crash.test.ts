@@ -29,7 +29,11 @@ afterEach(async () => {
   // Held requests of a dead life are dropped with the connections, then the living one stops.
   await slack.close();
   await sim.close();
-  for (const life of lives) await life.tracker.stop();
+  for (const life of lives) {
+    // An updater keeps retrying an edit Slack cannot take; closed, it lets the tracker stop.
+    life.updater.close();
+    await life.tracker.stop();
+  }
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -101,6 +105,28 @@ describe('a run’s end survives the bot dying while it is delivered', () => {
     const note = slack.holdNext('chat.postMessage', {
       ms: 60_000,
       when: 'after',
+      match: (a) => a.channel === 'U0ALICE',
+    });
+    first.tracker.track(run.id);
+    await note;
+    first.die();
+
+    const second = life();
+    second.tracker.resume();
+    await eventually(
+      () => second.store.getRun(run.id)?.finishedAt,
+      (f) => f !== undefined,
+    );
+    expect(dms('U0ALICE').filter((t) => t.startsWith(`Your run of ${TITLE} finished`))).toHaveLength(1);
+    expect(finishedPosts(run.cardTs ?? '')).toHaveLength(1);
+  });
+
+  it('dies before the requester’s note reaches Slack: the next life sends it, once', async () => {
+    const first = life();
+    const run = await startedRun(first.store, slack, sim, catalogue, 'toggle_feature_flag');
+    const note = slack.holdNext('chat.postMessage', {
+      ms: 60_000,
+      when: 'before',
       match: (a) => a.channel === 'U0ALICE',
     });
     first.tracker.track(run.id);

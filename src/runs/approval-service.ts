@@ -10,7 +10,7 @@ import type { ApprovalInstance, StepView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
-import { decisionComment, recordedDecision } from './approval-clicks.js';
+import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { checkApprover } from './approvers.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
@@ -32,7 +32,6 @@ export interface ApprovalServiceDeps {
 }
 
 const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
-const clickKey = (approvalId: string, slackUser: string): string => `${approvalId}:${slackUser}`;
 
 /**
  * Approvals in Slack, as trustworthy as Harness's own UI: one card per waiting approval that
@@ -40,10 +39,11 @@ const clickKey = (approvalId: string, slackUser: string): string => `${approvalI
  * the requester never approving where the step forbids it, one decision per person, ever).
  */
 export class ApprovalService {
-  /** Decisions this process is sending right now: not leftovers of a crash. */
-  private readonly sending = new Set<string>();
+  private readonly clicks: ClickLedger;
 
-  constructor(private readonly d: ApprovalServiceDeps) {}
+  constructor(private readonly d: ApprovalServiceDeps) {
+    this.clicks = new ClickLedger(d, (run, card, approval) => this.show(run, card, approval));
+  }
 
   /**
    * Posts the card for a step that waits on an approval, and tells the requester, once each: the
@@ -218,15 +218,10 @@ export class ApprovalService {
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
     // The intention, recorded before Harness is called: a concurrent or repeated click finds it taken.
-    if (!this.d.store.claimApprovalClick(approvalId, slackUser, action, this.d.now()))
-      return this.already(approvalId, slackUser);
-    const key = clickKey(approvalId, slackUser);
-    this.sending.add(key);
-    try {
-      return await this.send(run, card, slackUser, action, reason, inputs);
-    } finally {
-      this.sending.delete(key);
-    }
+    const sent = await this.clicks.whileSending(card.approvalId, slackUser, action, () =>
+      this.send(run, card, slackUser, action, reason, inputs),
+    );
+    return sent ?? this.already(approvalId, slackUser);
   }
 
   private async send(
@@ -248,7 +243,7 @@ export class ApprovalService {
         { action, comments: decisionComment(action, slackUser, name, email, reason), approverInputs: inputs },
         this.keyFor(slackUser),
       );
-      this.recordDecision(run, slackUser, approvalId, action, { reason, inputs, email });
+      this.clicks.confirm(run, slackUser, approvalId, action, { reason, inputs, email });
       await this.show(run, card, updated);
       return `You ${PAST[action] ?? action} ${card.stepName}.`;
     } catch (err) {
@@ -266,7 +261,7 @@ export class ApprovalService {
         return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
       }
       // Harness may or may not have recorded it: read the approval back rather than guess.
-      const settled = await this.settle(run, card, slackUser, action).catch(() => undefined);
+      const settled = await this.clicks.settle(run, card, slackUser, action).catch(() => undefined);
       if (settled === 'recorded') return `You ${PAST[action] ?? action} ${card.stepName}.`;
       if (settled === 'released')
         return `Harness did not record your decision (${harness.message}). Nothing was decided; you can click again.`;
@@ -274,74 +269,9 @@ export class ApprovalService {
     }
   }
 
-  /** The outcome of a click Harness took: the claim is confirmed and the audit trail says who. */
-  private recordDecision(
-    run: RunRecord,
-    slackUser: string,
-    approvalId: string,
-    action: string,
-    details: Record<string, unknown>,
-  ): void {
-    this.d.store.confirmApprovalClick(approvalId, slackUser);
-    this.d.store.audit({
-      at: this.d.now(),
-      actor: slackUser,
-      action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { approvalId, ...details },
-    });
-  }
-
-  /**
-   * A click whose outcome is missing (the bot died while sending it, or Harness answered 5xx or
-   * not at all), settled by reading the approval's activities back: recorded there, the decision
-   * is confirmed; absent, the claim is freed so the person can decide again.
-   */
-  private async settle(
-    run: RunRecord,
-    card: ApprovalCardRecord,
-    slackUser: string,
-    action: string,
-  ): Promise<'recorded' | 'released'> {
-    const approval = await this.d.harness.getApproval(card.approvalId);
-    const found = recordedDecision(approval, slackUser, action, this.d.store.getLink(slackUser)?.harnessUuid);
-    if (found !== undefined) {
-      this.recordDecision(run, slackUser, card.approvalId, action, { recovered: true });
-      await this.show(run, card, approval);
-      return 'recorded';
-    }
-    this.d.store.releaseApprovalClick(card.approvalId, slackUser);
-    this.d.store.audit({
-      at: this.d.now(),
-      actor: slackUser,
-      action: 'approval.released',
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { approvalId: card.approvalId, action, why: 'Harness has no record of the decision' },
-    });
-    return 'released';
-  }
-
   /** At start: every click a previous life of the bot sent without hearing back is settled. */
-  async recover(): Promise<number> {
-    let n = 0;
-    for (const click of this.d.store.unconfirmedApprovalClicks()) {
-      if (this.sending.has(clickKey(click.approvalId, click.slackUser))) continue;
-      const card = this.d.store.getApprovalCard(click.approvalId);
-      const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
-      if (card === undefined || run === undefined) continue;
-      try {
-        await this.settle(run, card, click.slackUser, click.action);
-        n++;
-      } catch (err) {
-        this.d.logger.warn(
-          { approvalId: click.approvalId, err: (err as Error).message },
-          'could not read an approval back from Harness; will check at the next click',
-        );
-      }
-    }
-    return n;
+  recover(): Promise<number> {
+    return this.clicks.recover();
   }
 
   /** The checks every click passes before Harness hears of it. A string is the refusal. */
@@ -358,12 +288,12 @@ export class ApprovalService {
       return `${card.stepName} is already ${approval.status.toLowerCase()}${approval.status === 'APPROVED' || approval.status === 'REJECTED' ? by : ''}.`;
     }
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
-    if (prior !== undefined && !prior.sent && this.sending.has(clickKey(card.approvalId, slackUser)))
+    if (prior !== undefined && !prior.sent && this.clicks.sending(card.approvalId, slackUser))
       return 'Your decision is being sent to Harness; you will hear back here.';
     // A claim left without outcome (a crash, a lost answer) is settled from Harness's own record.
     const open =
       prior === undefined ||
-      (!prior.sent && (await this.settle(run, card, slackUser, prior.action)) === 'released');
+      (!prior.sent && (await this.clicks.settle(run, card, slackUser, prior.action)) === 'released');
     if (!open) return this.already(card.approvalId, slackUser);
     const deny = (reason: string): void => {
       this.d.store.audit({

@@ -66,10 +66,7 @@ export class Deliveries {
         if (!this.d.store.claimThreadEvent(runId, key, this.d.now())) return { state: 'busy' };
       } else {
         // Claimed by an earlier life of the bot that stopped before recording the outcome.
-        const found = await this.d.slack.findDelivered(target.channel, id, {
-          threadTs: target.threadTs,
-          since: prior.at,
-        });
+        const found = await this.readBack(target, id, prior.at);
         if (found !== undefined) {
           this.d.store.markThreadEventSent(runId, key, found);
           return { state: 'sent', ts: found };
@@ -86,6 +83,24 @@ export class Deliveries {
       return await this.send(runId, key, target, { ...message, deliveryKey: id });
     } finally {
       this.inFlight.delete(id);
+    }
+  }
+
+  /**
+   * The ts of the message if it is on Slack. When Slack refuses the reading for good (a scope
+   * missing since an upgrade, a channel given by name), the message is posted again: told twice
+   * beats a run that can never finish.
+   */
+  private async readBack(target: DeliveryTarget, id: string, since: number): Promise<string | undefined> {
+    try {
+      return await this.d.slack.findDelivered(target.channel, id, { threadTs: target.threadTs, since });
+    } catch (err) {
+      if (!refusedForGood(err)) throw err;
+      this.d.logger.warn(
+        { key: id, channel: target.channel, err: (err as Error).message },
+        'could not read the conversation back (does the app have the history scopes?); posting again',
+      );
+      return undefined;
     }
   }
 

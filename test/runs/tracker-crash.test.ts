@@ -143,6 +143,28 @@ describe('a run’s end survives the bot dying while it is delivered', () => {
     expect(finishedPosts(run.cardTs ?? '')).toHaveLength(1);
   });
 
+  it('Slack refusing to read the DM back (a scope missing since an upgrade): the note is sent, the run ends', async () => {
+    const first = life();
+    const run = await startedRun(first.store, slack, sim, catalogue, 'toggle_feature_flag');
+    const note = slack.holdNext('chat.postMessage', {
+      ms: 60_000,
+      when: 'before',
+      match: (a) => a.channel === 'U0ALICE',
+    });
+    first.tracker.track(run.id);
+    await note;
+    first.die();
+
+    slack.failNext('conversations.open', 10_000, { error: 'missing_scope' });
+    const second = life();
+    second.tracker.resume();
+    await eventually(
+      () => second.store.getRun(run.id)?.finishedAt,
+      (f) => f !== undefined,
+    );
+    expect(dms('U0ALICE').filter((t) => t.startsWith(`Your run of ${TITLE} finished`))).toHaveLength(1);
+  });
+
   it('Slack failing the finished reply keeps the run open until it is out', async () => {
     const only = life();
     const run = await startedRun(only.store, slack, sim, catalogue, 'toggle_feature_flag');

@@ -25,6 +25,11 @@ export const METHOD_LIMITS: Record<string, number> = {
   'usergroups.users.list': 20,
   'usergroups.list': 20,
   'conversations.info': 50,
+  // Tier 3 for internal apps; commercially distributed non-Marketplace apps created since May 2025
+  // get far less on history/replies (https://docs.slack.dev/apis/web-api/rate-limits).
+  'conversations.history': 50,
+  'conversations.replies': 50,
+  'conversations.open': 50,
 };
 
 export interface SlackEmulatorOptions {

@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { WebClient } from '@slack/web-api';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import { createHarnessClient } from '../../src/harness/client.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
 import { SEED_KEYS } from '../../src/harness/simulator/seed.js';
+import type { HarnessClient } from '../../src/harness/client.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { createLogger } from '../../src/logger.js';
 import { ApprovalService } from '../../src/runs/approval-service.js';
@@ -11,12 +16,26 @@ import { MessageUpdater } from '../../src/runs/message-updater.js';
 import { createFinishedNotifier } from '../../src/runs/notifications.js';
 import { moduleOf } from '../../src/runs/run-service.js';
 import { RunTracker } from '../../src/runs/tracker.js';
-import type { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createSlackPort } from '../../src/slack/slack-client.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { RunRecord, Store } from '../../src/store/store.js';
-import { sampleRun } from './catalogue.js';
-import { BOT_TOKEN } from './stack.js';
+import { sampleRun, shippedCatalogue } from './catalogue.js';
+import { simulator } from './harness.js';
+import { BOT_TOKEN, SIGNING_SECRET } from './stack.js';
+
+/** The bot's own Harness client against the simulator. */
+function botHarness(sim: HarnessSimulator, timeoutMs = 5000): HarnessClient {
+  return createHarnessClient({
+    baseUrl: sim.url,
+    apiKey: SEED_KEYS.bot,
+    accountId: 'idp_sandbox',
+    budget: createRequestBudget(100_000),
+    retryBaseMs: 1,
+    retryMaxMs: 5,
+    timeoutMs,
+  });
+}
 
 /** One life of the bot's run machinery: the real modules over a SQLite file, Slack and Harness. */
 export interface RunParts {
@@ -45,38 +64,13 @@ export function runParts(
     new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
     logger,
   );
-  const harness = createHarnessClient({
-    baseUrl: sim.url,
-    apiKey: SEED_KEYS.bot,
-    accountId: 'idp_sandbox',
-    budget: createRequestBudget(100_000),
-    retryBaseMs: 1,
-    retryMaxMs: 5,
-    timeoutMs: opts.harnessTimeoutMs ?? 5000,
-  });
+  const harness = botHarness(sim, opts.harnessTimeoutMs);
   const updater = new MessageUpdater(port, logger, { perMinute: 6000, retryDelayMs: 20 });
   const deliveries = new Deliveries({ store, slack: port, logger, now });
-  const approvals = new ApprovalService({
-    store,
-    harness,
-    slack: port,
-    updater,
-    deliveries,
-    catalogue,
-    logger,
-    now,
-    approverApiKey: SEED_KEYS.carol,
-    vault: undefined,
-  });
+  const shared = { store, harness, slack: port, updater, deliveries, catalogue, logger, now };
+  const approvals = new ApprovalService({ ...shared, approverApiKey: SEED_KEYS.carol, vault: undefined });
   const tracker = new RunTracker({
-    store,
-    harness,
-    slack: port,
-    updater,
-    deliveries,
-    catalogue,
-    logger,
-    now,
+    ...shared,
     approvals,
     onFinished: createFinishedNotifier({ deliveries, catalogue, now }),
     timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
@@ -107,12 +101,7 @@ export async function startedRun(
   const { runtimeInputYaml } = await sampleRun(workflowId);
   const client = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl });
   const card = await client.chat.postMessage({ channel: 'C0OPS', text: `${wf.title}: starting` });
-  const harness = createHarnessClient({
-    baseUrl: sim.url,
-    apiKey: SEED_KEYS.bot,
-    accountId: 'idp_sandbox',
-  });
-  const started = await harness.runPipeline({
+  const started = await botHarness(sim).runPipeline({
     scope: { orgId: wf.pipeline.orgId, projectId: wf.pipeline.projectId },
     pipelineId: wf.pipeline.pipelineId,
     runtimeInputYaml,
@@ -139,4 +128,65 @@ export async function startedRun(
   };
   store.createRun(run);
   return run;
+}
+
+/**
+ * A fresh Slack emulator, Harness simulator and database file per test; `life()` is one life of
+ * the bot's run machinery on that file. After each test the held requests of dead lives are
+ * dropped with the connections, then the living ones stop.
+ */
+export function crashRig(): {
+  readonly sim: HarnessSimulator;
+  readonly slack: SlackEmulator;
+  readonly catalogue: Catalogue;
+  life(opts?: { harnessTimeoutMs?: number }): RunParts;
+  run(l: RunParts, workflowId: string): Promise<RunRecord>;
+} {
+  let dir = '';
+  let sim: HarnessSimulator | undefined;
+  let slack: SlackEmulator | undefined;
+  let catalogue: Catalogue | undefined;
+  let lives: RunParts[] = [];
+  const need = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the crash rig is used outside a test');
+    return v;
+  };
+  beforeAll(async () => {
+    catalogue = await shippedCatalogue();
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'idp-crash-'));
+    sim = await simulator({ speed: 50 });
+    slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+    lives = [];
+  });
+  afterEach(async () => {
+    await slack?.close();
+    await sim?.close();
+    for (const l of lives) {
+      // An updater keeps retrying an edit Slack cannot take; closed, it lets the tracker stop.
+      l.updater.close();
+      await l.tracker.stop();
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+  const rig = {
+    get sim() {
+      return need(sim);
+    },
+    get slack() {
+      return need(slack);
+    },
+    get catalogue() {
+      return need(catalogue);
+    },
+    life(opts: { harnessTimeoutMs?: number } = {}) {
+      const l = runParts(path.join(dir, 'bot.db'), rig.slack, rig.sim, rig.catalogue, opts);
+      lives.push(l);
+      return l;
+    },
+    run: (l: RunParts, workflowId: string) =>
+      startedRun(l.store, rig.slack, rig.sim, rig.catalogue, workflowId),
+  };
+  return rig;
 }

@@ -1,62 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
-import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
-import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/store/store.js';
-import { shippedCatalogue } from '../helpers/catalogue.js';
-import { simulator } from '../helpers/harness.js';
-import { runParts, startedRun } from '../helpers/run-parts.js';
+import { crashRig } from '../helpers/run-parts.js';
 import type { RunParts } from '../helpers/run-parts.js';
-import { BOT_TOKEN, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+import { eventually } from '../helpers/stack.js';
 
-let dir: string;
-let sim: HarnessSimulator;
-let slack: SlackEmulator;
-let catalogue: Catalogue;
-let lives: RunParts[];
-beforeAll(async () => {
-  catalogue = await shippedCatalogue();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'idp-approvals-'));
-  sim = await simulator({ speed: 50 });
-  slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
-  lives = [];
-});
-afterEach(async () => {
-  await slack.close();
-  await sim.close();
-  for (const life of lives) {
-    // An updater keeps retrying an edit Slack cannot take; closed, it lets the tracker stop.
-    life.updater.close();
-    await life.tracker.stop();
-  }
-  await rm(dir, { recursive: true, force: true });
-});
-
-const life = (harnessTimeoutMs?: number): RunParts => {
-  const l = runParts(
-    path.join(dir, 'bot.db'),
-    slack,
-    sim,
-    catalogue,
-    harnessTimeoutMs === undefined ? {} : { harnessTimeoutMs },
-  );
-  lives.push(l);
-  return l;
-};
+const rig = crashRig();
 /** Approval cards are the thread replies broadcast to the channel. */
 const cards = (run: RunRecord) =>
-  slack.replies('C0OPS', run.cardTs ?? '').filter((m) => m.broadcast === true);
+  rig.slack.replies('C0OPS', run.cardTs ?? '').filter((m) => m.broadcast === true);
 const approvalOf = (run: RunRecord) =>
-  [...sim.engine.approvals.values()].find((a) => a.execution.id === run.executionId);
+  [...rig.sim.engine.approvals.values()].find((a) => a.execution.id === run.executionId);
 
 /** A scale run whose approval card is up, followed by `l`, which then stops polling. */
 async function waitingRun(l: RunParts): Promise<{ run: RunRecord; approvalId: string }> {
-  const run = await startedRun(l.store, slack, sim, catalogue, 'scale_service');
+  const run = await rig.run(l, 'scale_service');
   l.tracker.track(run.id);
   const approvalId = await eventually(
     () => approvalOf(run)?.id,
@@ -68,15 +25,15 @@ async function waitingRun(l: RunParts): Promise<{ run: RunRecord; approvalId: st
 
 describe('an approval card is posted exactly once, whatever the moment the bot dies', () => {
   it('dies during the look-ups before the post: the next life posts the card, and it works', async () => {
-    const first = life();
-    const run = await startedRun(first.store, slack, sim, catalogue, 'scale_service');
-    const lookup = slack.holdNext('users.lookupByEmail', { ms: 60_000, when: 'before' });
+    const first = rig.life();
+    const run = await rig.run(first, 'scale_service');
+    const lookup = rig.slack.holdNext('users.lookupByEmail', { ms: 60_000, when: 'before' });
     first.tracker.track(run.id);
     await lookup;
     first.die();
     expect(cards(run)).toHaveLength(0);
 
-    const second = life();
+    const second = rig.life();
     second.tracker.resume();
     await eventually(
       () => cards(run),
@@ -94,9 +51,9 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
   });
 
   it('dies after Slack took the card but before the bot heard: the card is found, not posted again', async () => {
-    const first = life();
-    const run = await startedRun(first.store, slack, sim, catalogue, 'scale_service');
-    const post = slack.holdNext('chat.postMessage', {
+    const first = rig.life();
+    const run = await rig.run(first, 'scale_service');
+    const post = rig.slack.holdNext('chat.postMessage', {
       ms: 60_000,
       when: 'after',
       match: (a) => a.reply_broadcast === 'true',
@@ -106,7 +63,7 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
     first.die();
     expect(cards(run)).toHaveLength(1);
 
-    const second = life();
+    const second = rig.life();
     second.tracker.resume();
     const approvalId = approvalOf(run)?.id ?? '';
     const record = await eventually(
@@ -118,38 +75,50 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
       'You approved Approve scale.',
     );
     expect(cards(run)).toHaveLength(1);
-    const requesterNotes = slack
+    const requesterNotes = rig.slack
       .messages('D0ALICE')
       .filter((m) => m.text.includes('is waiting for approval'));
     expect(requesterNotes).toHaveLength(1);
   });
 });
 
+/** A first life whose click on the waiting approval is on its way to Harness (held `when`) as it dies. */
+async function clickDies(when: 'before' | 'after'): Promise<string> {
+  // A short client timeout: the dead life's request is given up, as a killed process's would be.
+  const first = rig.life({ harnessTimeoutMs: 300 });
+  const { approvalId } = await waitingRun(first);
+  const sent = rig.sim.holdNext('/harness/activity', { ms: 60_000, when });
+  void first.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger').catch(() => undefined);
+  await sent;
+  first.die();
+  return approvalId;
+}
+
 describe('a click whose answer is lost does not block the person', () => {
   it('Harness answers 5xx without recording it: the person is told and can click again', async () => {
-    const l = life();
+    const l = rig.life();
     const { approvalId } = await waitingRun(l);
-    void sim.holdNext('/harness/activity', { ms: 0, when: 'before', status: 502 });
+    void rig.sim.holdNext('/harness/activity', { ms: 0, when: 'before', status: 502 });
     expect(await l.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toMatch(
       /^Harness did not record your decision .*you can click again\.$/,
     );
-    expect(sim.engine.approvals.get(approvalId)?.activities).toHaveLength(0);
+    expect(rig.sim.engine.approvals.get(approvalId)?.activities).toHaveLength(0);
     expect(await l.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
       'You approved Approve scale.',
     );
-    expect(sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
+    expect(rig.sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
   });
 
   it('Harness records it but answers 5xx: the decision is read back and counted once', async () => {
-    const l = life();
+    const l = rig.life();
     const { run, approvalId } = await waitingRun(l);
-    void sim.holdNext('/harness/activity', { ms: 0, when: 'after', status: 502 });
+    void rig.sim.holdNext('/harness/activity', { ms: 0, when: 'after', status: 502 });
     expect(await l.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
       'You approved Approve scale.',
     );
-    expect(sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
+    expect(rig.sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
     expect(l.store.approvalClick(approvalId, 'U0BOB')?.sent).toBe(true);
-    const card = slack
+    const card = rig.slack
       .channel('C0OPS')
       .messages.find((m) => m.ts === l.store.getApprovalCard(approvalId)?.ts);
     await eventually(
@@ -162,52 +131,37 @@ describe('a click whose answer is lost does not block the person', () => {
   });
 
   it('the bot dies after Harness recorded the click: the restart records the outcome', async () => {
-    const first = life();
-    const { approvalId } = await waitingRun(first);
-    const sent = sim.holdNext('/harness/activity', { ms: 60_000, when: 'after' });
-    void first.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger').catch(() => undefined);
-    await sent;
-    first.die();
+    const approvalId = await clickDies('after');
 
-    const second = life();
+    const second = rig.life();
     expect(second.store.approvalClick(approvalId, 'U0BOB')?.sent).toBe(false);
     expect(await second.approvals.recover()).toBe(1);
     expect(second.store.approvalClick(approvalId, 'U0BOB')?.sent).toBe(true);
-    expect(sim.engine.approvals.get(approvalId)?.status).toBe('APPROVED');
+    expect(rig.sim.engine.approvals.get(approvalId)?.status).toBe('APPROVED');
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toMatch(
       /^Approve scale is already approved/,
     );
   });
 
   it('the bot dies before Harness recorded the click: the restart frees it and the person can approve', async () => {
-    const first = life(300);
-    const { approvalId } = await waitingRun(first);
-    const sent = sim.holdNext('/harness/activity', { ms: 60_000, when: 'before' });
-    void first.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger').catch(() => undefined);
-    await sent;
-    first.die();
+    const approvalId = await clickDies('before');
 
-    const second = life();
+    const second = rig.life();
     expect(await second.approvals.recover()).toBe(1);
     expect(second.store.approvalClick(approvalId, 'U0BOB')).toBeUndefined();
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
       'You approved Approve scale.',
     );
-    expect(sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
+    expect(rig.sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
   });
 
   it('without a restart, the person’s next click settles the lost one first', async () => {
-    const first = life(300);
-    const { approvalId } = await waitingRun(first);
-    const sent = sim.holdNext('/harness/activity', { ms: 60_000, when: 'before' });
-    void first.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger').catch(() => undefined);
-    await sent;
-    first.die();
+    const approvalId = await clickDies('before');
 
-    const second = life();
+    const second = rig.life();
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
       'You approved Approve scale.',
     );
-    expect(sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
+    expect(rig.sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
   });
 });

@@ -12,7 +12,7 @@ import { spawnBot } from '../helpers/bot-process.js';
 import type { BotProcess } from '../helpers/bot-process.js';
 import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
 import { simulator } from '../helpers/harness.js';
-import { answersFor, BOT_TOKEN, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+import { answersFor, BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
 
 /**
  * The bot as a real child process, SIGKILLed inside each crash window (widened by an answer the
@@ -39,17 +39,10 @@ afterAll(async () => {
 
 async function boot(): Promise<void> {
   bot = await spawnBot({
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    HARNESS_API_URL: sim.url,
-    HARNESS_API_KEY: 'sim-key-bot',
-    HARNESS_ACCOUNT_ID: 'idp_sandbox',
+    ...connectedEnv(slack, sim, path.join(dir, 'bot.db')),
     HARNESS_APPROVER_API_KEY: 'sim-key-carol',
-    HARNESS_REQUESTS_PER_MINUTE: '100000',
     HARNESS_POLL_INTERVAL_MS: '100',
     SLACK_EDITS_PER_MINUTE: '6000',
-    DATABASE_PATH: path.join(dir, 'bot.db'),
     PORT: '0',
     LOG_LEVEL: 'info',
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import { createHarnessClient } from '../../src/harness/client.js';
@@ -61,7 +61,12 @@ export function runParts(
   const now = Date.now;
   const store = openSqliteStore(dbPath);
   const port = createSlackPort(
-    new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+    new WebClient(BOT_TOKEN, {
+      slackApiUrl: slack.apiUrl,
+      retryConfig: { retries: 0 },
+      // Requests cut off by a test's teardown are expected, not news.
+      logLevel: LogLevel.ERROR,
+    }),
     logger,
   );
   const harness = botHarness(sim, opts.harnessTimeoutMs);

@@ -9,14 +9,16 @@ import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
+import { Deliveries } from './runs/deliveries.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
 import { TokenVault } from './runs/token-vault.js';
-import { RunTracker } from './runs/tracker.js';
+import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp } from './slack/app.js';
 import type { BotDeps } from './slack/deps.js';
+import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
 import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
@@ -97,6 +99,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
   const scheduler = new SlackScheduler({
     logger,
+    // SLACK_EDITS_PER_MINUTE paces card edits (chat.update); every other method keeps its tier.
+    perMinute: { 'chat.update': config.slackEditsPerMinute },
     ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
   });
   const background = createBackgroundClient(config.slack.botToken, config.slack.apiUrl, o.slackRetry);
@@ -114,6 +118,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       });
     },
   });
+  const deliveries = new Deliveries({ store, slack, logger, now });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
   const approvals = new ApprovalService({
@@ -121,6 +126,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     harness,
     slack,
     updater,
+    deliveries,
     catalogue: o.catalogue,
     logger,
     now,
@@ -129,15 +135,20 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
   const tracker = new RunTracker({
     approvals,
-    onFinished: createFinishedNotifier({ store, slack, catalogue: o.catalogue, approvals, logger, now }),
+    onFinished: createFinishedNotifier({ deliveries, catalogue: o.catalogue, now }),
     store,
     harness,
     slack,
     updater,
+    deliveries,
     catalogue,
     logger,
     now,
-    ...(o.timing === undefined ? {} : { timing: o.timing }),
+    timing: o.timing ?? {
+      fastMs: config.pollIntervalMs,
+      slowMs: config.pollIntervalMs * 5,
+      backoff: DEFAULT_TIMING.backoff,
+    },
   });
   late.tracker = tracker;
   const scopeOf = (workflowId: string) => {
@@ -186,6 +197,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
   const resumed = tracker.resume();
+  // Clicks sent by an earlier life of the bot without an answer: settled from Harness's record.
+  inBackground(deps, approvals.recover());
   logger.info(
     {
       url,

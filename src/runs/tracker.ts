@@ -5,9 +5,9 @@ import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../slack/slack-client.js';
-import { permanentSlackError } from '../slack/slack-errors.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { ApprovalService } from './approval-service.js';
+import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, threadEvents } from './presenter.js';
 
@@ -27,13 +27,17 @@ export interface TrackerDeps {
   harness: HarnessClient;
   slack: SlackPort;
   updater: MessageUpdater;
+  deliveries: Deliveries;
   catalogue: Catalogue;
   logger: Logger;
   now: () => number;
   timing?: TrackerTiming;
   approvals?: ApprovalService;
-  /** When a run ends: the team's channel and the requester hear about it. */
-  onFinished?: (run: RunRecord, view: ExecutionView) => Promise<void>;
+  /**
+   * When a run ends: the team's channel and the requester hear about it. False (or a throw)
+   * when something is still to deliver: the run stays open and the next poll tries again.
+   */
+  onFinished?: (run: RunRecord, view: ExecutionView) => Promise<boolean>;
 }
 
 interface Tracked {
@@ -207,58 +211,81 @@ export class RunTracker {
       await this.d.approvals.refresh(run);
     }
     if (!changed && !terminal) return;
+    // A terminal status is recorded here, but the run is marked finished only once everything
+    // its end owes people is out: a crash in between leaves it open, and the restart delivers.
     const updated = this.d.store.updateRun(run.id, {
       status: view.status,
       bucket: view.bucket,
       updatedAt: now,
-      ...(terminal ? { finishedAt: now } : {}),
     });
     if (run.cardTs !== undefined) {
-      await this.d.updater.set(
+      const edit = await this.d.updater.set(
         run.channelId,
         run.cardTs,
         renderCard(updated, workflow, view, undefined, now),
         terminal,
       );
-      for (const e of threadEvents(view, workflow?.title ?? run.workflowId, run.executionUrl, now)) {
-        if (!this.d.store.claimThreadEvent(run.id, e.key, now)) continue;
-        try {
-          await this.d.slack.postMessage(run.channelId, e.message, run.cardTs);
-        } catch (err) {
-          const permanent = permanentSlackError(err);
-          if (permanent !== undefined) {
-            // The thread is gone (card deleted) or the channel shut: the requester still hears by DM.
-            this.d.store.audit({
-              at: now,
-              actor: 'slack',
-              action: 'slack.gave_up',
-              workflowId: run.workflowId,
-              runId: run.id,
-              details: { method: 'chat.postMessage', event: e.key, error: permanent },
-            });
-            continue;
-          }
-          this.d.store.releaseThreadEvent(run.id, e.key);
-          this.d.logger.warn(
-            { runId: run.id, event: e.key, err: (err as Error).message },
-            'could not post a thread reply; will retry',
-          );
-          if (terminal) this.d.store.updateRun(run.id, { finishedAt: undefined });
-          return;
-        }
+      // 'shown', or 'gave_up' (Slack refuses edits of that card for good, audited by the updater):
+      // either way nothing more can be done for the card, so the run may finish. 'closed': the bot
+      // is stopping before the card shows its end; the run stays open and the next life edits it.
+      if (edit === 'closed') return;
+      if (!(await this.postThreadEvents(run, run.cardTs, view, workflow?.title ?? run.workflowId, now)))
+        return;
+    }
+    if (terminal) await this.finish(run, view, now);
+  }
+
+  /**
+   * Each thread event once; false when one could not go out yet (tried again next poll). One
+   * Slack refuses for good (the card was deleted, the channel archived) is given up and audited
+   * by `Deliveries`: the requester still hears by DM, and the run can finish.
+   */
+  private async postThreadEvents(
+    run: RunRecord,
+    cardTs: string,
+    view: ExecutionView,
+    title: string,
+    now: number,
+  ): Promise<boolean> {
+    for (const e of threadEvents(view, title, run.executionUrl, now)) {
+      try {
+        const r = await this.d.deliveries.post(
+          run.id,
+          e.key,
+          { channel: run.channelId, threadTs: cardTs },
+          () => e.message,
+        );
+        if (r.state === 'busy') return false;
+      } catch (err) {
+        this.d.logger.warn(
+          { runId: run.id, event: e.key, err: (err as Error).message },
+          'could not post a thread reply; will retry',
+        );
+        return false;
       }
     }
-    if (terminal) {
-      await this.d.onFinished?.(run, view);
-      this.d.store.audit({
-        at: now,
-        actor: 'harness',
-        action: 'run.finished',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { status: view.status },
-      });
-      this.runs.delete(run.id);
+    return true;
+  }
+
+  private async finish(run: RunRecord, view: ExecutionView, now: number): Promise<void> {
+    try {
+      if (this.d.onFinished !== undefined && !(await this.d.onFinished(run, view))) return;
+    } catch (err) {
+      this.d.logger.warn(
+        { runId: run.id, err: (err as Error).message },
+        'could not tell people the run ended; will retry',
+      );
+      return;
     }
+    this.d.store.updateRun(run.id, { finishedAt: now });
+    this.d.store.audit({
+      at: now,
+      actor: 'harness',
+      action: 'run.finished',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { status: view.status },
+    });
+    this.runs.delete(run.id);
   }
 }

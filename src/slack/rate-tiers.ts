@@ -25,6 +25,12 @@ export const SLACK_METHOD_TIERS: Readonly<Record<string, number>> = {
   'usergroups.list': TIER_2,
   'usergroups.users.list': TIER_2,
   'conversations.info': TIER_3,
+  // Read back after a crash. Tier 3 for internal apps; commercially distributed non-Marketplace
+  // apps created since May 2025 get far less on history/replies
+  // (https://docs.slack.dev/apis/web-api/rate-limits).
+  'conversations.history': TIER_3,
+  'conversations.replies': TIER_3,
+  'conversations.open': TIER_3,
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import { permanentSlackError } from './slack-errors.js';
+import { deliveryMarker, findMarkedMessage } from './slack-readback.js';
 import type { SlackScheduler } from './slack-scheduler.js';
 
 /**
@@ -16,6 +17,8 @@ import type { SlackScheduler } from './slack-scheduler.js';
 export interface SlackMessageContent {
   text: string;
   blocks: KnownBlock[];
+  /** A delivery key carried as message metadata, to find the message again after a crash. */
+  deliveryKey?: string;
 }
 
 export interface SlackPort {
@@ -40,6 +43,12 @@ export interface SlackPort {
   /** The Slack user with this email, if any. */
   userIdByEmail(email: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
+  /** The ts of a message posted with `deliveryKey`, read back from Slack; undefined when absent. */
+  findDelivered(
+    channel: string,
+    deliveryKey: string,
+    where: { threadTs: string | undefined; since: number },
+  ): Promise<string | undefined>;
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
   /** What the bot may do in a conversation (undefined: Slack says it does not exist for the bot). */
   channelInfo(channelId: string): Promise<ChannelInfo | undefined>;
@@ -83,7 +92,13 @@ export function createSlackPort(
     scheduler.call(method, channel, send);
   return {
     async postMessage(channel, content, threadTs, broadcast) {
-      const base = { channel, text: content.text, blocks: content.blocks, unfurl_links: false };
+      const base = {
+        channel,
+        text: content.text,
+        blocks: content.blocks,
+        unfurl_links: false,
+        ...(content.deliveryKey === undefined ? {} : { metadata: deliveryMarker(content.deliveryKey) }),
+      };
       const r = await paced('chat.postMessage', channel, () =>
         threadTs === undefined
           ? client.chat.postMessage(base)
@@ -137,6 +152,8 @@ export function createSlackPort(
       const r = await paced('users.info', undefined, () => client.users.info({ user: userId }));
       return r.user?.real_name ?? r.user?.name;
     },
+    findDelivered: (channel, deliveryKey, where) =>
+      findMarkedMessage(client, channel, deliveryKey, where, paced),
     async userGroupMembers(groupId) {
       const r = await paced('usergroups.users.list', undefined, () =>
         client.usergroups.users.list({ usergroup: groupId }),

@@ -8,6 +8,11 @@ export interface SlackSchedulerOptions {
   logger: Logger;
   /** Multiplies every limit (tests against an emulator that does not enforce tiers go faster). */
   scale?: number;
+  /**
+   * Requests per minute for some methods instead of their tier (`rate-tiers.ts`), e.g. chat.update
+   * from SLACK_EDITS_PER_MINUTE when other apps or workers share the workspace's budget.
+   */
+  perMinute?: Readonly<Record<string, number>>;
   now?: () => number;
 }
 
@@ -63,7 +68,7 @@ export class SlackScheduler {
       if (wait <= 0) break;
       await sleep(wait, undefined, { signal: this.stop.signal }).catch(() => undefined);
     }
-    await this.gate(method, SLACK_METHOD_TIERS[method], 60_000)?.();
+    await this.gate(method, this.o.perMinute?.[method] ?? SLACK_METHOD_TIERS[method], 60_000)?.();
     if (method === 'chat.postMessage' && channel !== undefined)
       await this.gate(
         `${method}:${channel}`,

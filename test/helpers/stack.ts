@@ -57,14 +57,7 @@ export async function startStack(
           ),
         };
   const env = {
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    HARNESS_API_URL: sim.url,
-    HARNESS_API_KEY: 'sim-key-bot',
-    HARNESS_ACCOUNT_ID: 'idp_sandbox',
-    DATABASE_PATH: dbPath,
-    HARNESS_REQUESTS_PER_MINUTE: '100000',
+    ...connectedEnv(slack, sim, dbPath),
     ...(opts.webhookSecret === undefined ? {} : { HARNESS_WEBHOOK_SECRET: opts.webhookSecret }),
     ...(opts.approverKey === undefined ? {} : { HARNESS_APPROVER_API_KEY: opts.approverKey }),
     ...(opts.encryptionKey === undefined ? {} : { IDP_CHATOPS_ENCRYPTION_KEY: opts.encryptionKey }),
@@ -106,6 +99,24 @@ export async function startStack(
     },
   };
   return stack;
+}
+
+/** The environment of a bot connected to the emulator and the simulator, as the bot's key. */
+export function connectedEnv(
+  slack: SlackEmulator,
+  sim: HarnessSimulator,
+  dbPath: string,
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    HARNESS_API_URL: sim.url,
+    HARNESS_API_KEY: 'sim-key-bot',
+    HARNESS_ACCOUNT_ID: 'idp_sandbox',
+    DATABASE_PATH: dbPath,
+    HARNESS_REQUESTS_PER_MINUTE: '100000',
+  };
 }
 
 export async function eventually<T>(

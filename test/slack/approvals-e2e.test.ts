@@ -84,7 +84,7 @@ describe('approval cards', () => {
       (t) => t.includes('Approve scale: Approved'),
     );
     expect(r.approval.activities.map((a) => a.comments)).toEqual([
-      'Approved in Slack by Bob SRE <bob@example.com>',
+      'Approved in Slack (U0BOB) by Bob SRE <bob@example.com>',
     ]);
     expect(approvalCard('C0OPS', r.approvalCardTs)).not.toContain('idp_approval_reject');
     await eventually(
@@ -123,7 +123,7 @@ describe('approval cards', () => {
     );
     expect(r.approval.activities[0]).toMatchObject({
       action: 'REJECT',
-      comments: 'Rejected in Slack by Carol SRE Lead <carol@example.com>: not during the incident',
+      comments: 'Rejected in Slack (U0CAROL) by Carol SRE Lead <carol@example.com>: not during the incident',
     });
     const thread = await eventually(
       () => s.slack.replies('C0OPS', r.cardTs).map(textOf).join('\n'),

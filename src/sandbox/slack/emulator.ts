@@ -1,3 +1,4 @@
+import { heldUntilGone } from '../hold.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +32,12 @@ export interface SlackEmulatorOptions {
   enforceRateLimits?: boolean;
 }
 
+export interface HoldOptions {
+  ms: number;
+  when: 'before' | 'after';
+  match?: (args: Record<string, unknown>) => boolean;
+}
+
 export interface BotReply {
   status: number;
   /** Parsed JSON body, or the raw text. */
@@ -58,6 +65,7 @@ export class SlackEmulator {
   private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
   /** Slack's rate limits, and `limits.limitFor(method, ms, retryAfter)` to force 429s for a while. */
   readonly limits: RateLimits;
+  private readonly holds: (HoldOptions & { method: string; arrived: () => void })[] = [];
   private server = createServer((req, res) => {
     this.handle(req, res).catch((err: unknown) => {
       res.writeHead(500);
@@ -122,6 +130,18 @@ export class SlackEmulator {
   /** Someone (the author or an admin) deletes a message, as from Slack's message menu. */
   deleteMessage(channelId: string, ts: string): void {
     removeMessage(this.channel(channelId), ts);
+  }
+
+  /**
+   * Holds the next call of `method` (that `match` accepts) for `ms`, to widen a window in which
+   * the bot can die: `before` it is applied (a caller that goes away meanwhile leaves it undone,
+   * as a request that never reached Slack), or `after` (applied, only the answer is late, as a
+   * response lost on the way back). Resolves when the call arrives.
+   */
+  holdNext(method: string, opts: HoldOptions): Promise<void> {
+    return new Promise((resolve) => {
+      this.holds.push({ ...opts, method, arrived: resolve });
+    });
   }
 
   channel(id: string): EmulatedChannel {
@@ -192,8 +212,11 @@ export class SlackEmulator {
       this.reply(res, method, args, 200, { ok: false, error: fault.error });
       return;
     }
+    const hold = this.takeHold(method, args);
+    if (hold?.when === 'before' && (await heldUntilGone(res, hold.ms))) return;
     const r = callMethod(this.ws, method, args);
     if (r.status === 429) return;
+    if (hold?.when === 'after' && (await heldUntilGone(res, hold.ms))) return;
     this.reply(res, method, args, 200, r.body);
   }
 
@@ -213,6 +236,15 @@ export class SlackEmulator {
     });
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
+  }
+
+  private takeHold(method: string, args: Record<string, unknown>): HoldOptions | undefined {
+    const i = this.holds.findIndex((h) => h.method === method && (h.match?.(args) ?? true));
+    const hold = this.holds[i];
+    if (hold === undefined) return undefined;
+    this.holds.splice(i, 1);
+    hold.arrived();
+    return hold;
   }
 
   private takeFault(method: string): { retryAfter?: number; error?: string } | undefined {

@@ -60,6 +60,31 @@ export function postableChannel(
   return { channel: c };
 }
 
+const HISTORY_SCOPE: Record<EmulatedChannel['kind'], string> = {
+  public: 'channels:history',
+  private: 'groups:history',
+  im: 'im:history',
+  mpim: 'mpim:history',
+};
+
+/**
+ * Whether the bot may read `id`'s messages (conversations.history / replies): it must see the
+ * conversation (else `channel_not_found`), be in it, even a public one (`not_in_channel`; posting
+ * through chat:write.public does not make it a reader), and hold the kind's `*:history` scope
+ * (`missing_scope`) (https://api.slack.com/methods/conversations.history#errors). Archived
+ * conversations stay readable.
+ */
+export function readableChannel(
+  ws: ChannelAccess,
+  id: string | undefined,
+): { channel: EmulatedChannel } | { error: string } {
+  const c = visibleChannel(ws, id);
+  if (c === undefined) return { error: 'channel_not_found' };
+  if (!ws.scopes.has(HISTORY_SCOPE[c.kind])) return { error: 'missing_scope' };
+  if (!c.members.includes(ws.botUserId)) return { error: 'not_in_channel' };
+  return { channel: c };
+}
+
 /** conversations.info's `channel` object. */
 export function channelJson(ws: ChannelAccess, c: EmulatedChannel): Record<string, unknown> {
   return {

@@ -7,9 +7,17 @@ export interface EmulatedUser {
   tz: string;
 }
 
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
 export interface EmulatedMessage {
   ts: string;
   threadTs: string | undefined;
+  /** A thread reply also shown in the channel (`reply_broadcast`). */
+  broadcast?: boolean;
+  metadata?: MessageMetadata;
   user: string;
   text: string;
   blocks: unknown[];
@@ -82,6 +90,10 @@ export const DEFAULT_SCOPES = [
   'usergroups:read',
   'channels:read',
   'groups:read',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'im:write',
 ];
 
 const EVERYONE = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE'];

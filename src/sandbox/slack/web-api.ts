@@ -1,4 +1,5 @@
 import { checkMessageBlocks, checkModalView } from '../../../blocks/limits.js';
+import { conversationsMethod, parseMetadata } from './conversations-api.js';
 import { channelJson, postableChannel, visibleChannel } from './membership.js';
 import type { EmulatedChannel, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
 
@@ -116,7 +117,7 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
       return c === undefined ? fail('channel_not_found') : ok({ channel: channelJson(ws, c) });
     }
     default:
-      return fail('unknown_method');
+      return conversationsMethod(ws, method, args) ?? fail('unknown_method');
   }
 }
 
@@ -145,8 +146,21 @@ function postMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiRepl
   const threadTs = str(args.thread_ts);
   if (threadTs !== undefined && !channel.messages.some((m) => m.ts === threadTs))
     return fail('thread_not_found');
+  const metadata = parseMetadata(args.metadata);
+  if (metadata === 'invalid') return fail('invalid_metadata_format');
   const ts = ws.nextTs();
-  channel.messages.push({ ts, threadTs, user: ws.botUserId, text, blocks, history: [{ text, blocks }] });
+  const broadcast =
+    threadTs !== undefined && (args.reply_broadcast === true || args.reply_broadcast === 'true');
+  channel.messages.push({
+    ts,
+    threadTs,
+    user: ws.botUserId,
+    text,
+    blocks,
+    history: [{ text, blocks }],
+    ...(broadcast ? { broadcast } : {}),
+    ...(metadata === undefined ? {} : { metadata }),
+  });
   return ok({
     channel: channel.id,
     ts,

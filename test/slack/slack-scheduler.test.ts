@@ -54,6 +54,26 @@ describe('the background Slack scheduler', () => {
     await expect(third).rejects.toBeInstanceOf(SlackClosedError);
   });
 
+  it('a configured pace for a method (SLACK_EDITS_PER_MINUTE for chat.update) replaces its tier', async () => {
+    const c = client();
+    const scheduler = new SlackScheduler({ logger, perMinute: { 'chat.update': 2 } });
+    const m = await c.chat.postMessage({ channel: 'C0OPS', text: 'card' });
+    const edit = () =>
+      scheduler.call('chat.update', 'C0OPS', () =>
+        c.chat.update({ channel: 'C0OPS', ts: m.ts ?? '', text: 'x' }),
+      );
+    const before = emu.calls.filter((x) => x.method === 'chat.update').length;
+    await edit();
+    await edit();
+    const third = edit();
+    // Other methods keep their own tier meanwhile.
+    await scheduler.call('users.info', undefined, () => c.users.info({ user: 'U0BOB' }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emu.calls.filter((x) => x.method === 'chat.update').length - before).toBe(2);
+    scheduler.close();
+    await expect(third).rejects.toBeInstanceOf(SlackClosedError);
+  });
+
   it('closing ends a wait on Retry-After at once', async () => {
     const c = client();
     const scheduler = new SlackScheduler({ logger });

@@ -28,6 +28,8 @@ export interface ApprovalCardInput {
   harnessUrl: string | undefined;
   /** Where an approval Slack cannot decide is given ("Jira", "ServiceNow", …): no buttons, the ticket instead. */
   external: string | undefined;
+  /** Slack users asked to decide; mentioned in the blocks (fallback text alone does not show). */
+  mentions?: string[];
 }
 
 const verb = (action: string): string =>
@@ -70,6 +72,12 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
     ...(a.disallowPipelineExecutor ? ['the person who asked cannot approve'] : []),
     ...(waiting && a.deadline !== undefined ? [`expires ${slackDate(a.deadline)}`] : []),
   ];
+  if (waiting && c.mentions !== undefined && c.mentions.length > 0)
+    blocks.push({
+      type: 'section',
+      block_id: 'approval_mentions',
+      text: mrkdwn(`:bell: ${c.mentions.map((id) => `<@${id}>`).join(' ')}`, LIMITS.text),
+    });
   blocks.push({
     type: 'context',
     block_id: 'approval_facts',
@@ -143,7 +151,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
   }
   return {
     text: waiting
-      ? `Approval needed: ${c.stepName} (${c.workflowTitle})`
+      ? `Approval needed: ${c.stepName} (${c.workflowTitle})${(c.mentions ?? []).length === 0 ? '' : `: ${(c.mentions ?? []).map((id) => `<@${id}>`).join(' ')}`}`
       : `${c.stepName}: ${statusText(a.status)}`,
     blocks,
   };

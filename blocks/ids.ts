@@ -66,3 +66,6 @@ export const APPROVAL_INPUT_BLOCK_PREFIX = 'approver_input:';
 /** `/idp link`. */
 export const LINK_MODAL_CALLBACK_ID = 'idp_link';
 export const LINK_TOKEN_BLOCK_ID = 'link_token';
+
+/** "Follow the run in a DM" on the note about a conversation the bot cannot post in. */
+export const FOLLOW_IN_DM_ACTION_ID = 'idp_follow_in_dm';

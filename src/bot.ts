@@ -10,23 +10,26 @@ import type { Logger } from './logger.js';
 import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
 import { reportApprovalSetup } from './runs/approval-setup.js';
+import { Deliveries } from './runs/deliveries.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
 import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
-import { RunTracker } from './runs/tracker.js';
+import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp, startStandbyConnection } from './slack/app.js';
-import { inBackground } from './slack/deps.js';
 import type { BotDeps } from './slack/deps.js';
+import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
+import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
 import { registerIdentity } from './slack/listeners/identity.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
-import { createSlackPort } from './slack/slack-client.js';
+import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
+import { SlackScheduler } from './slack/slack-scheduler.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -40,7 +43,11 @@ export interface BotOptions {
   harness?: HarnessClient;
   now?: () => number;
   timing?: TrackerTiming;
-  updater?: { perMinute?: number; retryDelayMs?: number };
+  updater?: { retryDelayMs?: number };
+  /** Multiplies the bot's own Slack pacing (tests against an emulator that does not enforce tiers). */
+  slackScale?: number;
+  /** How long stop() waits for pending Slack work before giving it up (default 10 s). */
+  stopGraceMs?: number;
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Socket Mode pong timeout and reconnect delay (tests shorten it). */
   socketPingTimeoutMs?: number;
@@ -55,7 +62,8 @@ export interface RunningBot {
   url: string;
   app: App;
   deps: BotDeps;
-  stop(): Promise<void>;
+  /** `clean` is false when pending Slack work had to be given up to stop in time. */
+  stop(): Promise<{ clean: boolean }>;
 }
 
 /**
@@ -98,8 +106,28 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
   };
   const app = createBoltApp(appOptions);
-  const slack = createSlackPort(app.client, logger);
-  const updater = new MessageUpdater(slack, logger, o.updater);
+  const scheduler = new SlackScheduler({
+    logger,
+    // SLACK_EDITS_PER_MINUTE paces card edits (chat.update); every other method keeps its tier.
+    perMinute: { 'chat.update': config.slackEditsPerMinute },
+    ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
+  });
+  const background = createBackgroundClient(config.slack.botToken, config.slack.apiUrl, o.slackRetry);
+  const slack = createSlackPort(app.client, background, scheduler);
+  const updater = new MessageUpdater(slack, logger, {
+    ...o.updater,
+    onGiveUp: (channel, ts, error) => {
+      store.audit({
+        at: now(),
+        actor: 'slack',
+        action: 'slack.gave_up',
+        workflowId: undefined,
+        runId: undefined,
+        details: { method: 'chat.update', channel, ts, error },
+      });
+    },
+  });
+  const deliveries = new Deliveries({ store, slack, logger, now });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
   const approvals = new ApprovalService({
@@ -107,6 +135,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     harness,
     slack,
     updater,
+    deliveries,
     catalogue: o.catalogue,
     logger,
     now,
@@ -116,15 +145,20 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const tracker = new RunTracker({
     approvals,
     links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
-    onFinished: createFinishedNotifier({ store, slack, catalogue: o.catalogue, approvals, logger, now }),
+    onFinished: createFinishedNotifier({ deliveries, catalogue: o.catalogue, now }),
     store,
     harness,
     slack,
     updater,
+    deliveries,
     catalogue,
     logger,
     now,
-    ...(o.timing === undefined ? {} : { timing: o.timing }),
+    timing: o.timing ?? {
+      fastMs: config.pollIntervalMs,
+      slowMs: config.pollIntervalMs * 5,
+      backoff: DEFAULT_TIMING.backoff,
+    },
   });
   late.tracker = tracker;
   const scopeOf = (workflowId: string) => {
@@ -163,6 +197,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerHome(app, deps);
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
+  registerFollowInDm(app, deps);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },
@@ -186,6 +221,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       logger,
     }),
   );
+  // Clicks sent by an earlier life of the bot without an answer: settled from Harness's record.
+  inBackground(deps, approvals.recover());
   logger.info(
     {
       url,
@@ -202,13 +239,26 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     deps,
     async stop() {
       deps.runs.stop();
-      await tracker.stop();
-      await Promise.allSettled([...deps.background]);
-      await updater.drain();
+      // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so
+      // stopping always ends (the store keeps what is needed to pick the runs up again).
+      const settled = (async () => {
+        await tracker.stop();
+        await Promise.allSettled([...deps.background]);
+        await updater.drain();
+      })();
+      const grace = new Promise<false>((r) => {
+        setTimeout(() => {
+          r(false);
+        }, o.stopGraceMs ?? 10_000).unref();
+      });
+      const clean = await Promise.race([settled.then(() => true), grace]);
+      scheduler.close();
       updater.close();
+      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
       await closeStandby?.();
       await app.stop();
       store.close();
+      return { clean };
     },
   };
 }

@@ -27,6 +27,8 @@ const envSchema = z.object({
   HARNESS_APPROVER_API_KEY: optionalText,
   HARNESS_REQUESTS_PER_MINUTE: optionalText,
   HARNESS_EXECUTE_TIMEOUT_SECONDS: optionalText,
+  HARNESS_POLL_INTERVAL_MS: optionalText,
+  SLACK_EDITS_PER_MINUTE: optionalText,
   DATABASE_PATH: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
@@ -74,6 +76,26 @@ export interface Config {
   encryptionKey: string | undefined;
   /** How the emulated Slack reaches the bot in local mode. */
   localTransport: 'http' | 'socket';
+  /** How often a moving run is looked at (ms); an idle one or one waiting on a person, 5× less. */
+  pollIntervalMs: number;
+  /** The budget of card edits (chat.update is Tier 3: 50+ per minute per workspace). */
+  slackEditsPerMinute: number;
+}
+
+/** A whole number within bounds, or a problem saying what to set. */
+function wholeNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  why: string,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= min) return n;
+  problems.push(`${name} must be a whole number of at least ${String(min)} (${why}; got "${raw}").`);
+  return fallback;
 }
 
 function checkUrl(name: string, value: string, problems: string[]): string | undefined {
@@ -125,12 +147,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'IDP_CHATOPS_ENCRYPTION_KEY is too short: use at least 32 random characters (e.g. `openssl rand -base64 32`).',
     );
   }
+  const pollIntervalMs = wholeNumber(
+    'HARNESS_POLL_INTERVAL_MS',
+    raw.HARNESS_POLL_INTERVAL_MS,
+    2000,
+    50,
+    'milliseconds between looks at a moving run; the default is 2000',
+    problems,
+  );
+  const slackEditsPerMinute = wholeNumber(
+    'SLACK_EDITS_PER_MINUTE',
+    raw.SLACK_EDITS_PER_MINUTE,
+    45,
+    12,
+    'Slack allows about 50 message edits a minute per workspace; the default is 45',
+    problems,
+  );
   const localTransport = (raw.LOCAL_TRANSPORT ?? 'http').toLowerCase();
   if (localTransport !== 'http' && localTransport !== 'socket') {
     problems.push(`LOCAL_TRANSPORT must be "http" or "socket" (got "${raw.LOCAL_TRANSPORT ?? ''}").`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    pollIntervalMs,
+    slackEditsPerMinute,
     localTransport: localTransport === 'socket' ? 'socket' : 'http',
     mode,
     slack,

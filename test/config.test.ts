@@ -94,4 +94,17 @@ describe('loadConfig', () => {
     });
     expect(p.join('\n')).not.toMatch(/very-secret|app-token-secret/);
   });
+
+  it('tunes how often runs are looked at and how fast cards are edited, refusing nonsense', () => {
+    expect(loadConfig({})).toMatchObject({ pollIntervalMs: 2000, slackEditsPerMinute: 45 });
+    expect(loadConfig({ HARNESS_POLL_INTERVAL_MS: '500', SLACK_EDITS_PER_MINUTE: '90' })).toMatchObject({
+      pollIntervalMs: 500,
+      slackEditsPerMinute: 90,
+    });
+    const p = problems({ HARNESS_POLL_INTERVAL_MS: '10', SLACK_EDITS_PER_MINUTE: 'lots' });
+    expect(p).toEqual([
+      'HARNESS_POLL_INTERVAL_MS must be a whole number of at least 50 (milliseconds between looks at a moving run; the default is 2000; got "10").',
+      'SLACK_EDITS_PER_MINUTE must be a whole number of at least 12 (Slack allows about 50 message edits a minute per workspace; the default is 45; got "lots").',
+    ]);
+  });
 });

@@ -23,7 +23,10 @@ import type { ApprovalInstance, StepView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
+import { ClickLedger, decisionComment } from './approval-clicks.js';
+import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
+import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
 import type { TokenVault } from './token-vault.js';
@@ -34,6 +37,7 @@ export interface ApprovalServiceDeps {
   harness: HarnessClient;
   slack: SlackPort;
   updater: MessageUpdater;
+  deliveries: Deliveries;
   catalogue: Catalogue;
   logger: Logger;
   now: () => number;
@@ -58,65 +62,108 @@ interface CardSetup {
  */
 export class ApprovalService {
   private readonly setups = new Map<string, CardSetup>();
+  private readonly mentions: ApproverMentions;
+  private readonly clicks: ClickLedger;
 
-  constructor(private readonly d: ApprovalServiceDeps) {}
+  constructor(private readonly d: ApprovalServiceDeps) {
+    this.mentions = new ApproverMentions(d.slack, d.harness, d.logger);
+    this.clicks = new ClickLedger(d, (run, card, approval) => this.show(run, card, approval));
+  }
 
-  /** Posts the card for a step that waits on an approval, once (a restart or replay finds it posted). */
+  /**
+   * Posts the card for a step that waits on an approval, and tells the requester, once each: the
+   * post is an intention recorded before the look-ups, settled after a crash by finding the card
+   * in the thread; the note is sent until it is known to be out.
+   */
   async ensureCard(run: RunRecord, step: StepView): Promise<void> {
     const id = step.approvalInstanceId;
-    if (id === undefined || run.cardTs === undefined || this.d.store.getApprovalCard(id) !== undefined)
-      return;
-    if (!this.d.store.claimThreadEvent(run.id, `approval:${id}`, this.d.now())) return;
+    if (id === undefined || run.cardTs === undefined) return;
+    const noted = `dm-approval:${id}`;
+    const existing = this.d.store.getApprovalCard(id);
+    if (existing !== undefined && this.d.deliveries.done(run.id, noted)) return;
     try {
-      const approval = await this.d.harness.getApproval(id);
-      const external = !decidableInSlack(approval.type);
-      const mentions = external ? [] : await this.approverMentions(approval, run);
-      const card = await this.render(run, approval, step.name);
-      const posted = await this.d.slack.postMessage(
-        run.channelId,
-        {
-          ...card,
-          text:
-            mentions.length === 0 ? card.text : `${card.text}: ${mentions.map((m) => `<@${m}>`).join(' ')}`,
-        },
-        run.cardTs,
-        true,
-      );
-      this.d.store.saveApprovalCard({
-        approvalId: id,
-        runId: run.id,
-        channelId: run.channelId,
-        ts: posted.ts,
-        stepName: step.name,
-        status: approval.status,
-        updatedAt: this.d.now(),
-      });
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: 'harness',
-        action: 'approval.requested',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
-      });
-      await this.dm(
-        run.requesterId,
-        external
-          ? buildExternalApprovalNote(
+      const posted = existing === undefined ? await this.postCard(run, run.cardTs, id, step.name) : undefined;
+      if (posted === undefined && existing === undefined) return;
+      if (posted !== undefined && 'refused' in posted) {
+        // Slack will never take this card here (channel archived, bot removed; audited by
+        // Deliveries): the requester hears where to decide instead.
+        await this.note(
+          run,
+          noted,
+          `Your run of ${this.title(run)} is waiting for approval (${step.name}), but Slack refused the approval card${posted.refused === undefined ? '' : ` (${posted.refused})`}. Approvers can decide in Harness${run.executionUrl === undefined ? '' : `: ${run.executionUrl}`}.`,
+        );
+        return;
+      }
+      const approval = posted ?? (await this.d.harness.getApproval(id));
+      await this.note(
+        run,
+        noted,
+        decidableInSlack(approval.type)
+          ? `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`
+          : buildExternalApprovalNote(
               this.title(run),
               step.name,
               approvedWhere(approval.type),
               approval.ticket,
-            )
-          : `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`,
+            ),
       );
     } catch (err) {
-      this.d.store.releaseThreadEvent(run.id, `approval:${id}`);
       this.d.logger.warn(
         { runId: run.id, approvalId: id, err: (err as Error).message },
         'could not post the approval card; will retry',
       );
     }
+  }
+
+  /**
+   * The card, in the run's thread and the channel (or the channel alone when the run card was
+   * deleted with its thread); its record is saved the moment it is out. `refused`: Slack will
+   * never take it there; undefined: not out yet (someone else is posting it, or try again).
+   */
+  private async postCard(
+    run: RunRecord,
+    cardTs: string,
+    id: string,
+    stepName: string,
+  ): Promise<ApprovalInstance | { refused: string | undefined } | undefined> {
+    let approval: ApprovalInstance | undefined;
+    const posted = await this.d.deliveries.post(
+      run.id,
+      `approval:${id}`,
+      { channel: run.channelId, threadTs: cardTs, broadcast: true, orElse: { channel: run.channelId } },
+      async () => {
+        const read = await this.d.harness.getApproval(id);
+        approval = read;
+        const mentions = decidableInSlack(read.type) ? await this.mentionsFor(read, run) : [];
+        return this.render(run, read, stepName, mentions);
+      },
+    );
+    if (posted.state === 'refused') return { refused: posted.error };
+    if (posted.state !== 'sent') return undefined;
+    // Found in the thread after a restart: the approval is read again for the record.
+    approval ??= await this.d.harness.getApproval(id);
+    this.d.store.saveApprovalCard({
+      approvalId: id,
+      runId: run.id,
+      channelId: run.channelId,
+      ts: posted.ts,
+      stepName,
+      status: 'WAITING',
+      updatedAt: this.d.now(),
+    });
+    this.d.store.audit({
+      at: this.d.now(),
+      actor: 'harness',
+      action: 'approval.requested',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
+    });
+    return approval;
+  }
+
+  private mentionsFor(approval: ApprovalInstance, run: RunRecord): Promise<string[]> {
+    return this.mentions.forApproval(approval, run);
   }
 
   /** Brings every open card of a run up to date with Harness (decided in Harness's UI, expired, aborted). */
@@ -134,22 +181,6 @@ export class ApprovalService {
         );
       }
     }
-  }
-
-  /** Slack users in the approver groups (found by email), so the card can mention them; at most 10. */
-  private async approverMentions(approval: ApprovalInstance, run: RunRecord): Promise<string[]> {
-    const ids = new Set<string>();
-    for (const group of approval.userGroups) {
-      const members = await this.d.harness
-        .listGroupMembers(group, { orgId: run.orgId, projectId: run.projectId })
-        .catch(() => []);
-      for (const m of members) {
-        if (ids.size >= 10 || m.email === undefined) continue;
-        const id = await this.d.slack.userIdByEmail(m.email);
-        if (id !== undefined && id !== run.requesterId) ids.add(id);
-      }
-    }
-    return [...ids];
   }
 
   /**
@@ -172,19 +203,25 @@ export class ApprovalService {
     const left = approval.deadline - now;
     const span = approval.deadline - card.updatedAt;
     if (left <= 0 || (left > 15 * 60_000 && left > span / 4)) return;
-    if (!this.d.store.claimThreadEvent(run.id, `approval-reminder:${approval.id}`, now)) return;
-    const reminder = buildApprovalReminder(
-      card.stepName,
-      approval.deadline,
-      await this.approverMentions(approval, run),
-    );
-    await this.d.slack.postMessage(run.channelId, reminder, run.cardTs).catch((err: unknown) => {
-      this.d.store.releaseThreadEvent(run.id, `approval-reminder:${approval.id}`);
-      this.d.logger.warn(
-        { approvalId: approval.id, err: (err as Error).message },
-        'could not post an approval reminder',
-      );
-    });
+    const key = `approval-reminder:${approval.id}`;
+    if (this.d.deliveries.done(run.id, key)) return;
+    const deadline = approval.deadline;
+    // In the run card's thread; when the card was deleted, in the approval card's own thread.
+    const target = {
+      channel: run.channelId,
+      threadTs: run.cardTs,
+      orElse: { channel: card.channelId, threadTs: card.ts },
+    };
+    await this.d.deliveries
+      .post(run.id, key, target, async () =>
+        buildApprovalReminder(card.stepName, deadline, await this.mentionsFor(approval, run)),
+      )
+      .catch((err: unknown) => {
+        this.d.logger.warn(
+          { approvalId: approval.id, err: (err as Error).message },
+          'could not post an approval reminder',
+        );
+      });
   }
 
   /**
@@ -289,36 +326,45 @@ export class ApprovalService {
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
+    // The intention, recorded before Harness is called: a concurrent or repeated click finds it taken.
+    // Harness might refuse whatever key Slack could send: nothing is claimed or sent then.
     const sender = await this.senderFor(slackUser, card, run);
     if (typeof sender === 'string') return sender;
-    // Claimed before Harness is called: a concurrent or repeated click finds it taken.
-    if (!this.d.store.claimApprovalClick(approvalId, slackUser, action, this.d.now()))
-      return this.already(approvalId, slackUser);
+    const sent = await this.clicks.whileSending(card.approvalId, slackUser, action, () =>
+      this.send(run, card, slackUser, action, reason, inputs, sender.key),
+    );
+    return sent ?? this.already(approvalId, slackUser);
+  }
+
+  private async send(
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    slackUser: string,
+    action: 'APPROVE' | 'REJECT',
+    reason: string,
+    inputs: { name: string; value: string }[],
+    key: string | undefined,
+  ): Promise<string> {
+    const approvalId = card.approvalId;
     const [name, email] = await Promise.all([
       this.d.slack.userName(slackUser),
       this.d.slack.userEmail(slackUser),
-    ]);
-    const comments = `${PAST[action] === undefined ? action : PAST[action].replace(/^./, (c) => c.toUpperCase())} in Slack by ${name ?? slackUser}${email === undefined ? '' : ` <${email}>`}${reason === '' ? '' : `: ${reason}`}`;
+    ]).catch(() => [undefined, undefined] as const);
     try {
       const updated = await this.d.harness.decideApproval(
         approvalId,
-        { action, comments, approverInputs: inputs },
-        sender.key,
+        { action, comments: decisionComment(action, slackUser, name, email, reason), approverInputs: inputs },
+        key,
       );
-      this.d.store.audit({
-        at: this.d.now(),
-        actor: slackUser,
-        action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId, reason, inputs: redactNamedValues(inputs), email },
+      this.clicks.confirm(run, slackUser, approvalId, action, {
+        reason,
+        inputs: redactNamedValues(inputs),
+        email,
       });
       await this.show(run, card, updated);
       return `You ${PAST[action] ?? action} ${card.stepName}.`;
     } catch (err) {
       const harness = err instanceof HarnessApiError ? err : undefined;
-      if (harness === undefined || !mayHaveReachedHarness(harness))
-        this.d.store.releaseApprovalClick(approvalId, slackUser);
       this.d.store.audit({
         at: this.d.now(),
         actor: slackUser,
@@ -327,10 +373,22 @@ export class ApprovalService {
         runId: run.id,
         details: { approvalId, action, error: (err as Error).message },
       });
-      if (harness !== undefined && mayHaveReachedHarness(harness))
-        return `Harness did not confirm your decision (${harness.message}). The card will show what Harness recorded; do not click again.`;
-      return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+      if (harness === undefined || !mayHaveReachedHarness(harness)) {
+        this.d.store.releaseApprovalClick(approvalId, slackUser);
+        return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+      }
+      // Harness may or may not have recorded it: read the approval back rather than guess.
+      const settled = await this.clicks.settle(run, card, slackUser, action).catch(() => undefined);
+      if (settled === 'recorded') return `You ${PAST[action] ?? action} ${card.stepName}.`;
+      if (settled === 'released')
+        return `Harness did not record your decision (${harness.message}). Nothing was decided; you can click again.`;
+      return `Harness did not confirm your decision (${harness.message}). The bot will check what Harness recorded; if it did not, you can click again.`;
     }
+  }
+
+  /** At start: every click a previous life of the bot sent without hearing back is settled. */
+  recover(): Promise<number> {
+    return this.clicks.recover();
   }
 
   /** The checks every click passes before Harness hears of it. A string is the refusal. */
@@ -349,7 +407,13 @@ export class ApprovalService {
     if (!decidableInSlack(approval.type))
       return `${card.stepName} is approved in ${approvedWhere(approval.type)}, not from Slack.`;
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
-    if (prior !== undefined) return this.already(card.approvalId, slackUser);
+    if (prior !== undefined && !prior.sent && this.clicks.sending(card.approvalId, slackUser))
+      return 'Your decision is being sent to Harness; you will hear back here.';
+    // A claim left without outcome (a crash, a lost answer) is settled from Harness's own record.
+    const open =
+      prior === undefined ||
+      (!prior.sent && (await this.clicks.settle(run, card, slackUser, prior.action)) === 'released');
+    if (!open) return this.already(card.approvalId, slackUser);
     const deny = (reason: string): void => {
       this.d.store.audit({
         at: this.d.now(),
@@ -424,11 +488,17 @@ export class ApprovalService {
     await this.d.updater.set(
       card.channelId,
       card.ts,
-      await this.render(run, approval, card.stepName),
+      await this.render(
+        run,
+        approval,
+        card.stepName,
+        approval.status === 'WAITING' && decidableInSlack(approval.type)
+          ? await this.mentionsFor(approval, run)
+          : [],
+      ),
       approval.status !== 'WAITING',
     );
     if (!changed) return;
-    this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
     this.d.store.audit({
       at: this.d.now(),
       actor: 'harness',
@@ -441,7 +511,17 @@ export class ApprovalService {
         activities: approval.activities.map((a) => ({ by: a.user.email ?? a.user.name, action: a.action })),
       },
     });
-    if (!this.d.store.claimThreadEvent(run.id, `approval-outcome:${approval.id}`, this.d.now())) return;
+    // The requester's note goes out (exactly once) before the new status is recorded, so a
+    // crash in between leaves the card open and the next refresh sends what is missing.
+    await this.tellOutcome(run, card, approval);
+    this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
+  }
+
+  private async tellOutcome(
+    run: RunRecord,
+    card: ApprovalCardRecord,
+    approval: ApprovalInstance,
+  ): Promise<void> {
     const last = [...approval.activities]
       .reverse()
       .find((a) => a.action === (approval.status === 'REJECTED' ? 'REJECT' : 'APPROVE'));
@@ -454,13 +534,14 @@ export class ApprovalService {
       approval.status === 'APPROVED' || approval.status === 'REJECTED'
         ? `${card.stepName} of your run of ${this.title(run)} was ${approval.status.toLowerCase()}${who === undefined ? '' : ` by ${who}`}${why}.`
         : `${card.stepName} of your run of ${this.title(run)} ended: ${approval.status.toLowerCase()}.`;
-    await this.dm(run.requesterId, text);
+    await this.note(run, `approval-outcome:${approval.id}`, text);
   }
 
   private async render(
     run: RunRecord,
     approval: ApprovalInstance,
     stepName: string,
+    mentions: string[],
   ): Promise<SlackMessageContent> {
     const setup = await this.setup(approval);
     const workflow = this.d.catalogue.workflows.get(run.workflowId);
@@ -485,6 +566,7 @@ export class ApprovalService {
       buttons: setup.buttons,
       harnessUrl: run.executionUrl,
       external: decidableInSlack(approval.type) ? undefined : approvedWhere(approval.type),
+      mentions,
     });
   }
 
@@ -518,10 +600,15 @@ export class ApprovalService {
     return this.d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
   }
 
-  /** A private note in the app's DM with a person. */
-  async dm(userId: string, text: string): Promise<void> {
-    await this.d.slack.postMessage(userId, buildPrivateNote(text)).catch((err: unknown) => {
-      this.d.logger.warn({ userId, err: (err as Error).message }, 'could not message the requester');
-    });
+  /** A private note to the requester in the app's DM, sent once per key. */
+  private async note(run: RunRecord, key: string, text: string): Promise<void> {
+    await this.d.deliveries
+      .post(run.id, key, { channel: run.requesterId }, () => buildPrivateNote(text))
+      .catch((err: unknown) => {
+        this.d.logger.warn(
+          { runId: run.id, key, err: (err as Error).message },
+          'could not message the requester',
+        );
+      });
   }
 }

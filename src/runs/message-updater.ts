@@ -1,40 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { Logger } from '../logger.js';
+import { classifySlackError } from '../slack/slack-errors.js';
 import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
+
+/** What became of an edit: on Slack, given up (the message is gone or cannot be edited), or the bot stopped. */
+export type EditOutcome = 'shown' | 'gave_up' | 'closed';
+
+export interface MessageUpdaterOptions {
+  retryDelayMs?: number;
+  /** A permanent Slack error ended the edits of one message (for the audit trail). */
+  onGiveUp?: (channel: string, ts: string, error: string) => void;
+}
 
 /**
  * Coalesces edits of Slack messages: for each message only the newest content is sent, one
  * edit at a time, so a card never shows an older state after a newer one and a burst of
- * changes costs one call. All edits share a budget under chat.update's tier (about 50 per
- * minute per workspace); a final state (a run or approval that ended) goes ahead of progress
- * edits. A failed edit is retried until it lands: the final state is always delivered.
+ * changes costs one call. Edits go one by one, a final state (a run or approval that ended)
+ * ahead of progress edits; chat.update's pace is the SlackScheduler's. A transient failure is
+ * retried until it lands; a permanent one (the card was deleted, the channel archived) ends that
+ * message's edits with a warning instead of retrying forever.
  */
 export class MessageUpdater {
   private readonly latest = new Map<
     string,
     { channel: string; ts: string; content: SlackMessageContent; version: number; final: boolean }
   >();
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly queue: PQueue;
+  private readonly inFlight = new Map<string, Promise<EditOutcome>>();
+  private readonly lost = new Map<string, string>();
+  /** What each message shows now (until its final state): asking for it again costs no call. */
+  private readonly shown = new Map<string, string>();
+  private readonly queue = new PQueue({ concurrency: 1 });
+  private readonly stop = new AbortController();
   private readonly retryDelayMs: number;
-  private closed = false;
 
   constructor(
     private readonly slack: SlackPort,
     private readonly logger: Logger,
-    opts: { perMinute?: number; retryDelayMs?: number } = {},
+    private readonly opts: MessageUpdaterOptions = {},
   ) {
-    const perMinute = opts.perMinute ?? 45;
-    this.queue = new PQueue({ intervalCap: Math.max(1, Math.floor(perMinute / 12)), interval: 5000 });
     this.retryDelayMs = opts.retryDelayMs ?? 2000;
   }
 
-  /** Asks for `content` to be shown; returns once it (or something newer) is on Slack. */
-  set(channel: string, ts: string, content: SlackMessageContent, final = false): Promise<void> {
+  /** Asks for `content` to be shown; settles once it (or something newer) is on Slack, or was given up. */
+  set(channel: string, ts: string, content: SlackMessageContent, final = false): Promise<EditOutcome> {
     const key = `${channel}:${ts}`;
+    if (this.lost.has(key)) return Promise.resolve('gave_up');
+    const running = this.inFlight.get(key);
+    if (running === undefined && this.shown.get(key) === JSON.stringify(content)) {
+      if (final) this.shown.delete(key);
+      return Promise.resolve('shown');
+    }
     const previous = this.latest.get(key);
     this.latest.set(key, { channel, ts, content, version: (previous?.version ?? 0) + 1, final });
-    const running = this.inFlight.get(key);
     if (running !== undefined) {
       if (final) this.promote(key);
       return running;
@@ -44,14 +62,25 @@ export class MessageUpdater {
     return flush;
   }
 
-  /** Resolves when every pending edit has landed (shutdown, tests). */
+  /** The Slack error that ended this message's edits, if they were given up. */
+  lostBecause(channel: string, ts: string): string | undefined {
+    return this.lost.get(`${channel}:${ts}`);
+  }
+
+  /** Resolves when every pending edit has landed or was given up (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
   }
 
+  /** Stops at once: edits not sent yet are dropped, waiting callers settle with 'closed'. */
   close(): void {
-    this.closed = true;
+    this.stop.abort();
     this.queue.clear();
+  }
+
+  /** A method, not a property read, so the check is made anew after each await. */
+  private stopped(): boolean {
+    return this.stop.signal.aborted;
   }
 
   private promote(key: string): void {
@@ -62,11 +91,11 @@ export class MessageUpdater {
     }
   }
 
-  private async flush(key: string): Promise<void> {
+  private async flush(key: string): Promise<EditOutcome> {
     let sent = 0;
-    for (let attempt = 0; !this.closed;) {
+    for (let attempt = 0; !this.stop.signal.aborted;) {
       const want = this.latest.get(key);
-      if (want === undefined || want.version === sent) return;
+      if (want === undefined || want.version === sent) return 'shown';
       try {
         await this.queue.add(
           async () => {
@@ -74,20 +103,36 @@ export class MessageUpdater {
             const now = this.latest.get(key) ?? want;
             await this.slack.updateMessage(now.channel, now.ts, now.content);
             sent = now.version;
+            if (now.final) this.shown.delete(key);
+            else this.shown.set(key, JSON.stringify(now.content));
           },
-          { priority: want.final ? 1 : 0, id: key },
+          { priority: want.final ? 1 : 0, id: key, signal: this.stop.signal },
         );
         attempt = 0;
       } catch (err) {
+        const failure = classifySlackError(err);
+        if (failure.kind === 'closed' || this.stopped()) return 'closed';
+        if (failure.kind === 'permanent') return this.giveUp(key, want, failure.error);
         attempt++;
         this.logger.warn(
           { err: (err as Error).message, channel: want.channel, ts: want.ts, attempt },
           'could not update a message; will retry',
         );
-        await new Promise((r) =>
-          setTimeout(r, Math.min(60_000, this.retryDelayMs * 2 ** Math.min(attempt, 5))),
-        );
+        const delay = Math.min(60_000, this.retryDelayMs * 2 ** Math.min(attempt, 5));
+        await sleep(delay, undefined, { signal: this.stop.signal }).catch(() => undefined);
       }
     }
+    return 'closed';
+  }
+
+  private giveUp(key: string, want: { channel: string; ts: string }, error: string): EditOutcome {
+    this.lost.set(key, error);
+    this.latest.delete(key);
+    this.logger.warn(
+      { channel: want.channel, ts: want.ts, error },
+      'Slack refuses edits of this message for good; giving up on it',
+    );
+    this.opts.onGiveUp?.(want.channel, want.ts, error);
+    return 'gave_up';
   }
 }

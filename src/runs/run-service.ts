@@ -13,6 +13,7 @@ import type { HarnessClient } from '../harness/client.js';
 import { HarnessRunError } from '../harness/errors.js';
 import { moduleOfPipelineUrl } from '../harness/execution-link.js';
 import type { Logger } from '../logger.js';
+import { permanentSlackError } from '../slack/slack-errors.js';
 import type { SlackPort } from '../slack/slack-client.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { MessageUpdater } from './message-updater.js';
@@ -107,10 +108,11 @@ export class RunService {
         req.channelId,
         renderCard(run, wf, undefined, undefined, this.d.now()),
       );
-      current = this.d.store.updateRun(run.id, { cardTs: card.ts });
+      // A user id as the channel (a run followed in a DM) comes back as the DM's own id.
+      current = this.d.store.updateRun(run.id, { cardTs: card.ts, channelId: card.channel });
     } catch (err) {
-      // No card (the bot is not in the channel, say): the run still starts; the requester hears privately.
-      this.d.logger.warn({ runId: run.id, err: (err as Error).message }, 'could not post the status card');
+      // Never start a pipeline whose status card cannot be shown: nobody could follow or approve it.
+      return this.notStartedWithoutCard(run, req, err);
     }
     let executionId: string;
     try {
@@ -250,6 +252,43 @@ export class RunService {
     return current;
   }
 
+  /** Never started: the status card could not be posted, so nobody could follow or approve the run. */
+  private async notStartedWithoutCard(run: RunRecord, req: RunRequest, err: unknown): Promise<RunRecord> {
+    const error = permanentSlackError(err) ?? (err instanceof Error ? err.message : String(err));
+    const fix =
+      error === 'is_archived'
+        ? 'the channel is archived; run it from another channel'
+        : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
+    const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
+    const now = this.d.now();
+    const current = this.d.store.updateRun(run.id, {
+      status: 'not_started',
+      bucket: 'failed',
+      error: reason,
+      updatedAt: now,
+      finishedAt: now,
+    });
+    this.d.store.audit({
+      at: now,
+      actor: req.requesterId,
+      action: 'run.not_started',
+      workflowId: req.workflow.id,
+      runId: run.id,
+      details: { reason: `status card: ${error}`, mayHaveStarted: false },
+    });
+    this.d.logger.warn({ runId: run.id, err: error }, 'no status card, so the run was not started');
+    // The app's DM with the requester takes posts wherever the command came from.
+    await this.d.slack
+      .postMessage(
+        req.requesterId,
+        buildPrivateNote(`Your run of ${req.workflow.title} was not started: ${reason}`),
+      )
+      .catch((e: unknown) => {
+        this.d.logger.error({ runId: run.id, err: (e as Error).message }, 'could not reach the requester');
+      });
+    return current;
+  }
+
   private async showCard(run: RunRecord): Promise<void> {
     if (run.cardTs === undefined) return;
     await this.d.updater.set(
@@ -267,7 +306,7 @@ export class RunService {
     await this.d.slack
       .postEphemeral(run.channelId, run.requesterId, buildPrivateNote(text))
       .catch((e: unknown) => {
-        this.d.logger.warn({ err: (e as Error).message }, 'could not reach the requester');
+        this.d.logger.error({ runId: run.id, err: (e as Error).message }, 'could not reach the requester');
       });
   }
 }

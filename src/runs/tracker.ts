@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { SlackPort } from '../slack/slack-client.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { ApprovalService } from './approval-service.js';
+import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
 
@@ -26,6 +27,7 @@ export interface TrackerDeps {
   harness: HarnessClient;
   slack: SlackPort;
   updater: MessageUpdater;
+  deliveries: Deliveries;
   catalogue: Catalogue;
   logger: Logger;
   now: () => number;
@@ -33,8 +35,11 @@ export interface TrackerDeps {
   approvals?: ApprovalService;
   /** Harness's UI and the account, to correct execution links once the execution is read. */
   links?: { uiBase: string; accountId: string };
-  /** When a run ends: the team's channel and the requester hear about it. */
-  onFinished?: (run: RunRecord, view: ExecutionView) => Promise<void>;
+  /**
+   * When a run ends: the team's channel and the requester hear about it. False (or a throw)
+   * when something is still to deliver: the run stays open and the next poll tries again.
+   */
+  onFinished?: (run: RunRecord, view: ExecutionView) => Promise<boolean>;
 }
 
 interface Tracked {
@@ -200,45 +205,81 @@ export class RunTracker {
           );
     if (link !== run.executionUrl) run = this.d.store.updateRun(run.id, { executionUrl: link });
     if (!changed && !terminal) return;
+    // A terminal status is recorded here, but the run is marked finished only once everything
+    // its end owes people is out: a crash in between leaves it open, and the restart delivers.
     const updated = this.d.store.updateRun(run.id, {
       status: view.status,
       bucket: view.bucket,
       updatedAt: now,
-      ...(terminal ? { finishedAt: now } : {}),
     });
     if (run.cardTs !== undefined) {
-      await this.d.updater.set(
+      const edit = await this.d.updater.set(
         run.channelId,
         run.cardTs,
         renderCard(updated, workflow, view, undefined, now),
         terminal,
       );
-      for (const e of threadEvents(view, workflow?.title ?? run.workflowId, run.executionUrl, now)) {
-        if (!this.d.store.claimThreadEvent(run.id, e.key, now)) continue;
-        try {
-          await this.d.slack.postMessage(run.channelId, e.message, run.cardTs);
-        } catch (err) {
-          this.d.store.releaseThreadEvent(run.id, e.key);
-          this.d.logger.warn(
-            { runId: run.id, event: e.key, err: (err as Error).message },
-            'could not post a thread reply; will retry',
-          );
-          if (terminal) this.d.store.updateRun(run.id, { finishedAt: undefined });
-          return;
-        }
+      // 'shown', or 'gave_up' (Slack refuses edits of that card for good, audited by the updater):
+      // either way nothing more can be done for the card, so the run may finish. 'closed': the bot
+      // is stopping before the card shows its end; the run stays open and the next life edits it.
+      if (edit === 'closed') return;
+      if (!(await this.postThreadEvents(run, run.cardTs, view, workflow?.title ?? run.workflowId, now)))
+        return;
+    }
+    if (terminal) await this.finish(run, view, now);
+  }
+
+  /**
+   * Each thread event once; false when one could not go out yet (tried again next poll). One
+   * Slack refuses for good (the card was deleted, the channel archived) is given up and audited
+   * by `Deliveries`: the requester still hears by DM, and the run can finish.
+   */
+  private async postThreadEvents(
+    run: RunRecord,
+    cardTs: string,
+    view: ExecutionView,
+    title: string,
+    now: number,
+  ): Promise<boolean> {
+    for (const e of threadEvents(view, title, run.executionUrl, now)) {
+      try {
+        const r = await this.d.deliveries.post(
+          run.id,
+          e.key,
+          { channel: run.channelId, threadTs: cardTs },
+          () => e.message,
+        );
+        if (r.state === 'busy') return false;
+      } catch (err) {
+        this.d.logger.warn(
+          { runId: run.id, event: e.key, err: (err as Error).message },
+          'could not post a thread reply; will retry',
+        );
+        return false;
       }
     }
-    if (terminal) {
-      await this.d.onFinished?.(run, view);
-      this.d.store.audit({
-        at: now,
-        actor: 'harness',
-        action: 'run.finished',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { status: view.status },
-      });
-      this.runs.delete(run.id);
+    return true;
+  }
+
+  private async finish(run: RunRecord, view: ExecutionView, now: number): Promise<void> {
+    try {
+      if (this.d.onFinished !== undefined && !(await this.d.onFinished(run, view))) return;
+    } catch (err) {
+      this.d.logger.warn(
+        { runId: run.id, err: (err as Error).message },
+        'could not tell people the run ended; will retry',
+      );
+      return;
     }
+    this.d.store.updateRun(run.id, { finishedAt: now });
+    this.d.store.audit({
+      at: now,
+      actor: 'harness',
+      action: 'run.finished',
+      workflowId: run.workflowId,
+      runId: run.id,
+      details: { status: view.status },
+    });
+    this.runs.delete(run.id);
   }
 }

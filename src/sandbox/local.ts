@@ -46,11 +46,13 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   const appToken = `xapp-1-A0APP-${randomBytes(16).toString('hex')}`;
   const transport = o.transport ?? 'http';
   const sim = await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir });
+  // Slack's rate limits are on, as in a real workspace: the sandbox shows the bot keeping under them.
   const slack = await SlackEmulator.start({
     signingSecret,
     botToken: 'xoxb-local-sandbox',
     appToken,
     transport,
+    enforceRateLimits: true,
   });
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-local-sandbox',

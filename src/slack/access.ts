@@ -1,5 +1,8 @@
 import type { Access } from '../catalogue/bindings.js';
-import type { SlackPort } from './slack-client.js';
+import type { ChannelInfo, SlackPort } from './slack-client.js';
+
+/** Whether the bot can post the status card where a command was typed. */
+export type ChannelReach = 'can_post' | 'cannot_post' | 'unknown';
 
 export type AccessDecision = { allowed: true } | { allowed: false; reason: string };
 
@@ -9,7 +12,7 @@ export type AccessDecision = { allowed: true } | { allowed: false; reason: strin
  */
 export class AccessChecker {
   private readonly groupCache = new Map<string, { at: number; members: Set<string> }>();
-  private readonly channelCache = new Map<string, { at: number; name: string | undefined }>();
+  private readonly channelCache = new Map<string, { at: number; info: ChannelInfo }>();
 
   constructor(
     private readonly slack: SlackPort,
@@ -46,11 +49,32 @@ export class AccessChecker {
     return members;
   }
 
+  /**
+   * Public channels take posts without an invitation (chat:write.public); private channels, DMs
+   * and group DMs only when the bot is in them, and Slack then hides them from it entirely
+   * (channel_not_found). Archived conversations take nothing. Only good answers are kept, so
+   * inviting the bot works at once.
+   */
+  async reach(channelId: string): Promise<ChannelReach> {
+    try {
+      const info = await this.channel(channelId);
+      if (info === undefined || info.isArchived) return 'cannot_post';
+      return info.isMember || !info.isPrivate ? 'can_post' : 'cannot_post';
+    } catch {
+      // Slack did not answer: the card's own post decides, and the run is not started without it.
+      return 'unknown';
+    }
+  }
+
   private async channelName(channelId: string): Promise<string | undefined> {
+    return (await this.channel(channelId).catch(() => undefined))?.name;
+  }
+
+  private async channel(channelId: string): Promise<ChannelInfo | undefined> {
     const cached = this.channelCache.get(channelId);
-    if (cached !== undefined && this.now() - cached.at < this.ttlMs) return cached.name;
-    const name = await this.slack.channelName(channelId);
-    this.channelCache.set(channelId, { at: this.now(), name });
-    return name;
+    if (cached !== undefined && this.now() - cached.at < this.ttlMs) return cached.info;
+    const info = await this.slack.channelInfo(channelId);
+    if (info !== undefined && !info.isArchived) this.channelCache.set(channelId, { at: this.now(), info });
+    return info;
   }
 }

@@ -1,15 +1,24 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { WebClient } from '@slack/web-api';
-import type { Logger } from '../logger.js';
+import { permanentSlackError } from './slack-errors.js';
+import { deliveryMarker, findMarkedMessage } from './slack-readback.js';
+import type { SlackScheduler } from './slack-scheduler.js';
 
 /**
  * The bot's only door to Slack's Web API. Messages always carry top-level `text` with their
- * blocks (notifications and screen readers use it). Rate limits are honoured by WebClient:
- * on a 429 it waits the Retry-After and sends again.
+ * blocks (notifications and screen readers use it).
+ *
+ * Two clients, so a 429 on one never delays the other: interactive calls, which must land within
+ * a trigger's 3 seconds (views, ephemeral replies, the command-time channel check), go through
+ * Bolt's client; background traffic (card edits, thread posts, DMs, user lookups) goes through
+ * its own client, paced per method by the SlackScheduler, which also waits out each 429's
+ * Retry-After for that method alone.
  */
 export interface SlackMessageContent {
   text: string;
   blocks: KnownBlock[];
+  /** A delivery key carried as message metadata, to find the message again after a crash. */
+  deliveryKey?: string;
 }
 
 export interface SlackPort {
@@ -18,7 +27,7 @@ export interface SlackPort {
     content: SlackMessageContent,
     threadTs?: string,
     broadcast?: boolean,
-  ): Promise<{ ts: string }>;
+  ): Promise<{ ts: string; channel: string }>;
   updateMessage(channel: string, ts: string, content: SlackMessageContent): Promise<void>;
   postEphemeral(
     channel: string,
@@ -34,30 +43,80 @@ export interface SlackPort {
   /** The Slack user with this email, if any. */
   userIdByEmail(email: string): Promise<string | undefined>;
   userGroupMembers(groupId: string): Promise<string[]>;
+  /** The ts of a message posted with `deliveryKey`, read back from Slack; undefined when absent. */
+  findDelivered(
+    channel: string,
+    deliveryKey: string,
+    where: { threadTs: string | undefined; since: number },
+  ): Promise<string | undefined>;
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
-  channelName(channelId: string): Promise<string | undefined>;
-  raw: WebClient;
+  /** What the bot may do in a conversation (undefined: Slack says it does not exist for the bot). */
+  channelInfo(channelId: string): Promise<ChannelInfo | undefined>;
 }
 
-export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
+export interface ChannelInfo {
+  name: string | undefined;
+  isPrivate: boolean;
+  /** A DM or group DM, where the bot can only be a member if it was there from the start. */
+  isDirect: boolean;
+  isMember: boolean;
+  isArchived: boolean;
+}
+
+/** The background client: a 429 comes back at once (the scheduler waits), not a paused queue. */
+export function createBackgroundClient(
+  token: string,
+  apiUrl: string | undefined,
+  retryConfig: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number } = {
+    retries: 3,
+    factor: 2,
+    minTimeout: 1000,
+    maxTimeout: 10_000,
+  },
+): WebClient {
+  return new WebClient(token, {
+    ...(apiUrl === undefined ? {} : { slackApiUrl: apiUrl }),
+    rejectRateLimitedCalls: true,
+    retryConfig,
+    timeout: 15_000,
+  });
+}
+
+export function createSlackPort(
+  interactive: WebClient,
+  background: WebClient,
+  scheduler: SlackScheduler,
+): SlackPort {
+  const client = background;
+  const paced = <T>(method: string, channel: string | undefined, send: () => Promise<T>) =>
+    scheduler.call(method, channel, send);
   return {
-    raw: client,
     async postMessage(channel, content, threadTs, broadcast) {
-      const base = { channel, text: content.text, blocks: content.blocks, unfurl_links: false };
-      const r =
+      const base = {
+        channel,
+        text: content.text,
+        blocks: content.blocks,
+        unfurl_links: false,
+        ...(content.deliveryKey === undefined ? {} : { metadata: deliveryMarker(content.deliveryKey) }),
+      };
+      const r = await paced('chat.postMessage', channel, () =>
         threadTs === undefined
-          ? await client.chat.postMessage(base)
+          ? client.chat.postMessage(base)
           : broadcast === true
-            ? await client.chat.postMessage({ ...base, thread_ts: threadTs, reply_broadcast: true })
-            : await client.chat.postMessage({ ...base, thread_ts: threadTs });
+            ? client.chat.postMessage({ ...base, thread_ts: threadTs, reply_broadcast: true })
+            : client.chat.postMessage({ ...base, thread_ts: threadTs }),
+      );
       if (r.ts === undefined) throw new Error('Slack did not return a message ts');
-      return { ts: r.ts };
+      // A user id as channel opens the app's DM; edits then need the DM's own id.
+      return { ts: r.ts, channel: r.channel ?? channel };
     },
     async updateMessage(channel, ts, content) {
-      await client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+      await paced('chat.update', channel, () =>
+        client.chat.update({ channel, ts, text: content.text, blocks: content.blocks }),
+      );
     },
     async postEphemeral(channel, user, content, threadTs) {
-      await client.chat.postEphemeral({
+      await interactive.chat.postEphemeral({
         channel,
         user,
         text: content.text,
@@ -66,47 +125,59 @@ export function createSlackPort(client: WebClient, logger: Logger): SlackPort {
       });
     },
     async openView(triggerId, view) {
-      const r = await client.views.open({ trigger_id: triggerId, view });
+      const r = await interactive.views.open({ trigger_id: triggerId, view });
       return { viewId: r.view?.id ?? '' };
     },
     async updateView(viewId, view, hash) {
-      await client.views.update({ view_id: viewId, view, ...(hash === undefined ? {} : { hash }) });
+      await interactive.views.update({ view_id: viewId, view, ...(hash === undefined ? {} : { hash }) });
     },
     async publishHome(userId, view) {
-      await client.views.publish({ user_id: userId, view });
+      await interactive.views.publish({ user_id: userId, view });
     },
     async userEmail(userId) {
-      const r = await client.users.info({ user: userId });
+      const r = await paced('users.info', undefined, () => client.users.info({ user: userId }));
       return r.user?.profile?.email;
     },
     async userIdByEmail(email) {
       try {
-        const r = await client.users.lookupByEmail({ email });
+        const r = await paced('users.lookupByEmail', undefined, () => client.users.lookupByEmail({ email }));
         return r.user?.id;
-      } catch {
+      } catch (err) {
         // users_not_found: not everyone in Harness is in this Slack workspace.
-        return undefined;
+        if (permanentSlackError(err) === 'users_not_found') return undefined;
+        throw err;
       }
     },
     async userName(userId) {
-      const r = await client.users.info({ user: userId });
+      const r = await paced('users.info', undefined, () => client.users.info({ user: userId }));
       return r.user?.real_name ?? r.user?.name;
     },
+    findDelivered: (channel, deliveryKey, where) =>
+      findMarkedMessage(client, channel, deliveryKey, where, paced),
     async userGroupMembers(groupId) {
-      const r = await client.usergroups.users.list({ usergroup: groupId });
+      const r = await paced('usergroups.users.list', undefined, () =>
+        client.usergroups.users.list({ usergroup: groupId }),
+      );
       return r.users ?? [];
     },
     async userGroupIdByHandle(handle) {
-      const r = await client.usergroups.list({});
+      const r = await paced('usergroups.list', undefined, () => client.usergroups.list({}));
       return r.usergroups?.find((g) => g.handle === handle.replace(/^@/, ''))?.id;
     },
-    async channelName(channelId) {
+    async channelInfo(channelId) {
       try {
-        const r = await client.conversations.info({ channel: channelId });
-        return r.channel?.name;
+        const r = await interactive.conversations.info({ channel: channelId });
+        const c = r.channel;
+        return {
+          name: c?.name,
+          isPrivate: c?.is_private === true,
+          isDirect: c?.is_im === true || c?.is_mpim === true,
+          isMember: c?.is_member === true,
+          isArchived: c?.is_archived === true,
+        };
       } catch (err) {
-        logger.warn({ err: (err as Error).message, channelId }, 'conversations.info failed');
-        return undefined;
+        if (permanentSlackError(err) === 'channel_not_found') return undefined;
+        throw err;
       }
     },
   };

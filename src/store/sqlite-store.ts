@@ -63,6 +63,12 @@ const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL
    );`,
   `CREATE TABLE drafts (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, values_json TEXT NOT NULL, at INTEGER NOT NULL);`,
+  // Intentions and outcomes: a row with sent = 0 was claimed but its outcome never recorded.
+  // Rows written before this version were recorded as done.
+  `ALTER TABLE thread_events ADD COLUMN sent INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE thread_events ADD COLUMN ts TEXT;
+   ALTER TABLE approval_clicks ADD COLUMN sent INTEGER NOT NULL DEFAULT 1;
+   CREATE INDEX approval_clicks_unsent ON approval_clicks (sent) WHERE sent = 0;`,
 ];
 
 const runRow = z.object({
@@ -151,7 +157,9 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
 
   const insertSubmission = db.prepare('INSERT OR IGNORE INTO submissions (key, run_id, at) VALUES (?, ?, ?)');
-  const insertEvent = db.prepare('INSERT OR IGNORE INTO thread_events (run_id, key, at) VALUES (?, ?, ?)');
+  const insertEvent = db.prepare(
+    'INSERT OR IGNORE INTO thread_events (run_id, key, at, sent) VALUES (?, ?, ?, 0)',
+  );
   const deleteEvent = db.prepare('DELETE FROM thread_events WHERE run_id = ? AND key = ?');
   const selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
   const selectByExecution = db.prepare('SELECT * FROM runs WHERE execution_id = ?');
@@ -184,7 +192,8 @@ export function openSqliteStore(file: string): Store {
       updatedAt: r.updated_at,
     };
   };
-  const clickRow = z.object({ action: z.string(), at: z.number() });
+  const clickRow = z.object({ action: z.string(), at: z.number(), sent: z.number() });
+  const eventRow = z.object({ sent: z.number(), ts: z.string().nullable(), at: z.number() });
 
   const linkRow = z.object({
     slack_user: z.string(),
@@ -244,7 +253,7 @@ export function openSqliteStore(file: string): Store {
     claimApprovalClick: (approvalId, slackUser, action, at) =>
       db
         .prepare(
-          'INSERT OR IGNORE INTO approval_clicks (approval_id, slack_user, action, at) VALUES (?, ?, ?, ?)',
+          'INSERT OR IGNORE INTO approval_clicks (approval_id, slack_user, action, at, sent) VALUES (?, ?, ?, ?, 0)',
         )
         .run(approvalId, slackUser, action, at).changes === 1,
     releaseApprovalClick: (approvalId, slackUser) => {
@@ -253,12 +262,34 @@ export function openSqliteStore(file: string): Store {
         slackUser,
       );
     },
+    confirmApprovalClick: (approvalId, slackUser) => {
+      db.prepare('UPDATE approval_clicks SET sent = 1 WHERE approval_id = ? AND slack_user = ?').run(
+        approvalId,
+        slackUser,
+      );
+    },
     approvalClick: (approvalId, slackUser) => {
       const row = db
-        .prepare('SELECT action, at FROM approval_clicks WHERE approval_id = ? AND slack_user = ?')
+        .prepare('SELECT action, at, sent FROM approval_clicks WHERE approval_id = ? AND slack_user = ?')
         .get(approvalId, slackUser);
-      return row === undefined ? undefined : clickRow.parse(row);
+      if (row === undefined) return undefined;
+      const r = clickRow.parse(row);
+      return { action: r.action, at: r.at, sent: r.sent === 1 };
     },
+    unconfirmedApprovalClicks: () =>
+      db
+        .prepare('SELECT approval_id, slack_user, action, at, sent FROM approval_clicks WHERE sent = 0')
+        .all()
+        .map((raw) => {
+          const r = clickRow.extend({ approval_id: z.string(), slack_user: z.string() }).parse(raw);
+          return {
+            approvalId: r.approval_id,
+            slackUser: r.slack_user,
+            action: r.action,
+            at: r.at,
+            sent: false,
+          };
+        }),
     claimSubmission: (key, runId, at) => insertSubmission.run(key, runId, at).changes === 1,
     createRun(run) {
       const keys = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
@@ -289,6 +320,21 @@ export function openSqliteStore(file: string): Store {
     openRuns: () => selectOpen.all().map(fromRow),
     recentRuns: (requesterId, limit) => selectRecent.all(requesterId, limit).map(fromRow),
     claimThreadEvent: (runId, key, at) => insertEvent.run(runId, key, at).changes === 1,
+    markThreadEventSent: (runId, key, ts) => {
+      db.prepare('UPDATE thread_events SET sent = 1, ts = ? WHERE run_id = ? AND key = ?').run(
+        ts ?? null,
+        runId,
+        key,
+      );
+    },
+    threadEvent: (runId, key) => {
+      const row = db
+        .prepare('SELECT sent, ts, at FROM thread_events WHERE run_id = ? AND key = ?')
+        .get(runId, key);
+      if (row === undefined) return undefined;
+      const r = eventRow.parse(row);
+      return { sent: r.sent === 1, ts: r.ts ?? undefined, at: r.at };
+    },
     releaseThreadEvent: (runId, key) => {
       deleteEvent.run(runId, key);
     },

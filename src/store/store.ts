@@ -47,6 +47,13 @@ export interface ApprovalCardRecord {
   updatedAt: number;
 }
 
+/** One person's decision on one approval; `sent` once Harness is known to have recorded it. */
+export interface ApprovalClickRecord {
+  action: string;
+  at: number;
+  sent: boolean;
+}
+
 /** A Slack user's own Harness token, sealed (encrypted) at rest. */
 export interface IdentityLink {
   slackUser: string;
@@ -67,13 +74,18 @@ export interface Store {
   getApprovalCard(approvalId: string): ApprovalCardRecord | undefined;
   approvalCards(runId: string): ApprovalCardRecord[];
   /**
-   * Claims one person's decision on one approval: true the first time. A double tap, a second
-   * browser or a replayed payload finds it taken, so each person acts on Harness once.
+   * Claims one person's decision on one approval (the intention, recorded before Harness is
+   * called): true the first time. A double tap, a second browser or a replayed payload finds it
+   * taken, so each person acts on Harness once.
    */
   claimApprovalClick(approvalId: string, slackUser: string, action: string, at: number): boolean;
-  /** Frees a claim whose decision surely never reached Harness. */
+  /** The outcome: Harness recorded this person's decision. */
+  confirmApprovalClick(approvalId: string, slackUser: string): void;
+  /** Frees a claim whose decision Harness did not record. */
   releaseApprovalClick(approvalId: string, slackUser: string): void;
-  approvalClick(approvalId: string, slackUser: string): { action: string; at: number } | undefined;
+  approvalClick(approvalId: string, slackUser: string): ApprovalClickRecord | undefined;
+  /** Claims whose outcome is missing (the bot stopped, or Harness did not answer): to read back. */
+  unconfirmedApprovalClicks(): (ApprovalClickRecord & { approvalId: string; slackUser: string })[];
   /**
    * Claims a submission key (a modal's view id). True the first time; false for a double
    * submit or a replay, which must then do nothing.
@@ -87,8 +99,15 @@ export interface Store {
   openRuns(): RunRecord[];
   /** A person's latest runs, newest first. */
   recentRuns(requesterId: string, limit: number): RunRecord[];
-  /** Marks a thread event as posted; false when it already was (nothing is posted twice). */
+  /**
+   * Records the intention to post a thread event (or any message sent once per run); false when
+   * it was already recorded (nothing is posted twice).
+   */
   claimThreadEvent(runId: string, key: string, at: number): boolean;
+  /** The outcome: the message is on Slack (its ts, when known). */
+  markThreadEventSent(runId: string, key: string, ts: string | undefined): void;
+  /** Undefined when never claimed; `sent: false` while the outcome is missing. */
+  threadEvent(runId: string, key: string): { sent: boolean; ts: string | undefined; at: number } | undefined;
   /** Undoes a claim whose message could not be posted, so it is tried again. */
   releaseThreadEvent(runId: string, key: string): void;
   audit(event: AuditEvent): void;

@@ -31,7 +31,8 @@ export interface Stack {
   bot: RunningBot;
   catalogue: Catalogue;
   dbPath: string;
-  restartBot(): Promise<void>;
+  /** `clean`: the old bot stopped with nothing left pending. */
+  restartBot(): Promise<{ clean: boolean }>;
   /** Another bot process on the same app and database, as a second replica would run. */
   startReplica(): Promise<RunningBot>;
   /**
@@ -104,14 +105,7 @@ export async function startStack(
           ),
         };
   const env = {
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    ...(transport === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
-    SLACK_API_URL: slack.apiUrl,
-    HARNESS_API_URL: sim.url,
-    HARNESS_API_KEY: 'sim-key-bot',
-    HARNESS_ACCOUNT_ID: 'idp_sandbox',
-    DATABASE_PATH: dbPath,
-    HARNESS_REQUESTS_PER_MINUTE: '100000',
+    ...connectedEnv(slack, sim, dbPath, transport),
     ...(opts.webhookSecret === undefined ? {} : { HARNESS_WEBHOOK_SECRET: opts.webhookSecret }),
     ...(opts.approverKey === undefined ? {} : { HARNESS_APPROVER_API_KEY: opts.approverKey }),
     ...(opts.encryptionKey === undefined ? {} : { IDP_CHATOPS_ENCRYPTION_KEY: opts.encryptionKey }),
@@ -124,7 +118,10 @@ export async function startStack(
       port: 0,
       store: openSqliteStore(dbPath),
       timing: opts.timing ?? { fastMs: 20, slowMs: 100, backoff: 1.5 },
-      updater: { perMinute: 6000, retryDelayMs: 50 },
+      updater: { retryDelayMs: 50 },
+      // The emulator does not enforce tiers here; the bot's own pacing is sped up to match.
+      slackScale: 100,
+      stopGraceMs: 3000,
       slackRetry: { retries: 5, factor: 1, minTimeout: 20, maxTimeout: 50 },
       harnessRetry: {
         retries: 3,
@@ -146,10 +143,11 @@ export async function startStack(
     dbPath,
     startReplica: boot,
     async restartBot() {
-      await stack.bot.stop();
+      const stopped = await stack.bot.stop();
       // The stopped bot's socket is closed before the next one connects, so no envelope goes to it.
       await slack.socketMode.whenConnections((n) => n === 0);
       stack.bot = await boot();
+      return stopped;
     },
     async crashAndRestartBot() {
       const dead = stack.bot;
@@ -167,6 +165,25 @@ export async function startStack(
     },
   };
   return stack;
+}
+
+/** The environment of a bot connected to the emulator and the simulator, as the bot's key. */
+export function connectedEnv(
+  slack: SlackEmulator,
+  sim: HarnessSimulator,
+  dbPath: string,
+  transport: 'http' | 'socket' = 'http',
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    ...(transport === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+    SLACK_API_URL: slack.apiUrl,
+    HARNESS_API_URL: sim.url,
+    HARNESS_API_KEY: 'sim-key-bot',
+    HARNESS_ACCOUNT_ID: 'idp_sandbox',
+    DATABASE_PATH: dbPath,
+    HARNESS_REQUESTS_PER_MINUTE: '100000',
+  };
 }
 
 export async function eventually<T>(

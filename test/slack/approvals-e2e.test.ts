@@ -48,7 +48,7 @@ describe('approval cards', () => {
       (t) => t.includes('Approve scale: Approved'),
     );
     expect(r.approval.activities.map((a) => a.comments)).toEqual([
-      'Approved in Slack by Bob SRE <bob@example.com>',
+      'Approved in Slack (U0BOB) by Bob SRE <bob@example.com>',
     ]);
     expect(approvalCard('C0OPS', r.approvalCardTs)).not.toContain('idp_approval_reject');
     await eventually(
@@ -87,7 +87,7 @@ describe('approval cards', () => {
     );
     expect(r.approval.activities[0]).toMatchObject({
       action: 'REJECT',
-      comments: 'Rejected in Slack by Carol SRE Lead <carol@example.com>: not during the incident',
+      comments: 'Rejected in Slack (U0CAROL) by Carol SRE Lead <carol@example.com>: not during the incident',
     });
     const thread = await eventually(
       () => s.slack.replies('C0OPS', r.cardTs).map(textOf).join('\n'),
@@ -119,6 +119,7 @@ describe('approval cards', () => {
 
 describe('approvers are called', () => {
   it('the card mentions the approvers it found in Slack, and reminds them once before it expires', async () => {
+    const lookups = () => s.slack.calls.filter((c) => c.method === 'users.lookupByEmail').length;
     const r = await run('scale_service');
     const posted = s.slack.calls
       .filter((c) => c.method === 'chat.postMessage' && c.args.reply_broadcast === 'true')
@@ -126,6 +127,10 @@ describe('approvers are called', () => {
     expect(String(posted?.args.text)).toMatch(
       /Approval needed: Approve scale \(Scale a service\): <@U0BOB> <@U0CAROL>$/,
     );
+    // In the blocks, where people read them (fallback text only shows in notifications).
+    const blocks = s.slack.channel('C0OPS').messages.find((m) => m.ts === r.approvalCardTs)?.blocks;
+    expect(JSON.stringify(blocks)).toContain('<@U0BOB> <@U0CAROL>');
+    const afterCard = lookups();
     // Harness moves the deadline close: the next look at the approval reminds, once.
     r.approval.deadline = Date.now() + 60_000;
     const reminders = () =>
@@ -139,6 +144,9 @@ describe('approvers are called', () => {
     );
     await new Promise((res) => setTimeout(res, 300));
     expect(reminders()).toHaveLength(1);
+    // The reminder and another card for the same approvers cost no more email lookups.
+    await run('scale_service');
+    expect(lookups()).toBe(afterCard);
     await s.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0BOB', 'idp_approval_approve');
     await eventually(
       () => r.approval.status,

@@ -1,9 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, SCOPE } from '../helpers/harness.js';
+import { clientFor } from '../helpers/harness.js';
 import { eventually, SIGNING_SECRET, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 import { SCALE_ANSWERS } from '../helpers/seed.js';
+import {
+  approvalOf as approvalOfIn,
+  cardAfter as cardAfterIn,
+  cardText,
+  openForm as openFormIn,
+} from '../helpers/runs.js';
 
 const SCALE = SCALE_ANSWERS;
 
@@ -18,38 +24,11 @@ afterEach(() => {
   s.slack.ws.ephemerals.length = 0;
 });
 
-async function openForm(user = 'U0ALICE', command = '/scale', text = '', channel = 'C0OPS'): Promise<string> {
-  const before = new Set(s.slack.openViews(user).map((v) => v.id));
-  await s.slack.command({ command, text, user, channel });
-  const views = await eventually(
-    () => s.slack.openViews(user).filter((v) => !before.has(v.id)),
-    (v) => v.length === 1,
-  );
-  return views[0]?.id ?? '';
-}
-
-async function cardAfter(channel: string, count: number): Promise<string> {
-  const msgs = await eventually(
-    () => s.slack.messages(channel),
-    (m) => m.length > count,
-  );
-  return msgs.at(-1)?.ts ?? '';
-}
-
-const card = (channel: string, ts: string) =>
-  textOf(s.slack.channel(channel).messages.find((m) => m.ts === ts));
-
-async function approvalOf(cardTs: string): Promise<string> {
-  const run = await eventually(
-    () => s.bot.deps.store.openRuns().find((r) => r.cardTs === cardTs && r.executionId !== undefined),
-    (r) => r !== undefined,
-  );
-  const v = await eventually(
-    () => clientFor(s.sim).getExecution(run?.executionId ?? '', SCOPE),
-    (x) => x.steps.some((st) => st.approvalInstanceId !== undefined),
-  );
-  return v.steps.find((st) => st.approvalInstanceId !== undefined)?.approvalInstanceId ?? '';
-}
+const openForm = (user = 'U0ALICE', command = '/scale', text = '', channel = 'C0OPS') =>
+  openFormIn(s, { user, command, text, channel });
+const cardAfter = (channel: string, count: number) => cardAfterIn(s, channel, count);
+const card = (channel: string, ts: string) => cardText(s, channel, ts);
+const approvalOf = (cardTs: string) => approvalOfIn(s, cardTs);
 
 describe('requests Slack did not sign', () => {
   it.each([

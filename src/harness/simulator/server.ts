@@ -1,3 +1,4 @@
+import { heldUntilGone } from '../../sandbox/hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +59,14 @@ export interface HarnessSimulator {
   requests: number;
   /** Resolves once every webhook queued so far was delivered (or failed). */
   webhooksDelivered(): Promise<void>;
+  /**
+   * Holds the next request whose `METHOD /path` contains `match` for `ms`: `before` Harness acts
+   * on it (a caller that hangs up meanwhile leaves it undone), or `after` (done, only the answer
+   * is late: a lost answer or a client timeout). With `status`, the answer is then that error
+   * (a gateway 5xx): before, nothing was done; after, it was done all the same.
+   * Resolves when the request arrives.
+   */
+  holdNext(match: string, opts: HoldOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,6 +92,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
       : withAdminKey(opts.seed ?? DEFAULT_SEED, opts.apiKey);
   const pipelines = await loadPipelines(path.join(opts.manifestsDir ?? 'manifests', 'pipelines'));
   const faults: Faults = { ...NO_FAULTS };
+  const holds: Hold[] = [];
   let deliveries: Promise<void> = Promise.resolve();
   let baseUrl = '';
   const sim: HarnessSimulator = {
@@ -114,9 +124,15 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
       },
     }),
     webhooksDelivered: () => deliveries,
+    holdNext: (match, opts) =>
+      new Promise((resolve) => {
+        holds.push({ match, ...opts, arrived: resolve });
+      }),
     close: async () => {
       for (const e of sim.engine.executions.values()) e.abort.abort();
       await deliveries;
+      // Held requests end with the server rather than keep it open.
+      server.closeAllConnections();
       await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
@@ -126,7 +142,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
   };
   const hits = new Map<string, number[]>();
   const server = createServer((req, res) => {
-    handle(sim, seed, hits, req, res).catch((err: unknown) => {
+    handle(sim, seed, hits, holds, req, res).catch((err: unknown) => {
       send(res, 500, json.failure('DEFAULT_ERROR_CODE', (err as Error).message));
     });
   });
@@ -165,6 +181,7 @@ async function handle(
   sim: HarnessSimulator,
   seed: Seed,
   hits: Map<string, number[]>,
+  holds: Hold[],
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -186,6 +203,12 @@ async function handle(
   if (await injectFault(sim.faults, hits, key as string, p, res)) return;
   try {
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : '';
+    const hold = takeHold(holds, `${method} ${p}`);
+    if (hold?.when === 'before' && (await heldUntilGone(res, hold.ms))) return;
+    if (hold?.when === 'before' && hold.status !== undefined) {
+      send(res, hold.status, json.failure('DEFAULT_ERROR_CODE', GATEWAY_ERROR));
+      return;
+    }
     const executes = method === 'POST' && EXECUTE.test(p);
     if (executes && sim.faults.failRunNext > 0) {
       sim.faults.failRunNext--;
@@ -194,6 +217,11 @@ async function handle(
     }
     if (executes && sim.faults.runStartDelayMs > 0) await sleep(sim.faults.runStartDelayMs);
     const result = route(sim, seed, user, method, p, q, body);
+    if (hold?.when === 'after' && (await heldUntilGone(res, hold.ms))) return;
+    if (hold?.status !== undefined) {
+      send(res, hold.status, json.failure('DEFAULT_ERROR_CODE', GATEWAY_ERROR));
+      return;
+    }
     if (result === undefined) {
       send(res, 404, json.failure('RESOURCE_NOT_FOUND', `No such endpoint: ${method} ${p}`, 404));
       return;
@@ -209,6 +237,26 @@ async function handle(
     if (err instanceof SimHttpError) send(res, err.status, json.failure(err.code, err.message, err.status));
     else throw err;
   }
+}
+
+export interface HoldOptions {
+  ms: number;
+  when: 'before' | 'after';
+  status?: number;
+}
+
+interface Hold extends HoldOptions {
+  match: string;
+  arrived: () => void;
+}
+
+function takeHold(holds: Hold[], request: string): Hold | undefined {
+  const i = holds.findIndex((h) => request.includes(h.match));
+  const hold = holds[i];
+  if (hold === undefined) return undefined;
+  holds.splice(i, 1);
+  hold.arrived();
+  return hold;
 }
 
 async function injectFault(

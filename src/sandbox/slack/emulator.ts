@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { heldUntilGone } from '../hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,28 +8,19 @@ import { replyFromEnvelope, signedPost } from './delivery.js';
 import type { BotReply, Signing } from './delivery.js';
 import { enter, findInput, stateFor } from './form-state.js';
 import type { Answer } from './form-state.js';
-import { DEFAULT_CHANNELS, DEFAULT_USER_GROUPS, DEFAULT_USERS } from './state.js';
+import {
+  BOT_USER_ID,
+  DEFAULT_CHANNELS,
+  DEFAULT_SCOPES,
+  DEFAULT_USER_GROUPS,
+  DEFAULT_USERS,
+} from './state.js';
 import type { EmulatedChannel, EmulatedMessage, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
+import { RateLimits } from './rate-limits.js';
 import { SocketModeServer } from './socket-mode.js';
 import type { EnvelopeType } from './socket-mode.js';
-import { callMethod, replaceView, viewJson } from './web-api.js';
+import { callMethod, removeMessage, replaceView, viewJson } from './web-api.js';
 import type { WorkspaceState } from './web-api.js';
-
-/** Requests per minute per method (Slack's tiers: T2 20+, T3 50+, T4 100+; postMessage about 1/s per channel). */
-export const METHOD_LIMITS: Record<string, number> = {
-  'chat.postMessage': 60,
-  'chat.update': 50,
-  'chat.postEphemeral': 100,
-  'views.open': 100,
-  'views.update': 100,
-  'views.push': 100,
-  'views.publish': 100,
-  'users.info': 100,
-  'users.lookupByEmail': 50,
-  'usergroups.users.list': 20,
-  'usergroups.list': 20,
-  'conversations.info': 50,
-};
 
 export interface SlackEmulatorOptions {
   port?: number;
@@ -38,7 +30,9 @@ export interface SlackEmulatorOptions {
   botUrl?: string;
   users?: EmulatedUser[];
   triggerTtlMs?: number;
-  /** Enforce METHOD_LIMITS (off by default: tests inject 429s with `failNext`). */
+  /** The bot token's scopes (default: slack-app.yaml's); drop `chat:write.public` to model an app without it. */
+  scopes?: string[];
+  /** Enforce Slack's per-method tiers and per-channel pace (`rate-limits.ts`); off in most tests. */
   enforceRateLimits?: boolean;
   /** How payloads reach the bot: signed HTTP POSTs (default) or Socket Mode envelopes. */
   transport?: Transport;
@@ -58,6 +52,12 @@ export type { BotReply } from './delivery.js';
 /** Events API retry schedule: https://api.slack.com/apis/events-api#retries. */
 const EVENT_RETRY_DELAYS_MS = [0, 60_000, 300_000];
 
+export interface HoldOptions {
+  ms: number;
+  when: 'before' | 'after';
+  match?: (args: Record<string, unknown>) => boolean;
+}
+
 export interface ApiCall {
   method: string;
   args: Record<string, unknown>;
@@ -72,11 +72,14 @@ export interface ApiCall {
  */
 export class SlackEmulator {
   readonly calls: ApiCall[] = [];
-  /** What the bot sent to response_urls (`respond()`), newest last. */
-  readonly responses: { url: string; body: Record<string, unknown> }[] = [];
+  /** What the bot sent to response_urls (`respond()`), newest last, with the conversation it shows in. */
+  readonly responses: { url: string; channel: string | undefined; body: Record<string, unknown> }[] = [];
+  private readonly responseChannels = new Map<string, string>();
   readonly ws: WorkspaceState;
   private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
-  private readonly hits = new Map<string, number[]>();
+  /** Slack's rate limits, and `limits.limitFor(method, ms, retryAfter)` to force 429s for a while. */
+  readonly limits: RateLimits;
+  private readonly holds: (HoldOptions & { method: string; arrived: () => void })[] = [];
   private server = createServer((req, res) => {
     this.handle(req, res).catch((err: unknown) => {
       res.writeHead(500);
@@ -107,17 +110,19 @@ export class SlackEmulator {
       () => this.url,
     );
     this.socketMode.attach(this.server);
+    this.limits = new RateLimits(opts.enforceRateLimits === true);
     let tsCounter = 0;
     const base = Math.floor(Date.now() / 1000);
     this.ws = {
       users: opts.users ?? DEFAULT_USERS,
       userGroups: DEFAULT_USER_GROUPS,
-      channels: new Map(DEFAULT_CHANNELS.map((c) => [c.id, { ...c, messages: [] }])),
+      channels: new Map(DEFAULT_CHANNELS.map((c) => [c.id, { ...c, members: [...c.members], messages: [] }])),
       views: new Map(),
       ephemerals: [],
       homeViews: new Map(),
       triggers: new Map(),
-      botUserId: 'U0BOT',
+      botUserId: BOT_USER_ID,
+      scopes: new Set(opts.scopes ?? DEFAULT_SCOPES),
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
       nextTs: () =>
         `${String(base + Math.floor(++tsCounter / 1000))}.${String(tsCounter % 1000).padStart(6, '0')}`,
@@ -154,6 +159,23 @@ export class SlackEmulator {
     this.faults.set(method, list);
   }
 
+  /** Someone (the author or an admin) deletes a message, as from Slack's message menu. */
+  deleteMessage(channelId: string, ts: string): void {
+    removeMessage(this.channel(channelId), ts);
+  }
+
+  /**
+   * Holds the next call of `method` (that `match` accepts) for `ms`, to widen a window in which
+   * the bot can die: `before` it is applied (a caller that goes away meanwhile leaves it undone,
+   * as a request that never reached Slack), or `after` (applied, only the answer is late, as a
+   * response lost on the way back). Resolves when the call arrives.
+   */
+  holdNext(method: string, opts: HoldOptions): Promise<void> {
+    return new Promise((resolve) => {
+      this.holds.push({ ...opts, method, arrived: resolve });
+    });
+  }
+
   channel(id: string): EmulatedChannel {
     const c = this.ws.channels.get(id);
     if (c === undefined) throw new Error(`no channel ${id}`);
@@ -162,7 +184,7 @@ export class SlackEmulator {
 
   /** Top-level messages of a channel (not thread replies). */
   messages(channelId: string): EmulatedMessage[] {
-    return this.channel(channelId).messages.filter((m) => m.threadTs === undefined);
+    return (this.ws.channels.get(channelId)?.messages ?? []).filter((m) => m.threadTs === undefined);
   }
 
   replies(channelId: string, threadTs: string): EmulatedMessage[] {
@@ -189,7 +211,11 @@ export class SlackEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/')) {
-      this.responses.push({ url: url.pathname, body: parseArgs(raw, req.headers['content-type']) });
+      this.responses.push({
+        url: url.pathname,
+        channel: this.responseChannels.get(url.pathname),
+        body: parseArgs(raw, req.headers['content-type']),
+      });
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
       return;
@@ -216,7 +242,7 @@ export class SlackEmulator {
       return;
     }
     const fault: { retryAfter?: number; error?: string } | undefined =
-      this.takeFault(method) ?? this.rateLimit(method);
+      this.takeFault(method) ?? this.rateLimit(method, args);
     if (fault?.retryAfter !== undefined) {
       this.calls.push({ method, args, status: 429, ok: false, error: 'ratelimited' });
       res.writeHead(429, { 'Retry-After': String(fault.retryAfter), 'Content-Type': 'application/json' });
@@ -227,8 +253,11 @@ export class SlackEmulator {
       this.reply(res, method, args, 200, { ok: false, error: fault.error });
       return;
     }
+    const hold = this.takeHold(method, args);
+    if (hold?.when === 'before' && (await heldUntilGone(res, hold.ms))) return;
     const r = callMethod(this.ws, method, args);
     if (r.status === 429) return;
+    if (hold?.when === 'after' && (await heldUntilGone(res, hold.ms))) return;
     this.reply(res, method, args, 200, r.body);
   }
 
@@ -250,6 +279,15 @@ export class SlackEmulator {
     res.end(JSON.stringify(body));
   }
 
+  private takeHold(method: string, args: Record<string, unknown>): HoldOptions | undefined {
+    const i = this.holds.findIndex((h) => h.method === method && (h.match?.(args) ?? true));
+    const hold = this.holds[i];
+    if (hold === undefined) return undefined;
+    this.holds.splice(i, 1);
+    hold.arrived();
+    return hold;
+  }
+
   private takeFault(method: string): { retryAfter?: number; error?: string } | undefined {
     const list = this.faults.get(method);
     const first = list?.[0];
@@ -259,17 +297,9 @@ export class SlackEmulator {
     return first;
   }
 
-  private rateLimit(method: string): { retryAfter: number } | undefined {
-    if (this.opts.enforceRateLimits !== true) return undefined;
-    const limit = METHOD_LIMITS[method];
-    if (limit === undefined) return undefined;
-    const now = Date.now();
-    const recent = (this.hits.get(method) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= limit)
-      return { retryAfter: Math.max(1, Math.ceil((60_000 - (now - (recent[0] ?? now))) / 1000)) };
-    recent.push(now);
-    this.hits.set(method, recent);
-    return undefined;
+  private rateLimit(method: string, args: Record<string, unknown>): { retryAfter: number } | undefined {
+    const retryAfter = this.limits.check(method, typeof args.channel === 'string' ? args.channel : undefined);
+    return retryAfter === undefined ? undefined : { retryAfter };
   }
 
   // ---- what a person does in Slack, sent to the bot ----
@@ -284,6 +314,8 @@ export class SlackEmulator {
     const triggerId = this.newTrigger(input.user);
     const channel = this.ws.channels.get(input.channel);
     const user = this.user(input.user);
+    const responsePath = `/response/${randomBytes(6).toString('hex')}`;
+    this.responseChannels.set(responsePath, input.channel);
     const fields = {
       token: 'legacy-verification-token',
       team_id: 'T0EMU',
@@ -296,7 +328,7 @@ export class SlackEmulator {
       text: input.text ?? '',
       api_app_id: 'A0APP',
       is_enterprise_install: 'false',
-      response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
+      response_url: `${this.url}${responsePath}`,
       trigger_id: triggerId,
     };
     const reply = await this.deliver('slash_commands', fields, () =>
@@ -458,6 +490,34 @@ export class SlackEmulator {
           block_id: button.blockId,
           value: button.element.value,
           action_ts: this.ws.nextTs(),
+        },
+      ],
+    });
+  }
+
+  /** Clicks a button on an ephemeral message the bot sent through a response_url. */
+  async clickResponseButton(response: number, user: string, actionId: string): Promise<BotReply> {
+    const r = this.responses[response];
+    if (r === undefined) throw new Error(`no response ${String(response)}`);
+    const button = findElement(r.body.blocks, actionId);
+    if (button === undefined) throw new Error(`no button ${actionId} in response ${String(response)}`);
+    const ts = this.ws.nextTs();
+    return this.sendPayload({
+      type: 'block_actions',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      container: { type: 'message', message_ts: ts, channel_id: r.channel, is_ephemeral: true },
+      trigger_id: this.newTrigger(user),
+      channel: { id: r.channel, name: this.ws.channels.get(r.channel ?? '')?.name ?? 'unknown' },
+      response_url: `${this.url}${r.url}`,
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: button.blockId,
+          value: button.element.value,
+          action_ts: ts,
         },
       ],
     });

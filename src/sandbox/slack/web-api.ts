@@ -1,5 +1,7 @@
 import { checkMessageBlocks, checkModalView } from '../../../blocks/limits.js';
 import { preserveInput } from './form-state.js';
+import { conversationsMethod, parseMetadata } from './conversations-api.js';
+import { channelJson, postableChannel, visibleChannel } from './membership.js';
 import type { EmulatedChannel, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
 
 /** A Web API answer: HTTP 200 with `ok`, or a 429 with Retry-After. */
@@ -14,6 +16,8 @@ export interface WorkspaceState {
   homeViews: Map<string, Record<string, unknown>>;
   triggers: Map<string, { createdAt: number; used: boolean; userId: string }>;
   botUserId: string;
+  /** The bot token's scopes (slack-app.yaml's by default). */
+  scopes: ReadonlySet<string>;
   triggerTtlMs: number;
   nextTs(): string;
   nextId(prefix: string): string;
@@ -54,11 +58,15 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
       return postMessage(ws, args);
     case 'chat.update':
       return updateMessage(ws, args);
+    case 'chat.delete':
+      return deleteMessage(ws, args);
     case 'chat.postEphemeral': {
-      const channel = resolveChannel(ws, str(args.channel));
+      const target = postableChannel(ws, str(args.channel));
       const user = str(args.user);
-      if (channel === undefined) return fail('channel_not_found');
+      if ('error' in target) return fail(target.error);
+      const channel = target.channel;
       if (user === undefined || !ws.users.some((u) => u.id === user)) return fail('user_not_found');
+      if (!channel.members.includes(user)) return fail('user_not_in_channel');
       const blocks = (parseJsonArg(args.blocks) as unknown[] | undefined) ?? [];
       const problems = checkMessageBlocks(blocks);
       if (problems.length > 0) return fail('invalid_blocks', { response_metadata: { messages: problems } });
@@ -106,21 +114,11 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
       return g === undefined ? fail('no_such_subteam') : ok({ users: g.users });
     }
     case 'conversations.info': {
-      const c = resolveChannel(ws, str(args.channel));
-      return c === undefined
-        ? fail('channel_not_found')
-        : ok({
-            channel: {
-              id: c.id,
-              name: c.name,
-              is_private: c.isPrivate,
-              is_channel: !c.isPrivate,
-              is_im: c.id.startsWith('D'),
-            },
-          });
+      const c = visibleChannel(ws, str(args.channel));
+      return c === undefined ? fail('channel_not_found') : ok({ channel: channelJson(ws, c) });
     }
     default:
-      return fail('unknown_method');
+      return conversationsMethod(ws, method, args) ?? fail('unknown_method');
   }
 }
 
@@ -137,24 +135,10 @@ function userJson(u: EmulatedUser): Record<string, unknown> {
   };
 }
 
-/** A channel id, or a user id (the app's DM with that user, opened on first use). */
-function resolveChannel(ws: WorkspaceState, id: string | undefined): EmulatedChannel | undefined {
-  if (id === undefined) return undefined;
-  const existing =
-    ws.channels.get(id) ?? [...ws.channels.values()].find((c) => c.name === id.replace(/^#/, ''));
-  if (existing !== undefined) return existing;
-  if (ws.users.some((u) => u.id === id)) {
-    const dmId = `D${id.slice(1)}`;
-    const dm = ws.channels.get(dmId) ?? { id: dmId, name: `dm-${id}`, isPrivate: true, messages: [] };
-    ws.channels.set(dmId, dm);
-    return dm;
-  }
-  return undefined;
-}
-
 function postMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiReply {
-  const channel = resolveChannel(ws, str(args.channel));
-  if (channel === undefined) return fail('channel_not_found');
+  const target = postableChannel(ws, str(args.channel));
+  if ('error' in target) return fail(target.error);
+  const channel = target.channel;
   const text = str(args.text) ?? '';
   const blocks = (parseJsonArg(args.blocks) as unknown[] | undefined) ?? [];
   if (text === '' && blocks.length === 0) return fail('no_text');
@@ -163,8 +147,21 @@ function postMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiRepl
   const threadTs = str(args.thread_ts);
   if (threadTs !== undefined && !channel.messages.some((m) => m.ts === threadTs))
     return fail('thread_not_found');
+  const metadata = parseMetadata(args.metadata);
+  if (metadata === 'invalid') return fail('invalid_metadata_format');
   const ts = ws.nextTs();
-  channel.messages.push({ ts, threadTs, user: ws.botUserId, text, blocks, history: [{ text, blocks }] });
+  const broadcast =
+    threadTs !== undefined && (args.reply_broadcast === true || args.reply_broadcast === 'true');
+  channel.messages.push({
+    ts,
+    threadTs,
+    user: ws.botUserId,
+    text,
+    blocks,
+    history: [{ text, blocks }],
+    ...(broadcast ? { broadcast } : {}),
+    ...(metadata === undefined ? {} : { metadata }),
+  });
   return ok({
     channel: channel.id,
     ts,
@@ -179,11 +176,47 @@ function postMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiRepl
   });
 }
 
-function updateMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiReply {
-  const channel = resolveChannel(ws, str(args.channel));
-  if (channel === undefined) return fail('channel_not_found');
-  const message = channel.messages.find((m) => m.ts === args.ts);
+/** The bot's own message, live (not deleted), in a conversation it may post in. */
+function ownMessage(
+  ws: WorkspaceState,
+  args: Record<string, unknown>,
+): { channel: EmulatedChannel; message: EmulatedChannel['messages'][number] } | ApiReply {
+  const target = postableChannel(ws, str(args.channel));
+  if ('error' in target) return fail(target.error);
+  const message = target.channel.messages.find((m) => m.ts === args.ts && m.deleted !== true);
   if (message === undefined) return fail('message_not_found');
+  return { channel: target.channel, message };
+}
+
+/**
+ * A deleted message with replies stays as a "This message was deleted." tombstone holding its
+ * thread; without replies it is gone (https://api.slack.com/methods/chat.delete). Either way a
+ * later chat.update answers `message_not_found`. Only the bot's own messages: `cant_delete_message`.
+ */
+function deleteMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiReply {
+  const found = ownMessage(ws, args);
+  if ('status' in found) return found;
+  if (found.message.user !== ws.botUserId) return fail('cant_delete_message');
+  removeMessage(found.channel, found.message.ts);
+  return ok({ channel: found.channel.id, ts: found.message.ts });
+}
+
+export function removeMessage(channel: EmulatedChannel, ts: string): void {
+  const hasReplies = channel.messages.some((m) => m.threadTs === ts);
+  const i = channel.messages.findIndex((m) => m.ts === ts);
+  const m = channel.messages[i];
+  if (m === undefined) return;
+  if (hasReplies) {
+    m.deleted = true;
+    m.text = 'This message was deleted.';
+    m.blocks = [];
+  } else channel.messages.splice(i, 1);
+}
+
+function updateMessage(ws: WorkspaceState, args: Record<string, unknown>): ApiReply {
+  const found = ownMessage(ws, args);
+  if ('status' in found) return found;
+  const { channel, message } = found;
   if (message.user !== ws.botUserId) return fail('cant_update_message');
   const blocks = (parseJsonArg(args.blocks) as unknown[] | undefined) ?? message.blocks;
   const problems = checkMessageBlocks(blocks);

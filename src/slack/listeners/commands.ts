@@ -1,5 +1,7 @@
 import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
-import type { App, SlashCommand } from '@slack/bolt';
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import { buildCannotPostHere, followInDmValue } from '../../../blocks/build-channel-reach.js';
 import { buildLinkModal } from '../../../blocks/build-link-modal.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
 import { buildHelp, buildWorkflowList } from '../../../blocks/build-idp-help.js';
@@ -16,12 +18,12 @@ const ACCESS_BUDGET_MS = 1200;
 /** Every bound slash command opens its workflow; `/idp` lists, runs any workflow and helps. */
 export function registerCommands(app: App, deps: BotDeps): void {
   for (const [command, workflowId] of deps.catalogue.commands) {
-    app.command(command, async ({ ack, command: cmd }) => {
+    app.command(command, async ({ ack, command: cmd, respond, context }) => {
       await ack();
-      await openWorkflow(deps, cmd, workflowId, cmd.text);
+      await openWorkflow(deps, fromCommand(cmd, respond, context.botUserId), workflowId, cmd.text);
     });
   }
-  app.command(IDP_COMMAND, async ({ ack, command: cmd, respond }) => {
+  app.command(IDP_COMMAND, async ({ ack, command: cmd, respond, context }) => {
     const [verb = '', target, ...rest] = cmd.text.trim().split(/\s+/);
     if (verb === 'run' && target !== undefined) {
       await ack();
@@ -32,7 +34,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
         });
         return;
       }
-      await openWorkflow(deps, cmd, target, rest.join(' '));
+      await openWorkflow(deps, fromCommand(cmd, respond, context.botUserId), target, rest.join(' '));
       return;
     }
     if (verb === 'link') {
@@ -117,30 +119,71 @@ export async function runnableBy(
   };
 }
 
-async function openWorkflow(
+/** Who asked for a workflow, where, and how to answer them. */
+export interface OpenRequest {
+  userId: string;
+  /** Where the status card goes: the conversation typed in, or the person's own DM with the app. */
+  channelId: string;
+  triggerId: string;
+  /** The slash command as typed, to say what to run again. */
+  command: string;
+  botUserId: string | undefined;
+  /** Answers privately through the response_url, which works in any conversation. */
+  respond: (m: { text: string; blocks?: KnownBlock[] }) => Promise<unknown>;
+}
+
+function fromCommand(cmd: SlashCommand, respond: RespondFn, botUserId: string | undefined): OpenRequest {
+  return {
+    userId: cmd.user_id,
+    channelId: cmd.channel_id,
+    triggerId: cmd.trigger_id,
+    command: cmd.command,
+    botUserId,
+    respond: (m) => respond({ response_type: 'ephemeral', ...m }),
+  };
+}
+
+/** Opens a workflow's form, unless the person may not run it, or the bot could not show its card. */
+export async function openWorkflow(
   deps: BotDeps,
-  cmd: SlashCommand,
+  req: OpenRequest,
   workflowId: string,
   text: string,
 ): Promise<void> {
   const workflow = deps.catalogue.workflows.get(workflowId);
   const binding: Binding | undefined = deps.catalogue.bindings.get(workflowId);
   if (workflow === undefined || binding === undefined) return;
-  const [decision, prefill] = await Promise.all([
+  const inTime = <T>(p: Promise<T>) =>
     Promise.race([
-      deps.access.check(binding.access, cmd.user_id, cmd.channel_id),
+      p,
       new Promise<undefined>((r) =>
         setTimeout(() => {
           r(undefined);
         }, ACCESS_BUDGET_MS),
       ),
-    ]),
+    ]);
+  const [decision, reach, prefill] = await Promise.all([
+    inTime(deps.access.check(binding.access, req.userId, req.channelId)),
+    req.channelId === req.userId ? 'can_post' : inTime(deps.access.reach(req.channelId)),
     prefillFromText(workflow, binding, text, deps.options),
   ]);
+  if (reach === 'cannot_post') {
+    await req.respond(
+      buildCannotPostHere({
+        workflowTitle: workflow.title,
+        command: req.command,
+        botUserId: req.botUserId,
+        directMessage: req.channelId.startsWith('D'),
+        // Channel rules are about where a run is seen: a DM would get around them.
+        followInDmValue: binding.access.channels.length > 0 ? undefined : followInDmValue(workflowId, text),
+      }),
+    );
+    return;
+  }
   if (decision !== undefined && !decision.allowed) {
     await deps.slack.postEphemeral(
-      cmd.channel_id,
-      cmd.user_id,
+      req.channelId,
+      req.userId,
       buildPrivateNote(`You can't run ${workflow.title} here: ${decision.reason}.`),
     );
     return;
@@ -149,21 +192,21 @@ async function openWorkflow(
     workflow,
     page: 0,
     values: prefill.values,
-    channelId: cmd.channel_id,
+    channelId: req.channelId,
     ...(prefill.notes.length > 0 ? { notice: prefill.notes.join(' ') } : {}),
   });
   try {
-    const { viewId } = await deps.slack.openView(cmd.trigger_id, view);
-    rememberAnswers(deps, viewId, cmd.user_id, prefill.values);
-    deps.logger.info({ workflowId, user: cmd.user_id, channel: cmd.channel_id }, 'opened workflow modal');
+    const { viewId } = await deps.slack.openView(req.triggerId, view);
+    rememberAnswers(deps, viewId, req.userId, prefill.values);
+    deps.logger.info({ workflowId, user: req.userId, channel: req.channelId }, 'opened workflow modal');
   } catch (err) {
     deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');
     await deps.slack
       .postEphemeral(
-        cmd.channel_id,
-        cmd.user_id,
+        req.channelId,
+        req.userId,
         buildPrivateNote(
-          `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${cmd.command} again.`,
+          `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${req.command} again.`,
         ),
       )
       .catch(() => undefined);

@@ -1,0 +1,175 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVE_ACTION_ID } from '../../blocks/ids.js';
+import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
+import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { spawnBot } from '../helpers/bot-process.js';
+import type { BotProcess } from '../helpers/bot-process.js';
+import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
+import { simulator } from '../helpers/harness.js';
+import { answersFor, BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+
+/**
+ * The bot as a real child process, SIGKILLed inside each crash window (widened by an answer the
+ * emulator or the simulator holds back), then started again on the same database.
+ */
+let dir: string;
+let sim: HarnessSimulator;
+let slack: SlackEmulator;
+let catalogue: Catalogue;
+let bot: BotProcess | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'idp-crash-'));
+  sim = await simulator({ speed: 100 });
+  slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  catalogue = await shippedCatalogue();
+});
+afterAll(async () => {
+  await bot?.kill();
+  await slack.close();
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function boot(): Promise<void> {
+  bot = await spawnBot({
+    ...connectedEnv(slack, sim, path.join(dir, 'bot.db')),
+    HARNESS_APPROVER_API_KEY: 'sim-key-carol',
+    HARNESS_POLL_INTERVAL_MS: '100',
+    SLACK_EDITS_PER_MINUTE: '6000',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  });
+  slack.botUrl = `${bot.url}/slack/events`;
+}
+
+/** Kills the bot once `arrived` (a held request) says it is inside the window, and starts it again. */
+async function killInside(arrived: Promise<unknown>): Promise<void> {
+  await arrived;
+  await bot?.kill();
+  await boot();
+}
+
+/** A person runs a workflow from Slack with its sample answers; returns the status card's ts. */
+async function runFromSlack(workflowId: string): Promise<string> {
+  const wf = catalogue.workflows.get(workflowId);
+  const command = catalogue.bindings.get(workflowId)?.command;
+  if (wf === undefined || command === undefined) throw new Error(workflowId);
+  const values = await sampleValues(workflowId);
+  const before = new Set(slack.messages('C0OPS').map((m) => m.ts));
+  const views = new Set(slack.openViews('U0ALICE').map((v) => v.id));
+  await slack.command({ command, user: 'U0ALICE', channel: 'C0OPS' });
+  const [view] = await eventually(
+    () => slack.openViews('U0ALICE').filter((v) => !views.has(v.id)),
+    (v) => v.length === 1,
+  );
+  for (const page of wf.pages)
+    await slack.submitView(view?.id ?? '', 'U0ALICE', answersFor(wf, page.index, values));
+  const card = await eventually(
+    () => slack.messages('C0OPS').find((m) => !before.has(m.ts) && m.threadTs === undefined),
+    (m) => m !== undefined,
+  );
+  return card?.ts ?? '';
+}
+
+const card = (ts: string): EmulatedMessage | undefined =>
+  slack.channel('C0OPS').messages.find((m) => m.ts === ts);
+const thread = (ts: string) => slack.replies('C0OPS', ts);
+const finishedPosts = (ts: string, title: string) =>
+  thread(ts).filter((m) => m.text === `${title}: Succeeded`);
+const approvalCards = (ts: string) => thread(ts).filter((m) => m.broadcast === true);
+/** Private notes to Alice, in the app's DM (opened by the first one). */
+const notes = (text: string) =>
+  (slack.ws.channels.get('D0ALICE')?.messages ?? []).filter((m) => m.text.startsWith(text));
+
+describe('killed inside each crash window, the bot loses nothing and repeats nothing', () => {
+  it('a run’s end, an approval card and an Approve all survive SIGKILL', { timeout: 60_000 }, async () => {
+    await boot();
+
+    // Life 1, killed inside two windows at once: a run's end before its final card edit reaches
+    // Slack (1), and an approval card between its claim and its post, during the look-ups (2).
+    const flag = 'Toggle a feature flag';
+    const finalEdit = slack.holdNext('chat.update', {
+      ms: 60_000,
+      when: 'before',
+      match: (a) => a.text === `${flag}: Succeeded`,
+    });
+    const lookups = slack.holdNext('users.lookupByEmail', { ms: 60_000, when: 'before' });
+    const flagTs = await runFromSlack('toggle_feature_flag');
+    const scaleTs = await runFromSlack('scale_service');
+    const restartTs = await runFromSlack('restart_service');
+    await killInside(Promise.all([finalEdit, lookups]));
+
+    // Life 2: every card is there once; then killed while two Approves are on their way to
+    // Harness: Bob's never arrives (4a), Carol's is recorded but its answer is lost (4b).
+    const [scaleCard] = await eventually(
+      () => approvalCards(scaleTs),
+      (c) => c.length === 1,
+    );
+    const [restartCard] = await eventually(
+      () => approvalCards(restartTs),
+      (c) => c.length === 1,
+    );
+    if (scaleCard === undefined || restartCard === undefined) throw new Error('no approval cards');
+    const lost = sim.holdNext('/harness/activity', { ms: 60_000, when: 'before' });
+    await slack.clickMessageButton('C0OPS', scaleCard.ts, 'U0BOB', APPROVE_ACTION_ID);
+    await lost;
+    const unanswered = sim.holdNext('/harness/activity', { ms: 60_000, when: 'after' });
+    await slack.clickMessageButton('C0OPS', restartCard.ts, 'U0CAROL', APPROVE_ACTION_ID);
+    await killInside(unanswered);
+
+    // Life 3: Carol's decision is found in Harness; Bob, whose click never arrived, approves again.
+    await eventually(
+      () => card(restartCard.ts)?.text,
+      (t) => t === 'Approve restart: Approved',
+    );
+    await slack.clickMessageButton('C0OPS', scaleCard.ts, 'U0BOB', APPROVE_ACTION_ID);
+    const ends: [string, string][] = [
+      [flagTs, flag],
+      [scaleTs, 'Scale a service'],
+      [restartTs, 'Restart a service'],
+    ];
+    for (const [ts, title] of ends) {
+      await eventually(
+        () => card(ts)?.text,
+        (t) => t === `${title}: Succeeded`,
+      );
+      await eventually(
+        () => notes(`Your run of ${title} finished`).length,
+        (n) => n === 1,
+      );
+    }
+    await bot?.stop();
+    bot = undefined;
+
+    for (const [ts, title] of ends) expect(finishedPosts(ts, title)).toHaveLength(1);
+    expect(card(scaleCard.ts)?.text).toBe('Approve scale: Approved');
+    const decided = [...sim.engine.approvals.values()].map((a) => [
+      a.status,
+      a.activities.map((x) => x.comments),
+    ]);
+    expect(decided).toEqual(
+      expect.arrayContaining([
+        ['APPROVED', ['Approved in Slack (U0BOB) by Bob SRE <bob@example.com>']],
+        ['APPROVED', ['Approved in Slack (U0CAROL) by Carol SRE Lead <carol@example.com>']],
+      ]),
+    );
+    expect(decided).toHaveLength(2);
+    for (const ts of [scaleTs, restartTs]) expect(approvalCards(ts)).toHaveLength(1);
+    expect(notes('Your run of Scale a service is waiting for approval')).toHaveLength(1);
+    expect(notes('Your run of Restart a service is waiting for approval')).toHaveLength(1);
+    const store = openSqliteStore(path.join(dir, 'bot.db'));
+    try {
+      expect(store.unconfirmedApprovalClicks()).toEqual([]);
+      expect(store.openRuns()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});

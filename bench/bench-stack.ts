@@ -109,16 +109,19 @@ export async function runScales(slack: SlackEmulator, runs: number): Promise<Int
       t.modalOpen.push(Date.now() - t0);
       // Filled first (the environment dispatches and the form updates), so the ack below is the submission's own.
       await slack.fill(view.id, user, {
-        service: 'payments_api',
-        environment: 'Production',
-        infrastructure: 'k8s_prod_eu',
+        service: String(values.service),
+        environment: String(values.environment),
+        infrastructure: String(values.infrastructure),
         workload: String(values.workload),
         replicas: Number(values.replicas),
       });
       const cards = slack.messages('C0OPS').length;
       const t1 = Date.now();
-      await slack.submitView(view.id, user);
+      const reply = await slack.submitView(view.id, user);
       t.submitAck.push(Date.now() - t1);
+      // A refused form would leave the benchmark waiting for a card that never comes: say why.
+      if (reply.status !== 200 || JSON.stringify(reply.body).includes('"response_action":"errors"'))
+        throw new Error(`the /scale form was not accepted: ${JSON.stringify(reply)}`);
       await until(() => (slack.messages('C0OPS').length > cards ? true : undefined));
       t.cardPosted.push(Date.now() - t1);
     }),

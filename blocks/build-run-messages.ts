@@ -178,8 +178,12 @@ export function buildRunFoundAfterRestartNote(workflowTitle: string): string {
 
 /** Why a run whose start was not confirmed is reported as not started. */
 export function buildRunNeverAppearedReason(reason: string, boundMs: number): string {
-  const minutes = Math.max(1, Math.round(boundMs / 60_000));
-  return `${reason} No execution of this run appeared in Harness within ${String(minutes)} minute${minutes === 1 ? '' : 's'}, so it did not start; run it again.`;
+  // A bound under a minute (HARNESS_LOST_RUN_SEARCH_SECONDS) is said in seconds.
+  const [n, unit] =
+    boundMs < 60_000
+      ? [Math.max(1, Math.round(boundMs / 1000)), 'second']
+      : [Math.round(boundMs / 60_000), 'minute'];
+  return `${reason} No execution of this run appeared in Harness within ${String(n)} ${unit}${n === 1 ? '' : 's'}, so it did not start; run it again.`;
 }
 
 /** To the requester: their run waits on a Jira / ServiceNow / custom approval, decided there. */

@@ -13,6 +13,7 @@ import { reportApprovalSetup } from './runs/approval-setup.js';
 import { Deliveries } from './runs/deliveries.js';
 import { createFinishedNotifier } from './runs/notifications.js';
 import { RunService } from './runs/run-service.js';
+import { DEFAULT_FINDER_TIMING } from './runs/run-finder.js';
 import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
 import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
@@ -183,7 +184,10 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       now,
       harnessUiUrl: config.harness.apiUrl,
       accountId: config.harness.accountId,
-      ...(o.finder === undefined ? {} : { finder: o.finder }),
+      finder: o.finder ?? {
+        boundMs: config.harness.lostRunSearchMs,
+        intervalMs: Math.min(DEFAULT_FINDER_TIMING.intervalMs, config.harness.lostRunSearchMs),
+      },
     }),
     tracker,
     logger,

@@ -27,6 +27,7 @@ const envSchema = z.object({
   HARNESS_APPROVER_API_KEY: optionalText,
   HARNESS_REQUESTS_PER_MINUTE: optionalText,
   HARNESS_EXECUTE_TIMEOUT_SECONDS: optionalText,
+  HARNESS_LOST_RUN_SEARCH_SECONDS: optionalText,
   HARNESS_POLL_INTERVAL_MS: optionalText,
   SLACK_EDITS_PER_MINUTE: optionalText,
   DATABASE_PATH: optionalText,
@@ -61,6 +62,11 @@ export interface HarnessConfig {
   requestsPerMinute: number;
   /** How long running a pipeline may take to answer (Git-stored pipelines are fetched first). */
   executeTimeoutMs: number;
+  /**
+   * How long a run whose start Harness did not confirm (a lost answer, a crash while starting) is
+   * looked for by its marker before the card says it did not start.
+   */
+  lostRunSearchMs: number;
 }
 
 export interface Config {
@@ -238,6 +244,12 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
       'HARNESS_EXECUTE_TIMEOUT_SECONDS must be a whole number of seconds from 10 to 900 (default 120; Git-stored pipelines are fetched from Git before they start).',
     );
   }
+  const searchSeconds = Number(raw.HARNESS_LOST_RUN_SEARCH_SECONDS ?? 180);
+  if (!Number.isInteger(searchSeconds) || searchSeconds < 1 || searchSeconds > 3600) {
+    problems.push(
+      'HARNESS_LOST_RUN_SEARCH_SECONDS must be a whole number of seconds from 1 to 3600 (default 180: how long a run whose start Harness did not confirm is looked for before the card says it did not start).',
+    );
+  }
   if (problems.length > before || raw.HARNESS_API_KEY === undefined || raw.HARNESS_ACCOUNT_ID === undefined) {
     return undefined;
   }
@@ -249,5 +261,6 @@ function readHarness(raw: RawEnv, problems: string[]): HarnessConfig | undefined
     approverApiKey: raw.HARNESS_APPROVER_API_KEY,
     requestsPerMinute: perMinute,
     executeTimeoutMs: executeSeconds * 1000,
+    lostRunSearchMs: searchSeconds * 1000,
   };
 }

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       webhookSecret: undefined,
       requestsPerMinute: 600,
       executeTimeoutMs: 120_000,
+      lostRunSearchMs: 180_000,
     });
     expect(c.port).toBe(8080);
   });
@@ -93,6 +94,23 @@ describe('loadConfig', () => {
       SLACK_APP_TOKEN: 'not-an-app-token-secret',
     });
     expect(p.join('\n')).not.toMatch(/very-secret|app-token-secret/);
+  });
+
+  it('bounds the search for a run whose start Harness did not confirm, refusing nonsense', () => {
+    const connected = {
+      SLACK_BOT_TOKEN: 'xoxb-t',
+      SLACK_SIGNING_SECRET: 's',
+      HARNESS_API_KEY: 'k',
+      HARNESS_ACCOUNT_ID: 'a',
+    };
+    expect(loadConfig(connected).harness?.lostRunSearchMs).toBe(180_000);
+    expect(loadConfig({ ...connected, HARNESS_LOST_RUN_SEARCH_SECONDS: '2' }).harness?.lostRunSearchMs).toBe(
+      2000,
+    );
+    for (const bad of ['0', '3601', '1.5', 'soon'])
+      expect(problems({ ...connected, HARNESS_LOST_RUN_SEARCH_SECONDS: bad })).toEqual([
+        'HARNESS_LOST_RUN_SEARCH_SECONDS must be a whole number of seconds from 1 to 3600 (default 180: how long a run whose start Harness did not confirm is looked for before the card says it did not start).',
+      ]);
   });
 
   it('tunes how often runs are looked at and how fast cards are edited, refusing nonsense', () => {

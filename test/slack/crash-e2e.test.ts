@@ -37,7 +37,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function boot(): Promise<void> {
+async function boot(extra: Record<string, string> = {}): Promise<void> {
   bot = await spawnBot({
     ...connectedEnv(slack, sim, path.join(dir, 'bot.db')),
     HARNESS_APPROVER_API_KEY: 'sim-key-carol',
@@ -45,15 +45,16 @@ async function boot(): Promise<void> {
     SLACK_EDITS_PER_MINUTE: '6000',
     PORT: '0',
     LOG_LEVEL: 'info',
+    ...extra,
   });
   slack.botUrl = `${bot.url}/slack/events`;
 }
 
 /** Kills the bot once `arrived` (a held request) says it is inside the window, and starts it again. */
-async function killInside(arrived: Promise<unknown>): Promise<void> {
+async function killInside(arrived: Promise<unknown>, extra: Record<string, string> = {}): Promise<void> {
   await arrived;
   await bot?.kill();
-  await boot();
+  await boot(extra);
 }
 
 /** A person runs a workflow from Slack with its sample answers; returns the status card's ts. */
@@ -84,6 +85,10 @@ const thread = (ts: string) => slack.replies('C0OPS', ts);
 const finishedPosts = (ts: string, title: string) =>
   thread(ts).filter((m) => m.text === `${title}: Succeeded`);
 const approvalCards = (ts: string) => thread(ts).filter((m) => m.broadcast === true);
+const executionsOf = (pipelineId: string) =>
+  [...sim.engine.executions.values()].filter((e) => e.pipeline.identifier === pipelineId);
+/** Ephemeral notes to Alice (the bot tells her privately about a run it repaired). */
+const ephemerals = (text: string) => slack.ephemeralsFor('U0ALICE').filter((e) => e.text.includes(text));
 /** Private notes to Alice, in the app's DM (opened by the first one). */
 const notes = (text: string) =>
   (slack.ws.channels.get('D0ALICE')?.messages ?? []).filter((m) => m.text.startsWith(text));
@@ -168,6 +173,98 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     try {
       expect(store.unconfirmedApprovalClicks()).toEqual([]);
       expect(store.openRuns()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  // The execute call is held (the simulator's holdNext) and the bot killed with it in flight; the
+  // restarted bot must settle the run from Harness (RunService.repairStarting), never start it again.
+  const EXECUTE = '/pipeline/api/pipeline/execute/';
+  const FLAG = 'toggle_feature_flag';
+  const flag = 'Toggle a feature flag';
+  /** A 1 s search bound, so a run that never started is reported as such quickly. */
+  const shortSearch = { HARNESS_LOST_RUN_SEARCH_SECONDS: '1' };
+
+  it('a run Harness started while the bot was killed waiting for the answer is followed, not re-run', async () => {
+    await boot();
+    const before = new Set(executionsOf(FLAG).map((e) => e.id));
+    const started = () => executionsOf(FLAG).filter((e) => !before.has(e.id));
+    // The DM and the ephemerals outlive each test: only what this run adds counts.
+    const finished = `Your run of ${flag} finished`;
+    const repaired = `The bot restarted while starting your run of ${flag}`;
+    const counts = () => [
+      notes(finished).length,
+      ephemerals(repaired).length,
+      ephemerals('did not start').length,
+    ];
+    const [finishedBefore = 0, repairedBefore = 0, refusedBefore = 0] = counts();
+
+    // Harness starts the run; only its answer is held, and the bot dies waiting for it.
+    const answerHeld = sim.holdNext(EXECUTE, { ms: 60_000, when: 'after' });
+    const ts = await runFromSlack(FLAG);
+    await answerHeld;
+    await eventually(started, (e) => e.length === 1);
+    expect(card(ts)?.text).toBe(`${flag}: Starting`);
+    await killInside(Promise.resolve(), shortSearch);
+
+    await eventually(
+      () => card(ts)?.text,
+      (t) => t === `${flag}: Succeeded`,
+    );
+    await eventually(counts, ([f, r]) => f === finishedBefore + 1 && r === repairedBefore + 1);
+    await bot?.stop();
+    bot = undefined;
+
+    const [execution] = started();
+    expect(started()).toHaveLength(1);
+    expect(execution?.status).toBe('Success');
+    expect(JSON.stringify(card(ts)?.blocks)).toContain(`/executions/${execution?.id ?? ''}/pipeline`);
+    expect(counts()).toEqual([finishedBefore + 1, repairedBefore + 1, refusedBefore]);
+    expect(finishedPosts(ts, flag)).toHaveLength(1);
+    const posts = thread(ts).map((m) => m.text);
+    expect(new Set(posts).size).toBe(posts.length);
+    const store = openSqliteStore(path.join(dir, 'bot.db'));
+    try {
+      expect(store.openRuns()).toEqual([]);
+      expect(store.recentRuns('U0ALICE', 1)[0]).toMatchObject({
+        executionId: execution?.id,
+        status: 'Success',
+      });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a run Harness never got before the bot was killed is reported as not started', async () => {
+    await boot();
+    const before = executionsOf(FLAG).length;
+    const refused = () => ephemerals(`${flag} did not start`).length;
+    const refusedBefore = refused();
+
+    // The request is held before Harness acts on it; the kill hangs it up, so nothing starts.
+    const requestHeld = sim.holdNext(EXECUTE, { ms: 60_000, when: 'before' });
+    const ts = await runFromSlack(FLAG);
+    await killInside(requestHeld, shortSearch);
+
+    await eventually(
+      () => card(ts)?.text,
+      (t) => t === `${flag}: Could not start`,
+    );
+    await eventually(refused, (n) => n === refusedBefore + 1);
+    await bot?.stop();
+    bot = undefined;
+
+    expect(executionsOf(FLAG)).toHaveLength(before);
+    expect(JSON.stringify(card(ts)?.blocks)).toContain(
+      'No execution of this run appeared in Harness within 1 second, so it did not start',
+    );
+    expect(refused()).toBe(refusedBefore + 1);
+    expect(thread(ts)).toEqual([]);
+    const store = openSqliteStore(path.join(dir, 'bot.db'));
+    try {
+      expect(store.openRuns()).toEqual([]);
+      expect(store.recentRuns('U0ALICE', 1)[0]?.status).toBe('not_started');
     } finally {
       store.close();
     }

@@ -60,7 +60,7 @@ describe('a run whose answer was lost', () => {
       () => card(st, ts),
       (t) => t.includes('did not start'),
     );
-    expect(card(st, ts)).toContain('No execution of this run appeared in Harness within 1 minute');
+    expect(card(st, ts)).toContain('No execution of this run appeared in Harness within 1 second');
     expect(executionsOf(st, FLAG)).toHaveLength(0);
     await eventually(
       () => notes(st, 'U0ALICE').join('\n'),

@@ -18,7 +18,7 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-const APP_TOKEN = 'xapp-1-A0APP-bench';
+const APP_TOKEN = 'xapp-bench-not-a-real-token';
 
 /** The real bot between the Slack emulator (Slack's rate tiers enforced) and the Harness simulator. */
 export async function startBenchStack(

@@ -43,7 +43,7 @@ const HELP = `Type what you would type in Slack, as the person and in the channe
  */
 export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   const signingSecret = randomBytes(16).toString('hex');
-  const appToken = `xapp-1-A0APP-${randomBytes(16).toString('hex')}`;
+  const appToken = `xapp-local-sandbox-${randomBytes(8).toString('hex')}`;
   const transport = o.transport ?? 'http';
   const sim = await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir });
   // Slack's rate limits are on, as in a real workspace: the sandbox shows the bot keeping under them.

@@ -17,7 +17,7 @@ import { simulator } from './harness.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
-export const APP_TOKEN = 'xapp-1-A0APP-test-token';
+export const APP_TOKEN = 'xapp-test';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** How the stack's Slack reaches the bot, set per vitest project (vitest.config.ts). */

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { MAX_CONNECTIONS } from '../../src/sandbox/slack/socket-mode.js';
 
-const APP_TOKEN = 'xapp-1-A0APP-1-secret';
+const APP_TOKEN = 'xapp-test-secret';
 let emu: SlackEmulator;
 beforeAll(async () => {
   emu = await SlackEmulator.start({
@@ -77,7 +77,7 @@ const command = () => emu.command({ command: '/idp', text: 'help', user: 'U0ALIC
 describe('apps.connections.open', () => {
   it('takes only the app-level token, refusing bot tokens and unknown tokens as Slack does', async () => {
     await expect(openUrl('xoxb-test')).rejects.toMatchObject({ data: { error: 'not_allowed_token_type' } });
-    await expect(openUrl('xapp-1-other')).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+    await expect(openUrl('xapp-test-other')).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
     expect(await openUrl()).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=\w+&app_id=A0APP$/);
   });
 

@@ -3,9 +3,8 @@ import type { Workflow } from '../src/catalogue/workflow.js';
 import { resolvePage } from '../src/forms/form-page.js';
 import type { FieldGroup } from '../src/forms/form-field.js';
 import type { FormValues } from '../src/forms/json-schema.js';
-import { dependencyRevision } from '../src/forms/option-source.js';
 import { buildFieldInput } from './field-input.js';
-import { groupBlockId, PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
+import { dependencyRevision, groupBlockId, PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
 import { LIMITS } from './limits.js';
 import { encodeModalMetadata } from './modal-metadata.js';
 import { escapeMrkdwn, mrkdwn, plain } from './text.js';
@@ -72,7 +71,7 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
     blocks.push(...groupHeadings(openGroups, field.groups, pageIndex));
     openGroups = field.groups;
     const revision =
-      field.input.type === 'picker' ? dependencyRevision(field.input.source, values) : undefined;
+      field.input.type === 'picker' ? dependencyRevision(field.input.source.dependsOn, values) : undefined;
     blocks.push(
       buildFieldInput(
         field,

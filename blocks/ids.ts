@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every callback_id, action_id and block_id the bot's views use, in one place: listeners
  * match on these and builders emit them, so the two cannot drift apart.
@@ -21,6 +23,20 @@ export function fieldActionId(opts: { options: boolean; dispatch: boolean }): st
  * person's earlier choice instead of keeping it across views.update
  * (https://api.slack.com/reference/surfaces/views, "Preserving input entry in views").
  */
+/**
+ * A short digest of the answers a picker's choices depend on (its `dependsOn` keys), or
+ * undefined for a picker that depends on none. A choice made under one revision is stale under
+ * another.
+ */
+export function dependencyRevision(
+  dependsOn: readonly string[],
+  values: Readonly<Record<string, unknown>>,
+): string | undefined {
+  if (dependsOn.length === 0) return undefined;
+  const used = dependsOn.map((k) => values[k] ?? null);
+  return createHash('sha256').update(JSON.stringify(used)).digest('hex').slice(0, 8);
+}
+
 export function fieldBlockId(page: number, key: string, revision?: string): string {
   return `f:${page}${revision === undefined ? '' : `.${revision}`}:${key}`;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isRecord } from './json-schema.js';
 import type { FormValues } from './json-schema.js';
 
@@ -148,14 +147,4 @@ export function resolvePickerParams(
     });
   }
   return missing.size > 0 ? { ok: false, missing: [...missing] } : { ok: true, params };
-}
-
-/**
- * A short digest of the answers a picker's choices depend on, or undefined for a picker that
- * depends on none. A choice made under one revision is stale under another.
- */
-export function dependencyRevision(source: PickerSource, values: FormValues): string | undefined {
-  if (source.dependsOn.length === 0) return undefined;
-  const used = source.dependsOn.map((k) => values[k] ?? null);
-  return createHash('sha256').update(JSON.stringify(used)).digest('hex').slice(0, 8);
 }

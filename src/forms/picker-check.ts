@@ -1,11 +1,11 @@
-import { fieldBlockId } from '../../blocks/ids.js';
+import { dependencyRevision, fieldBlockId } from '../../blocks/ids.js';
 import { oneLine, truncate } from '../../blocks/text.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import { resolvePage } from './form-page.js';
 import type { FormPage } from './form-page.js';
 import type { FormValues, JsonValue } from './json-schema.js';
-import { dependencyRevision, resolvePickerParams } from './option-source.js';
+import { resolvePickerParams } from './option-source.js';
 import type { OptionSource, PickerSource } from './option-source.js';
 import type { SubmissionOutcome } from './submission.js';
 
@@ -38,7 +38,7 @@ export async function withPickersChecked(
 function pickerBlockId(page: FormPage, index: number, key: string, values: FormValues): string {
   const field = page.allFields.find((f) => f.key === key);
   const revision =
-    field?.input.type === 'picker' ? dependencyRevision(field.input.source, values) : undefined;
+    field?.input.type === 'picker' ? dependencyRevision(field.input.source.dependsOn, values) : undefined;
   return fieldBlockId(index, key, revision);
 }
 

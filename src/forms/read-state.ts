@@ -1,8 +1,7 @@
-import { parseFieldBlockId } from '../../blocks/ids.js';
+import { dependencyRevision, parseFieldBlockId } from '../../blocks/ids.js';
 import type { FormField } from './form-field.js';
 import { isRecord } from './json-schema.js';
 import type { FormValues, JsonValue } from './json-schema.js';
-import { dependencyRevision } from './option-source.js';
 
 export interface PageState {
   values: FormValues;
@@ -48,7 +47,7 @@ export function staleChoices(fields: readonly FormField[], read: PageState, valu
   return fields.filter((f) => {
     const blockId = read.blockIds[f.key];
     if (f.input.type !== 'picker' || blockId === undefined || read.values[f.key] === undefined) return false;
-    return parseFieldBlockId(blockId)?.revision !== dependencyRevision(f.input.source, values);
+    return parseFieldBlockId(blockId)?.revision !== dependencyRevision(f.input.source.dependsOn, values);
   });
 }
 

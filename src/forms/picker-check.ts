@@ -1,4 +1,3 @@
-import { dependencyRevision, fieldBlockId } from '../../blocks/ids.js';
 import { oneLine, truncate } from '../../blocks/text.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
@@ -6,6 +5,7 @@ import { resolvePage } from './form-page.js';
 import type { FormPage } from './form-page.js';
 import type { FormValues, JsonValue } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
+import { fieldBlockIdOn } from './read-state.js';
 import type { OptionSource, PickerSource } from './option-source.js';
 import type { SubmissionOutcome } from './submission.js';
 
@@ -29,17 +29,9 @@ export async function withPickersChecked(
     page: o.page,
     values: outcome.values,
     errors: Object.fromEntries(
-      Object.entries(errors).map(([k, m]) => [pickerBlockId(page, o.page, k, outcome.values), m]),
+      Object.entries(errors).map(([k, m]) => [fieldBlockIdOn(page, k, outcome.values), m]),
     ),
   };
-}
-
-/** The block a picker is drawn in: its id carries the revision of the answers it depends on. */
-function pickerBlockId(page: FormPage, index: number, key: string, values: FormValues): string {
-  const field = page.allFields.find((f) => f.key === key);
-  const revision =
-    field?.input.type === 'picker' ? dependencyRevision(field.input.source.dependsOn, values) : undefined;
-  return fieldBlockId(index, key, revision);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { dependencyRevision, parseFieldBlockId } from '../../blocks/ids.js';
+import { dependencyRevision, fieldBlockId, parseFieldBlockId } from '../../blocks/ids.js';
 import type { FormField } from './form-field.js';
+import type { FormPage } from './form-page.js';
 import { isRecord } from './json-schema.js';
 import type { FormValues, JsonValue } from './json-schema.js';
 
@@ -120,4 +121,15 @@ function readValue(field: FormField, a: Record<string, unknown>): Read {
       return { value: typeof picked === 'string' && picked !== '' ? picked : undefined };
     }
   }
+}
+
+/**
+ * The block a field is drawn in on `page` with these answers: a picker's id carries the
+ * revision of the answers it depends on, so an error lands under the block the person sees.
+ */
+export function fieldBlockIdOn(page: FormPage, key: string, values: FormValues): string {
+  const field = page.allFields.find((f) => f.key === key);
+  const revision =
+    field?.input.type === 'picker' ? dependencyRevision(field.input.source.dependsOn, values) : undefined;
+  return fieldBlockId(page.index, key, revision);
 }

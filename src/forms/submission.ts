@@ -1,10 +1,9 @@
-import { fieldBlockId } from '../../blocks/ids.js';
 import { renderRuntimeInput } from '../catalogue/runtime-input.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import type { FormValues } from './json-schema.js';
 import { toParameters } from './parameters.js';
-import { readPageState, staleChoices } from './read-state.js';
+import { fieldBlockIdOn, readPageState, staleChoices } from './read-state.js';
 import { validatePage } from './validate-page.js';
 
 export type SubmissionOutcome =
@@ -60,7 +59,7 @@ export function handleSubmission(
       ),
       ...(stale.length > 0 ? { redraw: true } : {}),
       errors: Object.fromEntries(
-        Object.entries(errors).map(([k, m]) => [read.blockIds[k] ?? fieldBlockId(pageIndex, k), m]),
+        Object.entries(errors).map(([k, m]) => [read.blockIds[k] ?? fieldBlockIdOn(page, k, answers), m]),
       ),
     };
   }
@@ -90,7 +89,7 @@ function complete(
         page: page.index,
         values: answers,
         errors: Object.fromEntries(
-          Object.entries(checked.errors).map(([k, m]) => [fieldBlockId(page.index, k), m]),
+          Object.entries(checked.errors).map(([k, m]) => [fieldBlockIdOn(page, k, answers), m]),
         ),
       };
     }

@@ -21,7 +21,7 @@ import { HarnessApiError } from '../harness/errors.js';
 import { mayHaveReachedHarness } from '../harness/http.js';
 import type { ApprovalInstance, StepView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
-import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
+import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
 import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { ApproverMentions } from './approver-mentions.js';

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { HarnessClient } from '../harness/client.js';
 import type { ApprovalInstance } from '../harness/types.js';
 import type { Logger } from '../logger.js';
-import type { SlackPort } from '../slack/slack-client.js';
+import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord } from '../store/store.js';
 
 /** People mentioned on one card: enough to reach the on-call, few enough to stay readable. */

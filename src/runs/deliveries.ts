@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { SlackMessageContent, SlackPort } from '../slack/slack-client.js';
+import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 import { classifySlackError, permanentSlackError } from '../slack/slack-errors.js';
 import type { Store } from '../store/store.js';
 

@@ -14,7 +14,7 @@ import { HarnessRunError } from '../harness/errors.js';
 import { moduleOfPipelineUrl } from '../harness/execution-link.js';
 import type { Logger } from '../logger.js';
 import { permanentSlackError } from '../slack/slack-errors.js';
-import type { SlackPort } from '../slack/slack-client.js';
+import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink } from './presenter.js';

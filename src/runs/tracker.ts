@@ -4,7 +4,7 @@ import { HarnessApiError } from '../harness/errors.js';
 import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
-import type { SlackPort } from '../slack/slack-client.js';
+import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { ApprovalService } from './approval-service.js';
 import type { Deliveries } from './deliveries.js';

@@ -1,5 +1,5 @@
 import type { Access } from '../catalogue/bindings.js';
-import type { ChannelInfo, SlackPort } from './slack-client.js';
+import type { ChannelInfo, SlackPort } from '../ports/slack.js';
 
 /** Whether the bot can post the status card where a command was typed. */
 export type ChannelReach = 'can_post' | 'cannot_post' | 'unknown';

@@ -7,7 +7,7 @@ import type { TokenVault } from '../runs/token-vault.js';
 import type { RunTracker } from '../runs/tracker.js';
 import type { Store } from '../store/store.js';
 import type { AccessChecker } from './access.js';
-import type { SlackPort } from './slack-client.js';
+import type { SlackPort } from '../ports/slack.js';
 
 /** Everything a listener may use; built once in src/bot.ts. */
 export interface BotDeps {

@@ -1,4 +1,5 @@
-import type { HomeView, KnownBlock, ModalView } from '@slack/types';
+import type { HomeView, ModalView } from '@slack/types';
+import type { ChannelInfo, SlackMessageContent, SlackPort } from '../ports/slack.js';
 import { WebClient } from '@slack/web-api';
 import { permanentSlackError } from './slack-errors.js';
 import { deliveryMarker, findMarkedMessage } from './slack-readback.js';
@@ -14,55 +15,6 @@ import type { SlackScheduler } from './slack-scheduler.js';
  * its own client, paced per method by the SlackScheduler, which also waits out each 429's
  * Retry-After for that method alone.
  */
-export interface SlackMessageContent {
-  text: string;
-  blocks: KnownBlock[];
-  /** A delivery key carried as message metadata, to find the message again after a crash. */
-  deliveryKey?: string;
-}
-
-export interface SlackPort {
-  postMessage(
-    channel: string,
-    content: SlackMessageContent,
-    threadTs?: string,
-    broadcast?: boolean,
-  ): Promise<{ ts: string; channel: string }>;
-  updateMessage(channel: string, ts: string, content: SlackMessageContent): Promise<void>;
-  postEphemeral(
-    channel: string,
-    user: string,
-    content: SlackMessageContent,
-    threadTs?: string,
-  ): Promise<void>;
-  openView(triggerId: string, view: ModalView): Promise<{ viewId: string }>;
-  updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
-  publishHome(userId: string, view: HomeView): Promise<void>;
-  userEmail(userId: string): Promise<string | undefined>;
-  userName(userId: string): Promise<string | undefined>;
-  /** The Slack user with this email, if any. */
-  userIdByEmail(email: string): Promise<string | undefined>;
-  userGroupMembers(groupId: string): Promise<string[]>;
-  /** The ts of a message posted with `deliveryKey`, read back from Slack; undefined when absent. */
-  findDelivered(
-    channel: string,
-    deliveryKey: string,
-    where: { threadTs: string | undefined; since: number },
-  ): Promise<string | undefined>;
-  userGroupIdByHandle(handle: string): Promise<string | undefined>;
-  /** What the bot may do in a conversation (undefined: Slack says it does not exist for the bot). */
-  channelInfo(channelId: string): Promise<ChannelInfo | undefined>;
-}
-
-export interface ChannelInfo {
-  name: string | undefined;
-  isPrivate: boolean;
-  /** A DM or group DM, where the bot can only be a member if it was there from the start. */
-  isDirect: boolean;
-  isMember: boolean;
-  isArchived: boolean;
-}
-
 /** The background client: a 429 comes back at once (the scheduler waits), not a paused queue. */
 export function createBackgroundClient(
   token: string,

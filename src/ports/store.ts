@@ -1,0 +1,152 @@
+/**
+ * What the bot remembers, split by concern and asynchronous, so a server database (PostgreSQL)
+ * can implement it as well as the embedded SQLite file. Everything that must survive a restart
+ * lives here: runs and their cards, claims (submissions, thread events, approval clicks: each
+ * done once), the audit trail, identity links and form drafts.
+ */
+export interface RunRecord {
+  id: string;
+  workflowId: string;
+  requesterId: string;
+  channelId: string;
+  /** The status card; its ts is also the thread's. */
+  cardTs: string | undefined;
+  executionId: string | undefined;
+  orgId: string;
+  projectId: string;
+  pipelineId: string;
+  /** Last known Harness status and bucket; `starting` before Harness answered. */
+  status: string;
+  bucket: string;
+  /** The answers, secret-like values already redacted. */
+  inputs: Record<string, unknown>;
+  executionUrl: string | undefined;
+  error: string | undefined;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | undefined;
+}
+
+export interface AuditEvent {
+  at: number;
+  actor: string;
+  action: string;
+  workflowId: string | undefined;
+  runId: string | undefined;
+  details: Record<string, unknown>;
+}
+
+/** An approval card posted for a waiting approval instance. */
+export interface ApprovalCardRecord {
+  approvalId: string;
+  runId: string;
+  channelId: string;
+  ts: string;
+  stepName: string;
+  /** Last status shown: WAITING until decided, expired or aborted. */
+  status: string;
+  updatedAt: number;
+}
+
+/** One person's decision on one approval; `sent` once Harness is known to have recorded it. */
+export interface ApprovalClickRecord {
+  action: string;
+  at: number;
+  sent: boolean;
+}
+
+/** A claimed thread event (or any message sent once per run). */
+export interface ThreadEventRecord {
+  sent: boolean;
+  ts: string | undefined;
+  at: number;
+}
+
+/** A Slack user's own Harness token, sealed (encrypted) at rest. */
+export interface IdentityLink {
+  slackUser: string;
+  harnessUuid: string;
+  harnessEmail: string | undefined;
+  sealedToken: string;
+  createdAt: number;
+}
+
+export interface RunStore {
+  create(run: RunRecord): Promise<void>;
+  /** Applies the patch and returns the run as stored; throws when there is no such run. */
+  update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<RunRecord>;
+  get(id: string): Promise<RunRecord | undefined>;
+  findByExecution(executionId: string): Promise<RunRecord | undefined>;
+  /** Runs Harness may still be running: to pick up again after a restart. */
+  open(): Promise<RunRecord[]>;
+  /** A person's latest runs, newest first. */
+  recent(requesterId: string, limit: number): Promise<RunRecord[]>;
+}
+
+/**
+ * Claims: the intention to do something once, recorded before doing it. The first claim wins
+ * (unique keys in the database, never memory), so a double submit, a replayed payload or a second
+ * replica finds it taken and does nothing.
+ */
+export interface ClaimStore {
+  /** Claims a submission key (a modal's view id): true the first time. */
+  claimSubmission(key: string, runId: string, at: number): Promise<boolean>;
+  /** Records the intention to post a thread event; false when it was already recorded. */
+  claimThreadEvent(runId: string, key: string, at: number): Promise<boolean>;
+  /** The outcome: the message is on Slack (its ts, when known). */
+  markThreadEventSent(runId: string, key: string, ts: string | undefined): Promise<void>;
+  /** Undefined when never claimed; `sent: false` while the outcome is missing. */
+  threadEvent(runId: string, key: string): Promise<ThreadEventRecord | undefined>;
+  /** Undoes a claim whose message could not be posted, so it is tried again. */
+  releaseThreadEvent(runId: string, key: string): Promise<void>;
+  /**
+   * Claims one person's decision on one approval (before Harness is called): true the first
+   * time, so each person acts on Harness once.
+   */
+  claimApprovalClick(approvalId: string, slackUser: string, action: string, at: number): Promise<boolean>;
+  /** The outcome: Harness recorded this person's decision. */
+  confirmApprovalClick(approvalId: string, slackUser: string): Promise<void>;
+  /** Frees a claim whose decision Harness did not record. */
+  releaseApprovalClick(approvalId: string, slackUser: string): Promise<void>;
+  approvalClick(approvalId: string, slackUser: string): Promise<ApprovalClickRecord | undefined>;
+  /** Claims whose outcome is missing (the bot stopped, or Harness did not answer): to read back. */
+  unconfirmedApprovalClicks(): Promise<(ApprovalClickRecord & { approvalId: string; slackUser: string })[]>;
+}
+
+export interface ApprovalCardStore {
+  /** Inserts, or updates status, ts and updatedAt of the card for that approval. */
+  save(card: ApprovalCardRecord): Promise<void>;
+  get(approvalId: string): Promise<ApprovalCardRecord | undefined>;
+  /** A run's approval cards, oldest first. */
+  forRun(runId: string): Promise<ApprovalCardRecord[]>;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+  /** Oldest first; the latest `limit` (default 100). */
+  trail(filter?: { runId?: string; limit?: number }): Promise<AuditEvent[]>;
+}
+
+export interface IdentityStore {
+  save(link: IdentityLink): Promise<void>;
+  get(slackUser: string): Promise<IdentityLink | undefined>;
+  /** True when there was a link to delete. */
+  delete(slackUser: string): Promise<boolean>;
+}
+
+/** Answers of a form kept for its owner (multi-page forms, answers pickers depend on). */
+export interface DraftStore {
+  /** Saves (or replaces) a draft; drafts older than a day are dropped. */
+  save(id: string, userId: string, values: Record<string, unknown>, at: number): Promise<void>;
+  get(id: string, userId: string): Promise<Record<string, unknown> | undefined>;
+}
+
+export interface Store {
+  runs: RunStore;
+  claims: ClaimStore;
+  approvalCards: ApprovalCardStore;
+  audit: AuditLog;
+  identities: IdentityStore;
+  drafts: DraftStore;
+  close(): Promise<void>;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { isPostgresUrl } from './store/database-url.js';
 
 /**
  * The only module that reads the environment. Everything else receives a Config.
@@ -31,6 +32,7 @@ const envSchema = z.object({
   HARNESS_POLL_INTERVAL_MS: optionalText,
   SLACK_EDITS_PER_MINUTE: optionalText,
   DATABASE_PATH: optionalText,
+  DATABASE_URL: optionalText,
   MANIFESTS_DIR: optionalText,
   LOG_LEVEL: optionalText,
   IDP_CHATOPS_ENCRYPTION_KEY: optionalText,
@@ -76,6 +78,11 @@ export interface Config {
   harness: HarnessConfig | undefined;
   port: number;
   databasePath: string;
+  /**
+   * A PostgreSQL server (`postgres://…`) instead of the SQLite file at `databasePath`. It may
+   * carry a password: never log it (`maskDatabaseUrl` in src/store/database-url.ts hides it).
+   */
+  databaseUrl: string | undefined;
   manifestsDir: string;
   logLevel: LogLevel;
   /** Encrypts personal Harness tokens linked with `/idp link`; linking is off without it. */
@@ -173,6 +180,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (localTransport !== 'http' && localTransport !== 'socket') {
     problems.push(`LOCAL_TRANSPORT must be "http" or "socket" (got "${raw.LOCAL_TRANSPORT ?? ''}").`);
   }
+  // The value may hold a password, so the problem never quotes it.
+  if (raw.DATABASE_URL !== undefined && !isPostgresUrl(raw.DATABASE_URL)) {
+    problems.push(
+      'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); leave it unset to use the SQLite file at DATABASE_PATH.',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     pollIntervalMs,
@@ -183,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     harness,
     port,
     databasePath: raw.DATABASE_PATH ?? 'data/idp-chatops.db',
+    databaseUrl: raw.DATABASE_URL,
     manifestsDir: raw.MANIFESTS_DIR ?? 'manifests',
     logLevel: logLevel as LogLevel,
     encryptionKey: raw.IDP_CHATOPS_ENCRYPTION_KEY,

@@ -125,4 +125,13 @@ describe('loadConfig', () => {
       'SLACK_EDITS_PER_MINUTE must be a whole number of at least 12 (Slack allows about 50 message edits a minute per workspace; the default is 45; got "lots").',
     ]);
   });
+
+  it('reads DATABASE_URL for PostgreSQL and refuses another kind of URL without quoting it', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    const url = 'postgresql://bot:pw-FAKE@db.example:5432/chatops';
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    const p = problems({ DATABASE_URL: 'mysql://bot:pw-FAKE@db.example/chatops' });
+    expect(p).toEqual([expect.stringContaining('DATABASE_URL must be a PostgreSQL URL')]);
+    expect(p.join(' ')).not.toContain('pw-FAKE');
+  });
 });

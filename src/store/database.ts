@@ -63,22 +63,6 @@ export interface Tables {
 export type Db = Kysely<Tables>;
 export type DialectName = 'sqlite' | 'postgres';
 
-/** True for a URL that names a PostgreSQL server. */
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
-}
-
-/** The URL without its password, for error messages (a DATABASE_URL may carry one). */
-export function maskDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the DATABASE_URL (not shown: it does not parse as a URL)';
-  }
-}
-
 /** The embedded database: one SQLite file (or `:memory:`), WAL mode, as earlier builds had it. */
 export function openSqliteDatabase(file: string): { db: Db; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

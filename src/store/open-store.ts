@@ -4,13 +4,8 @@ import type { Store } from '../ports/store.js';
 import { createApprovalCardStore } from './approval-card-store.js';
 import { createAuditLog } from './audit-log.js';
 import { createClaimStore } from './claim-store.js';
-import {
-  isPostgresUrl,
-  maskDatabaseUrl,
-  openPostgresDatabase,
-  openSqliteDatabase,
-  type Db,
-} from './database.js';
+import { openPostgresDatabase, openSqliteDatabase, type Db } from './database.js';
+import { isPostgresUrl, maskDatabaseUrl } from './database-url.js';
 import { createDraftStore } from './draft-store.js';
 import { createIdentityStore } from './identity-store.js';
 import { migrateToLatest } from './migrations.js';

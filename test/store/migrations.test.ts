@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { maskDatabaseUrl } from '../../src/store/database-url.js';
 import { openStore } from '../../src/store/open-store.js';
 import { writeLegacyFile } from '../fixtures/store/legacy-sqlite-schema.js';
 import { createTestSchema, queryInSchema, urlForSchema, type TestSchema } from '../helpers/postgres.js';
@@ -233,5 +234,17 @@ describe('PostgreSQL schemas', () => {
       /could not open the PostgreSQL database at postgres:\/\/bot:\*\*\*@127\.0\.0\.1:1\/test/,
     );
     await expect(refused).rejects.not.toThrow(/hunter2/);
+  });
+});
+
+describe('maskDatabaseUrl', () => {
+  it('hides a password in the user part or the query, and keeps the rest', () => {
+    expect(maskDatabaseUrl('postgres://bot:pw-FAKE@db.example:5432/chatops?sslmode=require')).toBe(
+      'postgres://bot:***@db.example:5432/chatops?sslmode=require',
+    );
+    expect(maskDatabaseUrl('postgres://db.example/chatops?user=bot&password=pw-FAKE')).not.toContain(
+      'pw-FAKE',
+    );
+    expect(maskDatabaseUrl('postgres://db.example/chatops')).toBe('postgres://db.example/chatops');
   });
 });

@@ -7,7 +7,7 @@ import type { JsonValue } from '../forms/json-schema.js';
 import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../harness/execution-link.js';
 import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
-import type { RunRecord } from '../store/store.js';
+import type { RunRecord } from '../ports/store.js';
 import { fieldLabel } from '../forms/form-field.js';
 
 /**

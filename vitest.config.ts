@@ -1,10 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/** The suites of the core loop: commands, forms with pickers and pages, runs, approvals, App Home. */
+const coreLoop = [
+  'test/slack/workflows-e2e.test.ts',
+  'test/slack/commands-e2e.test.ts',
+  'test/slack/approvals-e2e.test.ts',
+  'test/slack/home-e2e.test.ts',
+  'test/slack/dependent-pickers-e2e.test.ts',
+];
+
 /**
- * Every test runs once over HTTP; the suites of the core loop (commands, forms with pickers and
- * pages, runs), approvals and App Home run again with Slack's payloads arriving over Socket Mode
- * (the transport slack-app.yaml turns on).
- * `startStack()` reads the transport with `inject('transport')`.
+ * Every test runs once over HTTP on SQLite; the core loop runs again with Slack's payloads
+ * arriving over Socket Mode (the transport slack-app.yaml turns on), and again on PostgreSQL
+ * (with the crash and approval suites that read the store), each stack in a schema of its own.
+ * `startStack()` reads `inject('transport')`; `createTestDatabase()` reads `inject('store')`.
  */
 export default defineConfig({
   test: {
@@ -12,20 +21,27 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'http', include: ['test/**/*.test.ts'], provide: { transport: 'http' } },
+        test: {
+          name: 'http',
+          include: ['test/**/*.test.ts'],
+          provide: { transport: 'http', store: 'sqlite' },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'socket', include: coreLoop, provide: { transport: 'socket', store: 'sqlite' } },
       },
       {
         extends: true,
         test: {
-          name: 'socket',
+          name: 'pg',
           include: [
-            'test/slack/workflows-e2e.test.ts',
-            'test/slack/commands-e2e.test.ts',
-            'test/slack/approvals-e2e.test.ts',
-            'test/slack/home-e2e.test.ts',
-            'test/slack/dependent-pickers-e2e.test.ts',
+            ...coreLoop,
+            'test/slack/crash-e2e.test.ts',
+            'test/slack/approval-principals-e2e.test.ts',
+            'test/slack/approval-types-e2e.test.ts',
           ],
-          provide: { transport: 'socket' },
+          provide: { transport: 'http', store: 'pg' },
         },
       },
     ],

@@ -31,7 +31,7 @@ import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
 import { SlackScheduler } from './slack/slack-scheduler.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './ports/store.js';
 
 export interface BotOptions {
@@ -84,7 +84,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   if (config.slack === undefined || config.harness === undefined)
     throw new Error('startBot needs a connected configuration (Slack and Harness)');
   const now = o.now ?? Date.now;
-  const store = o.store ?? openSqliteStore(config.databasePath);
+  const store =
+    o.store ?? (await openStore({ databaseUrl: config.databaseUrl, databasePath: config.databasePath }));
   const harness =
     o.harness ??
     createHarnessClient({

@@ -17,6 +17,13 @@ export async function runUntilApproval(
   );
   const record = (await s.bot.deps.store.runs.open()).find((r) => r.cardTs === cardTs);
   const approval = [...s.sim.engine.approvals.values()].find((a) => a.execution.id === record?.executionId);
-  if (approvalCard === undefined || approval === undefined) throw new Error('no approval');
+  if (approvalCard === undefined || approval === undefined || record === undefined)
+    throw new Error('no approval');
+  // The card's record is saved just after Slack took the card: on PostgreSQL a round trip later.
+  // A person reads the card before clicking; a test clicks as soon as the card is recorded.
+  await eventually(
+    () => s.bot.deps.store.approvalCards.forRun(record.id),
+    (cards) => cards.some((c) => c.ts === approvalCard.ts),
+  );
   return { cardTs, approvalCardTs: approvalCard.ts, approval };
 }

@@ -19,7 +19,7 @@ import { RunTracker } from '../../src/runs/tracker.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createSlackPort } from '../../src/slack/slack-client.js';
 import { SlackScheduler } from '../../src/slack/slack-scheduler.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import { sampleRun, shippedCatalogue } from './catalogue.js';
 import { simulator } from './harness.js';
@@ -51,16 +51,16 @@ export interface RunParts {
   die(): Promise<void>;
 }
 
-export function runParts(
+export async function runParts(
   dbPath: string,
   slack: SlackEmulator,
   sim: HarnessSimulator,
   catalogue: Catalogue,
   opts: { harnessTimeoutMs?: number } = {},
-): RunParts {
+): Promise<RunParts> {
   const logger = createLogger('silent');
   const now = Date.now;
-  const store = openSqliteStore(dbPath);
+  const store = await openStore({ databasePath: dbPath });
   // As the bot's background client (429s come back to the scheduler), one for both roles here.
   const client = new WebClient(BOT_TOKEN, {
     slackApiUrl: slack.apiUrl,
@@ -148,7 +148,7 @@ export function crashRig(): {
   readonly sim: HarnessSimulator;
   readonly slack: SlackEmulator;
   readonly catalogue: Catalogue;
-  life(opts?: { harnessTimeoutMs?: number }): RunParts;
+  life(opts?: { harnessTimeoutMs?: number }): Promise<RunParts>;
   run(l: RunParts, workflowId: string): Promise<RunRecord>;
 } {
   let dir = '';
@@ -189,8 +189,8 @@ export function crashRig(): {
     get catalogue() {
       return need(catalogue);
     },
-    life(opts: { harnessTimeoutMs?: number } = {}) {
-      const l = runParts(path.join(dir, 'bot.db'), rig.slack, rig.sim, rig.catalogue, opts);
+    async life(opts: { harnessTimeoutMs?: number } = {}) {
+      const l = await runParts(path.join(dir, 'bot.db'), rig.slack, rig.sim, rig.catalogue, opts);
       lives.push(l);
       return l;
     },

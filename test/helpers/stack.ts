@@ -11,9 +11,9 @@ import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { Transport } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { catalogueFrom, shippedCatalogue } from './catalogue.js';
 import { simulator } from './harness.js';
+import { createTestDatabase } from './test-database.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -37,7 +37,7 @@ export interface Stack {
   startReplica(): Promise<RunningBot>;
   /**
    * Leaves the bot as a killed process would (no waiting for work in flight, nothing flushed),
-   * then starts a new one over the same SQLite file.
+   * then starts a new one over the same database.
    */
   crashAndRestartBot(): Promise<void>;
   stop(): Promise<void>;
@@ -67,6 +67,8 @@ export async function startStack(
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-stack-'));
   const dbPath = path.join(dir, 'bot.db');
+  // SQLite, or a fresh PostgreSQL schema in the `pg` project; the bot opens it from its config.
+  const database = await createTestDatabase(dir);
   const sim = await simulator({
     speed: opts.speed ?? 200,
     ...(opts.manifestsDir === undefined ? {} : { manifestsDir: opts.manifestsDir }),
@@ -106,6 +108,7 @@ export async function startStack(
         };
   const env = {
     ...connectedEnv(slack, sim, dbPath, transport),
+    ...database.env,
     ...(opts.webhookSecret === undefined ? {} : { HARNESS_WEBHOOK_SECRET: opts.webhookSecret }),
     ...(opts.approverKey === undefined ? {} : { HARNESS_APPROVER_API_KEY: opts.approverKey }),
     ...(opts.encryptionKey === undefined ? {} : { IDP_CHATOPS_ENCRYPTION_KEY: opts.encryptionKey }),
@@ -116,7 +119,6 @@ export async function startStack(
       catalogue: cat,
       logger: createLogger('silent'),
       port: 0,
-      store: openSqliteStore(dbPath),
       timing: opts.timing ?? { fastMs: 20, slowMs: 100, backoff: 1.5 },
       updater: { retryDelayMs: 50 },
       // The emulator does not enforce tiers here; the bot's own pacing is sped up to match.
@@ -162,6 +164,7 @@ export async function startStack(
       await sim.close();
       await slack.close();
       await rm(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
   return stack;

@@ -28,7 +28,7 @@ async function waitingRun(l: RunParts): Promise<{ run: RunRecord; approvalId: st
 
 describe('an approval card is posted exactly once, whatever the moment the bot dies', () => {
   it('dies during the look-ups before the post: the next life posts the card, and it works', async () => {
-    const first = rig.life();
+    const first = await rig.life();
     const run = await rig.run(first, 'scale_service');
     const lookup = rig.slack.holdNext('users.lookupByEmail', { ms: 60_000, when: 'before' });
     first.tracker.track(run.id);
@@ -36,7 +36,7 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
     await first.die();
     expect(cards(run)).toHaveLength(0);
 
-    const second = rig.life();
+    const second = await rig.life();
     await second.tracker.resume();
     await eventually(
       () => cards(run),
@@ -54,7 +54,7 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
   });
 
   it('dies after Slack took the card but before the bot heard: the card is found, not posted again', async () => {
-    const first = rig.life();
+    const first = await rig.life();
     const run = await rig.run(first, 'scale_service');
     const post = rig.slack.holdNext('chat.postMessage', {
       ms: 60_000,
@@ -66,7 +66,7 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
     await first.die();
     expect(cards(run)).toHaveLength(1);
 
-    const second = rig.life();
+    const second = await rig.life();
     await second.tracker.resume();
     const approvalId = approvalOf(run)?.id ?? '';
     const record = await eventually(
@@ -88,7 +88,7 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
 /** A first life whose click on the waiting approval is on its way to Harness (held `when`) as it dies. */
 async function clickDies(when: 'before' | 'after'): Promise<string> {
   // A short client timeout: the dead life's request is given up, as a killed process's would be.
-  const first = rig.life({ harnessTimeoutMs: 300 });
+  const first = await rig.life({ harnessTimeoutMs: 300 });
   const { approvalId } = await waitingRun(first);
   const sent = rig.sim.holdNext('/harness/activity', { ms: 60_000, when });
   void first.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger').catch(() => undefined);
@@ -99,7 +99,7 @@ async function clickDies(when: 'before' | 'after'): Promise<string> {
 
 describe('a click whose answer is lost does not block the person', () => {
   it('Harness answers 5xx without recording it: the person is told and can click again', async () => {
-    const l = rig.life();
+    const l = await rig.life();
     const { approvalId } = await waitingRun(l);
     void rig.sim.holdNext('/harness/activity', { ms: 0, when: 'before', status: 502 });
     expect(await l.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toMatch(
@@ -113,7 +113,7 @@ describe('a click whose answer is lost does not block the person', () => {
   });
 
   it('Harness records it but answers 5xx: the decision is read back and counted once', async () => {
-    const l = rig.life();
+    const l = await rig.life();
     const { run, approvalId } = await waitingRun(l);
     void rig.sim.holdNext('/harness/activity', { ms: 0, when: 'after', status: 502 });
     expect(await l.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
@@ -135,7 +135,7 @@ describe('a click whose answer is lost does not block the person', () => {
   it('the bot dies after Harness recorded the click: the restart records the outcome', async () => {
     const approvalId = await clickDies('after');
 
-    const second = rig.life();
+    const second = await rig.life();
     expect((await second.store.claims.approvalClick(approvalId, 'U0BOB'))?.sent).toBe(false);
     expect(await second.approvals.recover()).toBe(1);
     expect((await second.store.claims.approvalClick(approvalId, 'U0BOB'))?.sent).toBe(true);
@@ -148,7 +148,7 @@ describe('a click whose answer is lost does not block the person', () => {
   it('the bot dies before Harness recorded the click: the restart frees it and the person can approve', async () => {
     const approvalId = await clickDies('before');
 
-    const second = rig.life();
+    const second = await rig.life();
     expect(await second.approvals.recover()).toBe(1);
     expect(await second.store.claims.approvalClick(approvalId, 'U0BOB')).toBeUndefined();
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
@@ -160,7 +160,7 @@ describe('a click whose answer is lost does not block the person', () => {
   it('without a restart, the person’s next click settles the lost one first', async () => {
     const approvalId = await clickDies('before');
 
-    const second = rig.life();
+    const second = await rig.life();
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
       'You approved Approve scale.',
     );

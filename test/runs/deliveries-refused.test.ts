@@ -16,7 +16,7 @@ const threadPosts = (run: RunRecord) =>
 
 describe('Slack refusing for good while a run ends', () => {
   it('the channel is archived: the final edit and the thread replies are given up once, the requester still hears, the run finishes', async () => {
-    const only = rig.life();
+    const only = await rig.life();
     const run = await rig.run(only, 'toggle_feature_flag');
     rig.slack.channel('C0OPS').archived = true;
     only.tracker.track(run.id);
@@ -39,7 +39,7 @@ describe('Slack refusing for good while a run ends', () => {
   });
 
   it('the bot stops before the final edit lands: the run stays open, and the next life ends it', async () => {
-    const first = rig.life();
+    const first = await rig.life();
     const run = await rig.run(first, 'toggle_feature_flag');
     const held = rig.slack.holdNext('chat.update', {
       ms: 60_000,
@@ -55,7 +55,7 @@ describe('Slack refusing for good while a run ends', () => {
     expect(finishedNotes()).toHaveLength(0);
     await first.die();
 
-    const second = rig.life();
+    const second = await rig.life();
     expect(await second.tracker.resume()).toBe(1);
     await eventually(
       async () => (await second.store.runs.get(run.id))?.finishedAt,
@@ -66,7 +66,7 @@ describe('Slack refusing for good while a run ends', () => {
   });
 
   it('the approval card is refused (channel archived): the requester is told once to decide in Harness, never retried', async () => {
-    const only = rig.life();
+    const only = await rig.life();
     const run = await rig.run(only, 'scale_service');
     rig.slack.channel('C0OPS').archived = true;
     only.tracker.track(run.id);

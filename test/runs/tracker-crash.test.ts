@@ -14,7 +14,7 @@ const finishedNotes = () =>
 
 /** A flag run followed by a first life that dies once Slack holds `method` as `hold` says. */
 async function diesInside(method: string, hold: HoldOptions): Promise<RunRecord> {
-  const first = rig.life();
+  const first = await rig.life();
   const run = await rig.run(first, 'toggle_feature_flag');
   const held = rig.slack.holdNext(method, hold);
   first.tracker.track(run.id);
@@ -25,7 +25,7 @@ async function diesInside(method: string, hold: HoldOptions): Promise<RunRecord>
 
 /** A second life picks the run up and finishes it. */
 async function nextLifeFinishes(run: RunRecord): Promise<RunParts> {
-  const second = rig.life();
+  const second = await rig.life();
   expect(await second.tracker.resume()).toBe(1);
   await eventually(
     async () => (await second.store.runs.get(run.id))?.finishedAt,
@@ -80,7 +80,7 @@ describe('a run’s end survives the bot dying while it is delivered', () => {
   });
 
   it('Slack failing the finished reply keeps the run open until it is out', async () => {
-    const only = rig.life();
+    const only = await rig.life();
     const run = await rig.run(only, 'toggle_feature_flag');
     rig.slack.failNext('chat.postMessage', 2, { error: 'internal_error' });
     only.tracker.track(run.id);

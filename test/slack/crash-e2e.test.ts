@@ -7,11 +7,11 @@ import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { spawnBot } from '../helpers/bot-process.js';
 import type { BotProcess } from '../helpers/bot-process.js';
 import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
 import { simulator } from '../helpers/harness.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { answersFor, BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
 
 /**
@@ -23,9 +23,12 @@ let sim: HarnessSimulator;
 let slack: SlackEmulator;
 let catalogue: Catalogue;
 let bot: BotProcess | undefined;
+/** SQLite, or a PostgreSQL schema of its own in the `pg` project. */
+let database: TestDatabase;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'idp-crash-'));
+  database = await createTestDatabase(dir);
   sim = await simulator({ speed: 100 });
   slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
   catalogue = await shippedCatalogue();
@@ -35,11 +38,13 @@ afterAll(async () => {
   await slack.close();
   await sim.close();
   await rm(dir, { recursive: true, force: true });
+  await database.drop();
 });
 
 async function boot(extra: Record<string, string> = {}): Promise<void> {
   bot = await spawnBot({
     ...connectedEnv(slack, sim, path.join(dir, 'bot.db')),
+    ...database.env,
     HARNESS_APPROVER_API_KEY: 'sim-key-carol',
     HARNESS_POLL_INTERVAL_MS: '100',
     SLACK_EDITS_PER_MINUTE: '6000',
@@ -169,7 +174,7 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     for (const ts of [scaleTs, restartTs]) expect(approvalCards(ts)).toHaveLength(1);
     expect(notes('Your run of Scale a service is waiting for approval')).toHaveLength(1);
     expect(notes('Your run of Restart a service is waiting for approval')).toHaveLength(1);
-    const store = openSqliteStore(path.join(dir, 'bot.db'));
+    const store = await database.open();
     try {
       expect(await store.claims.unconfirmedApprovalClicks()).toEqual([]);
       expect(await store.runs.open()).toEqual([]);
@@ -224,7 +229,7 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     expect(finishedPosts(ts, flag)).toHaveLength(1);
     const posts = thread(ts).map((m) => m.text);
     expect(new Set(posts).size).toBe(posts.length);
-    const store = openSqliteStore(path.join(dir, 'bot.db'));
+    const store = await database.open();
     try {
       expect(await store.runs.open()).toEqual([]);
       expect((await store.runs.recent('U0ALICE', 1))[0]).toMatchObject({
@@ -261,7 +266,7 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     );
     expect(refused()).toBe(refusedBefore + 1);
     expect(thread(ts)).toEqual([]);
-    const store = openSqliteStore(path.join(dir, 'bot.db'));
+    const store = await database.open();
     try {
       expect(await store.runs.open()).toEqual([]);
       expect((await store.runs.recent('U0ALICE', 1))[0]?.status).toBe('not_started');

@@ -98,6 +98,25 @@ const ephemerals = (text: string) => slack.ephemeralsFor('U0ALICE').filter((e) =
 const notes = (text: string) =>
   (slack.ws.channels.get('D0ALICE')?.messages ?? []).filter((m) => m.text.startsWith(text));
 
+/**
+ * Waits until the bot recorded the approval card: it saves the record just after Slack took the
+ * card (a round trip later on PostgreSQL), and a person reads a card before clicking it.
+ */
+async function untilRecorded(runCardTs: string, approvalTs: string): Promise<void> {
+  const store = await database.open();
+  try {
+    await eventually(
+      async () => {
+        const run = (await store.runs.open()).find((r) => r.cardTs === runCardTs);
+        return run === undefined ? [] : await store.approvalCards.forRun(run.id);
+      },
+      (cards) => cards.some((c) => c.ts === approvalTs),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 describe('killed inside each crash window, the bot loses nothing and repeats nothing', () => {
   it('a run’s end, an approval card and an Approve all survive SIGKILL', { timeout: 60_000 }, async () => {
     await boot();
@@ -127,6 +146,8 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
       (c) => c.length === 1,
     );
     if (scaleCard === undefined || restartCard === undefined) throw new Error('no approval cards');
+    await untilRecorded(scaleTs, scaleCard.ts);
+    await untilRecorded(restartTs, restartCard.ts);
     const lost = sim.holdNext('/harness/activity', { ms: 60_000, when: 'before' });
     await slack.clickMessageButton('C0OPS', scaleCard.ts, 'U0BOB', APPROVE_ACTION_ID);
     await lost;

@@ -24,7 +24,8 @@ import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp, startStandbyConnection } from './slack/app.js';
-import { metricsRoute } from './slack/ops-routes.js';
+import { metricsRoute, readinessRoute } from './slack/ops-routes.js';
+import { createReadiness, slackAuthCheck } from './health/readiness.js';
 import type { BotDeps } from './slack/deps.js';
 import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
@@ -105,6 +106,30 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       ...o.harnessRetry,
     });
   const slackFetch = countingFetch(metrics.slack);
+  const background = createBackgroundClient(
+    config.slack.botToken,
+    config.slack.apiUrl,
+    o.slackRetry,
+    slackFetch,
+  );
+  const slackAuth = slackAuthCheck(
+    () => background.auth.test(),
+    (err: unknown) => {
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'Slack auth.test failed: not ready',
+      );
+    },
+  );
+  const ready = createReadiness({
+    // A cheap read: answers whether the store is reachable, for a sync or an async store alike.
+    store: () =>
+      Promise.resolve()
+        .then(() => store.getRun('readyz'))
+        .then(() => true),
+    catalogue: () => Promise.resolve(o.catalogue.workflows.size > 0),
+    slack_auth: () => slackAuth.check(),
+  });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};
   const appOptions = {
@@ -116,7 +141,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
     ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
     fetch: slackFetch,
-    routes: [metricsRoute(metrics, logger)],
+    routes: [metricsRoute(metrics, logger), readinessRoute(ready)],
   };
   const app = createBoltApp(appOptions);
   const scheduler = new SlackScheduler({
@@ -125,12 +150,6 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     perMinute: { 'chat.update': config.slackEditsPerMinute },
     ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
   });
-  const background = createBackgroundClient(
-    config.slack.botToken,
-    config.slack.apiUrl,
-    o.slackRetry,
-    slackFetch,
-  );
   const slack = createSlackPort(app.client, background, scheduler);
   const updater = new MessageUpdater(slack, logger, {
     ...o.updater,
@@ -228,6 +247,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
+  // Not awaited: a failed check keeps the replica unready and is tried again by the probe.
+  void slackAuth.start();
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = tracker.resume();
   for (const repair of deps.runs.repairStarting()) inBackground(deps, repair);

@@ -1,4 +1,5 @@
 import type { CustomRoute } from '@slack/bolt';
+import type { ReadinessReport } from '../health/readiness.js';
 import type { Logger } from '../logger.js';
 
 /** `GET /metrics`: Prometheus text of this bot's own registry. */
@@ -24,6 +25,20 @@ export function metricsRoute(
           res.end('metrics could not be collected\n');
         },
       );
+    },
+  };
+}
+
+/** `GET /readyz`: 200 when every check passes, 503 with the failing checks' names otherwise. */
+export function readinessRoute(report: () => Promise<ReadinessReport>): CustomRoute {
+  return {
+    path: '/readyz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      void report().then((r) => {
+        res.writeHead(r.ready ? 200 : 503, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(r.ready ? { ready: true } : r));
+      });
     },
   };
 }

@@ -11,8 +11,10 @@ const METHOD = /\/([a-z]+(?:\.[a-zA-Z]+)+)$/;
  * included, whether the caller then waits (the scheduler) or the client retries (Bolt's).
  * Anything that is not a Web API method (Bolt posting to a `response_url`) passes uncounted.
  */
-export function countingFetch(metrics: SlackMetrics, base: Fetch = globalThis.fetch): Fetch {
+export function countingFetch(metrics: SlackMetrics, given?: Fetch): Fetch {
   return async (input, init) => {
+    // Looked up per call, so a fetch replaced after start (nock in tests) is the one used.
+    const base = given ?? globalThis.fetch;
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = METHOD.exec(new URL(url).pathname)?.[1];
     if (method === undefined) return base(input, init);

@@ -28,7 +28,7 @@ describe('GET /readyz, apart from GET /healthz', () => {
   it('answers 503 naming the store when the store cannot be read, while /healthz stays 200', async () => {
     // The tracker stops first, so nothing else touches the closed store.
     await s.bot.deps.tracker.stop();
-    s.bot.deps.store.close();
+    await s.bot.deps.store.close();
     const r = await probe('/readyz');
     expect(r.status).toBe(503);
     expect(r.body).toEqual({ ready: false, notReady: ['store'] });

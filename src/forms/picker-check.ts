@@ -8,6 +8,7 @@ import { resolvePickerParams } from './option-source.js';
 import { fieldBlockIdOn } from './read-state.js';
 import type { OptionSource, PickerSource } from './option-source.js';
 import type { SubmissionOutcome } from './submission.js';
+import { untilAborted } from '../until-aborted.js';
 
 /** A page that passed validation still stays open if a picker answer is not one its source lists. */
 export async function withPickersChecked(
@@ -48,30 +49,18 @@ export async function checkPickerAnswers(o: {
   budgetMs: number;
 }): Promise<Record<string, string>> {
   const errors: Record<string, string> = {};
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort();
-  }, o.budgetMs);
-  const deadline = new Promise<'late'>((resolve) => {
-    controller.signal.addEventListener('abort', () => {
-      resolve('late');
-    });
-  });
-  try {
-    await Promise.all(
-      resolvePage(o.page, o.values).map(async (field) => {
-        const problem = await Promise.race([checkField(o, field, controller.signal), deadline]).catch(
-          () => 'unreachable' as const,
-        );
-        if (problem === 'late' || problem === 'unreachable')
-          errors[field.key] =
-            `${field.title} could not be checked with Harness just now; submit again in a moment`;
-        else if (problem !== undefined) errors[field.key] = problem;
-      }),
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  const signal = AbortSignal.timeout(o.budgetMs);
+  await Promise.all(
+    resolvePage(o.page, o.values).map(async (field) => {
+      const problem = await untilAborted(checkField(o, field, signal), signal, () => 'late' as const).catch(
+        () => 'unreachable' as const,
+      );
+      if (problem === 'late' || problem === 'unreachable')
+        errors[field.key] =
+          `${field.title} could not be checked with Harness just now; submit again in a moment`;
+      else if (problem !== undefined) errors[field.key] = problem;
+    }),
+  );
   return errors;
 }
 

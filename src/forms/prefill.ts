@@ -6,6 +6,7 @@ import { toText } from './json-schema.js';
 import type { FormValues } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
 import type { OptionSource } from './option-source.js';
+import { untilAborted } from '../until-aborted.js';
 
 /**
  * Text after a slash command fills the binding's `prefill` fields in order, but only where a
@@ -73,21 +74,23 @@ async function valueFor(
       const params = resolvePickerParams(input.source, values);
       if (!params.ok)
         return { note: `${field.title} needs ${params.missing.join(', ')} first; choose it in the form.` };
-      let found;
-      try {
-        found = await withTimeout(
-          options.search({
+      const signal = AbortSignal.timeout(timeoutMs);
+      const found = await untilAborted(
+        options.search(
+          {
             workflowId: workflow.id,
             field: field.key,
             source: input.source,
             params: params.params,
             text: word,
-          }),
-          timeoutMs,
-        );
-      } catch {
+          },
+          signal,
+        ),
+        signal,
+        () => undefined,
+      ).catch(() => undefined);
+      if (found === undefined)
         return { note: `Could not look up "${word}" for ${field.title} in time; choose it in the form.` };
-      }
       const lower = word.toLowerCase();
       const catalog = input.source.endpoint === 'catalogEntities';
       const exact = found.filter(
@@ -106,22 +109,4 @@ async function valueFor(
     default:
       return { note: `${field.title} cannot be filled from the command line; fill it in the form.` };
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error('timeout'));
-    }, ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

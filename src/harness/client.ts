@@ -47,6 +47,8 @@ export interface ListQuery {
   search?: string;
   page?: number;
   size?: number;
+  /** Cancels the request (a picker that stopped waiting for it). */
+  signal?: AbortSignal;
 }
 
 export type HarnessClient = ReturnType<typeof createHarnessClient>;
@@ -71,8 +73,9 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     path: string,
     params: Record<string, string | number | undefined>,
     map: (item: T) => R | undefined,
+    signal?: AbortSignal,
   ): Promise<Page<R>> => {
-    const r = await http.request(schema, { method: 'GET', path, params, retry: 'safe' });
+    const r = await http.request(schema, { method: 'GET', path, params, retry: 'safe', signal });
     const items = (r.data?.content ?? []).map(map).filter((x): x is R => x !== undefined);
     return { items, totalItems: r.data?.totalItems ?? undefined };
   };
@@ -250,13 +253,21 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     },
 
     listServices: (scope: Scope, q: ListQuery = {}) =>
-      list(wire.servicesPage, '/ng/api/servicesV2', { ...scopeParams(scope), ...paging(q) }, (i) =>
-        named(i.service),
+      list(
+        wire.servicesPage,
+        '/ng/api/servicesV2',
+        { ...scopeParams(scope), ...paging(q) },
+        (i) => named(i.service),
+        q.signal,
       ),
 
     listEnvironments: (scope: Scope, q: ListQuery = {}) =>
-      list(wire.environmentsPage, '/ng/api/environmentsV2', { ...scopeParams(scope), ...paging(q) }, (i) =>
-        named(i.environment),
+      list(
+        wire.environmentsPage,
+        '/ng/api/environmentsV2',
+        { ...scopeParams(scope), ...paging(q) },
+        (i) => named(i.environment),
+        q.signal,
       ),
 
     listInfrastructures: (scope: Scope, environmentId: string, q: ListQuery = {}) =>
@@ -265,6 +276,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         '/ng/api/infrastructures',
         { ...scopeParams(scope), environmentIdentifier: environmentId, ...paging(q) },
         (i) => named(i.infrastructure),
+        q.signal,
       ),
 
     listUserGroups: (scope: Partial<Scope>, q: ListQuery = {}) =>
@@ -273,15 +285,26 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         '/ng/api/user-groups',
         { orgIdentifier: scope.orgId, projectIdentifier: scope.projectId, ...ngPaging(q) },
         named,
+        q.signal,
       ),
 
     // ng-manager's organization and project lists page with pageIndex/pageSize, not page/size.
     listOrganizations: (q: ListQuery = {}) =>
-      list(wire.organizationsPage, '/ng/api/organizations', ngPaging(q), (i) => named(i.organization)),
+      list(
+        wire.organizationsPage,
+        '/ng/api/organizations',
+        ngPaging(q),
+        (i) => named(i.organization),
+        q.signal,
+      ),
 
     listProjects: (orgId: string | undefined, q: ListQuery = {}) =>
-      list(wire.projectsPage, '/ng/api/projects', { orgIdentifier: orgId, ...ngPaging(q) }, (i) =>
-        named(i.project),
+      list(
+        wire.projectsPage,
+        '/ng/api/projects',
+        { orgIdentifier: orgId, ...ngPaging(q) },
+        (i) => named(i.project),
+        q.signal,
       ),
 
     /** IDP catalog entities of the given kinds, for OwnerPicker and EntityPicker fields. */
@@ -301,6 +324,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
           limit: Math.min(100, q.size ?? 50),
         },
         retry: 'safe',
+        signal: q.signal,
       });
       return r.map((e) => ({
         ref: e.entity_ref ?? entityRef(e.kind, e.scope ?? undefined, e.identifier),

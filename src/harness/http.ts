@@ -40,6 +40,8 @@ export interface HarnessRequest {
   apiKey?: string;
   /** Overrides the client's timeout (running a Git-stored pipeline can take long). */
   timeoutMs?: number;
+  /** Cancels the request and its retries. */
+  signal?: AbortSignal;
 }
 
 const MALFORMED = 'ERR_HARNESS_MALFORMED';
@@ -94,6 +96,7 @@ export class HarnessHttp {
       params: { accountIdentifier: this.opts.accountId, ...req.params },
       data: req.data,
       ...(req.timeoutMs === undefined ? {} : { timeout: req.timeoutMs }),
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
       headers: {
         'x-api-key': req.apiKey ?? this.opts.apiKey,
         ...(req.contentType === undefined ? {} : { 'Content-Type': req.contentType }),

@@ -9,6 +9,7 @@ import type { WorkflowListing } from '../../../blocks/build-idp-help.js';
 import type { Binding } from '../../catalogue/bindings.js';
 import { IDP_COMMAND } from '../../catalogue/bindings.js';
 import { prefillFromText } from '../../forms/prefill.js';
+import { untilAborted } from '../../until-aborted.js';
 import type { BotDeps } from '../deps.js';
 import { rememberAnswers } from './view-answers.js';
 
@@ -153,15 +154,9 @@ export async function openWorkflow(
   const workflow = deps.catalogue.workflows.get(workflowId);
   const binding: Binding | undefined = deps.catalogue.bindings.get(workflowId);
   if (workflow === undefined || binding === undefined) return;
+  // Slack's Web API client takes no signal: stop waiting, and let the lookup finish on its own.
   const inTime = <T>(p: Promise<T>) =>
-    Promise.race([
-      p,
-      new Promise<undefined>((r) =>
-        setTimeout(() => {
-          r(undefined);
-        }, ACCESS_BUDGET_MS),
-      ),
-    ]);
+    untilAborted(p, AbortSignal.timeout(ACCESS_BUDGET_MS), () => undefined);
   const [decision, reach, prefill] = await Promise.all([
     inTime(deps.access.check(binding.access, req.userId, req.channelId)),
     req.channelId === req.userId ? 'can_post' : inTime(deps.access.reach(req.channelId)),

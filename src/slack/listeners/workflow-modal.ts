@@ -22,6 +22,7 @@ import { withPickersChecked } from '../../forms/picker-check.js';
 import { handleSubmission } from '../../forms/submission.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
+import { untilAborted } from '../../until-aborted.js';
 import { currentValues, recallAnswers, rememberAnswers } from './view-answers.js';
 
 /** Slack waits 3 s for options; leave room for the answer to travel. */
@@ -224,24 +225,14 @@ async function searchWithin(
   deps: BotDeps,
   query: Parameters<BotDeps['options']['search']>[0],
 ): Promise<PickerOption[]> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort();
-  }, OPTIONS_BUDGET_MS);
+  const signal = AbortSignal.timeout(OPTIONS_BUDGET_MS);
   try {
-    return await Promise.race([
-      deps.options.search(query, controller.signal),
-      new Promise<PickerOption[]>((resolve) => {
-        controller.signal.addEventListener('abort', () => {
-          resolve([{ value: '!unavailable', label: 'Harness did not answer in time; type again' }]);
-        });
-      }),
+    return await untilAborted(deps.options.search(query, signal), signal, (): PickerOption[] => [
+      { value: '!unavailable', label: 'Harness did not answer in time; type again' },
     ]);
   } catch (err) {
     deps.logger.warn({ field: query.field, err: (err as Error).message }, 'could not list options');
     return [{ value: '!unavailable', label: 'Harness is unreachable; try again in a moment' }];
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
+import { BodyTooLargeError, capBytes } from '../cap-bytes.js';
 import type { Logger } from '../logger.js';
 
 export const WEBHOOK_SECRET_HEADER = 'x-harness-webhook-secret';
@@ -37,22 +39,17 @@ export function harnessWebhookHandler(
       refuse(req, res, 413, tooLarge);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer): void => {
-      size += c.length;
-      if (size <= WEBHOOK_BODY_LIMIT) chunks.push(c);
-      else {
-        req.off('data', onData);
-        refuse(req, res, 413, tooLarge);
-      }
-    };
-    req.on('data', onData);
-    req.on('end', () => {
-      if (size > WEBHOOK_BODY_LIMIT) return;
-      const known = parseAndPoke(Buffer.concat(chunks), poke, logger);
-      send(res, known.status, known.text);
-    });
+    // Not destroyed on the way out: the 413 must still reach the sender before the socket closes.
+    void buffer(capBytes(req.iterator({ destroyOnReturn: false }), WEBHOOK_BODY_LIMIT)).then(
+      (raw) => {
+        const known = parseAndPoke(raw, poke, logger);
+        send(res, known.status, known.text);
+      },
+      (err: unknown) => {
+        // Otherwise the sender went away mid-body: there is no one to answer.
+        if (err instanceof BodyTooLargeError) refuse(req, res, 413, tooLarge);
+      },
+    );
   };
 }
 

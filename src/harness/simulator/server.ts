@@ -3,6 +3,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { text } from 'node:stream/consumers';
+import { BodyTooLargeError, capBytes } from '../../cap-bytes.js';
 import { isRecord } from '../../forms/json-schema.js';
 import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
@@ -167,14 +169,13 @@ function send(res: ServerResponse, status: number, body: unknown, raw = false): 
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 1_000_000) throw new SimHttpError(413, 'INVALID_ARGUMENT', 'Request body too large');
-    chunks.push(chunk as Buffer);
+  try {
+    return await text(capBytes(req, 1_000_000));
+  } catch (err) {
+    if (err instanceof BodyTooLargeError)
+      throw new SimHttpError(413, 'INVALID_ARGUMENT', 'Request body too large');
+    throw err;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function handle(

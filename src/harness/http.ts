@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { HarnessApiError } from './errors.js';
 import type { RequestBudget } from './request-budget.js';
 import { harnessError } from './wire.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * The one place that speaks HTTP to Harness: auth headers, timeouts, the shared request
@@ -140,7 +141,7 @@ export function mayHaveReachedHarness(err: HarnessApiError): boolean {
 
 function toHarnessError(endpoint: string, err: unknown): HarnessApiError {
   if (!(err instanceof AxiosError))
-    return new HarnessApiError(endpoint, undefined, (err as Error).message, 'network');
+    return new HarnessApiError(endpoint, undefined, errorMessage(err), 'network');
   const response = err.response;
   if (err.code === MALFORMED) return new HarnessApiError(endpoint, response?.status, undefined, 'malformed');
   if (response === undefined) {

@@ -31,6 +31,7 @@ import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
 import type { TokenVault } from './token-vault.js';
 import { fieldLabel } from '../forms/form-field.js';
+import { errorMessage } from '../errors.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -109,7 +110,7 @@ export class ApprovalService {
       );
     } catch (err) {
       this.d.logger.warn(
-        { runId: run.id, approvalId: id, err: (err as Error).message },
+        { runId: run.id, approvalId: id, err: errorMessage(err) },
         'could not post the approval card; will retry',
       );
     }
@@ -176,7 +177,7 @@ export class ApprovalService {
         await this.remindIfDue(run, card, approval);
       } catch (err) {
         this.d.logger.warn(
-          { approvalId: card.approvalId, err: (err as Error).message },
+          { approvalId: card.approvalId, err: errorMessage(err) },
           'could not refresh an approval card',
         );
       }
@@ -218,7 +219,7 @@ export class ApprovalService {
       )
       .catch((err: unknown) => {
         this.d.logger.warn(
-          { approvalId: approval.id, err: (err as Error).message },
+          { approvalId: approval.id, err: errorMessage(err) },
           'could not post an approval reminder',
         );
       });
@@ -280,7 +281,7 @@ export class ApprovalService {
       })
       .catch(
         (err: unknown) =>
-          `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
+          `Could not check your decision right now (${errorMessage(err)}); nothing was sent to Harness. Try again in a moment.`,
       );
     const next =
       typeof check === 'string'
@@ -294,7 +295,7 @@ export class ApprovalService {
       return undefined;
     } catch (err) {
       // Closed meanwhile: a refusal is then said privately.
-      this.d.logger.debug({ err: (err as Error).message }, 'approval modal no longer open');
+      this.d.logger.debug({ err: errorMessage(err) }, 'approval modal no longer open');
       return typeof check === 'string' ? check : undefined;
     }
   }
@@ -371,11 +372,11 @@ export class ApprovalService {
         action: 'approval.failed',
         workflowId: run.workflowId,
         runId: run.id,
-        details: { approvalId, action, error: (err as Error).message },
+        details: { approvalId, action, error: errorMessage(err) },
       });
       if (harness === undefined || !mayHaveReachedHarness(harness)) {
         this.d.store.releaseApprovalClick(approvalId, slackUser);
-        return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+        return `Harness did not take your decision: ${harness?.harnessMessage ?? errorMessage(err)}`;
       }
       // Harness may or may not have recorded it: read the approval back rather than guess.
       const settled = await this.clicks.settle(run, card, slackUser, action).catch(() => undefined);
@@ -605,10 +606,7 @@ export class ApprovalService {
     await this.d.deliveries
       .post(run.id, key, { channel: run.requesterId }, () => buildPrivateNote(text))
       .catch((err: unknown) => {
-        this.d.logger.warn(
-          { runId: run.id, key, err: (err as Error).message },
-          'could not message the requester',
-        );
+        this.d.logger.warn({ runId: run.id, key, err: errorMessage(err) }, 'could not message the requester');
       });
   }
 }

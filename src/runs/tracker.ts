@@ -10,6 +10,7 @@ import type { ApprovalService } from './approval-service.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
+import { errorMessage } from '../errors.js';
 
 export interface TrackerTiming {
   /** Poll interval while the run moves. */
@@ -156,7 +157,7 @@ export class RunTracker {
       t.failures++;
       t.delay = Math.min(this.timing.slowMs, t.delay * 2);
       this.d.logger.warn(
-        { runId: run.id, err: (err as Error).message, failures: t.failures },
+        { runId: run.id, err: errorMessage(err), failures: t.failures },
         'could not read the execution from Harness',
       );
       if (t.failures === 3 && run.cardTs !== undefined) {
@@ -252,7 +253,7 @@ export class RunTracker {
         if (r.state === 'busy') return false;
       } catch (err) {
         this.d.logger.warn(
-          { runId: run.id, event: e.key, err: (err as Error).message },
+          { runId: run.id, event: e.key, err: errorMessage(err) },
           'could not post a thread reply; will retry',
         );
         return false;
@@ -266,7 +267,7 @@ export class RunTracker {
       if (this.d.onFinished !== undefined && !(await this.d.onFinished(run, view))) return;
     } catch (err) {
       this.d.logger.warn(
-        { runId: run.id, err: (err as Error).message },
+        { runId: run.id, err: errorMessage(err) },
         'could not tell people the run ended; will retry',
       );
       return;

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHarnessClient } from '../../src/harness/client.js';
 import { HarnessApiError, HarnessRunError } from '../../src/harness/errors.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
+import { errorMessage } from '../../src/errors.js';
 
 const BASE = 'https://harness.test';
 const KEY = 'pat.test-secret-key';
@@ -110,7 +111,7 @@ describe('runPipeline', () => {
       const err = await failure(run());
       expect(err).toBeInstanceOf(HarnessRunError);
       expect((err as HarnessRunError).mayHaveStarted).toBe(mayHaveStarted);
-      expect((err as Error).message).toMatch(
+      expect(errorMessage(err)).toMatch(
         mayHaveStarted ? /may have started: check the pipeline's executions/ : /did not start/,
       );
       expect(scope.isDone()).toBe(true);
@@ -236,7 +237,7 @@ describe('reads', () => {
       .reply(200, fixture as nock.Body);
     const err = await failure(client({ retries: 1, timeoutMs: 50 }).getExecution('exec-1', SCOPE));
     expect(err).toMatchObject({ kind: 'timeout' });
-    expect((err as Error).message).toBe(`Harness did not answer in time on GET ${EXEC}`);
+    expect(errorMessage(err)).toBe(`Harness did not answer in time on GET ${EXEC}`);
   });
 
   it('does not retry 401, and flags it', async () => {

@@ -12,6 +12,7 @@ import { loadPipelines } from './pipeline-model.js';
 import * as json from './responses.js';
 import { DEFAULT_SEED, principalOf, withAdminKey } from './seed.js';
 import type { Seed } from './seed.js';
+import { errorMessage } from '../../errors.js';
 
 /** Faults on demand, for tests and benchmarks. Rates are 0..1; `*Next` counts are consumed per request. */
 export interface Faults {
@@ -145,7 +146,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
   const hits = new Map<string, number[]>();
   const server = createServer((req, res) => {
     handle(sim, seed, hits, holds, req, res).catch((err: unknown) => {
-      send(res, 500, json.failure('DEFAULT_ERROR_CODE', (err as Error).message));
+      send(res, 500, json.failure('DEFAULT_ERROR_CODE', errorMessage(err)));
     });
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));

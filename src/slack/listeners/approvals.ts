@@ -14,6 +14,7 @@ import { isRecord } from '../../forms/json-schema.js';
 import type { ApprovalService } from '../../runs/approval-service.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
+import { errorMessage } from '../../errors.js';
 
 const meta = z.object({ approvalId: z.string(), action: z.enum(['APPROVE', 'REJECT']) });
 
@@ -29,7 +30,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
         card === undefined ? undefined : deps.store.getRun(card.runId)?.cardTs,
       )
       .catch((err: unknown) => {
-        deps.logger.warn({ err: (err as Error).message }, 'could not answer a click privately');
+        deps.logger.warn({ err: errorMessage(err) }, 'could not answer a click privately');
       });
   };
 
@@ -44,7 +45,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
         .click(body.user.id, approvalId, action, body.trigger_id, opensForm)
         .catch(
           (err: unknown) =>
-            `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
+            `Could not check your decision right now (${errorMessage(err)}); nothing was sent to Harness. Try again in a moment.`,
         );
       if (message !== undefined) await tell(body.user.id, approvalId, message);
     });

@@ -12,6 +12,7 @@ import { prefillFromText } from '../../forms/prefill.js';
 import { untilAborted } from '../../until-aborted.js';
 import type { BotDeps } from '../deps.js';
 import { rememberAnswers } from './view-answers.js';
+import { errorMessage } from '../../errors.js';
 
 /** How long the access check may take before the modal opens anyway (trigger_id lives ~3 s). */
 const ACCESS_BUDGET_MS = 1200;
@@ -195,13 +196,13 @@ export async function openWorkflow(
     rememberAnswers(deps, viewId, req.userId, prefill.values);
     deps.logger.info({ workflowId, user: req.userId, channel: req.channelId }, 'opened workflow modal');
   } catch (err) {
-    deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');
+    deps.logger.warn({ workflowId, err: errorMessage(err) }, 'could not open the modal');
     await deps.slack
       .postEphemeral(
         req.channelId,
         req.userId,
         buildPrivateNote(
-          `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${req.command} again.`,
+          `Slack did not let the bot open the ${workflow.title} form in time (${errorMessage(err)}). Please run ${req.command} again.`,
         ),
       )
       .catch(() => undefined);

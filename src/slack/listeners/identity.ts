@@ -10,6 +10,7 @@ import { HarnessApiError } from '../../harness/errors.js';
 import type { TokenVault } from '../../runs/token-vault.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
+import { errorMessage } from '../../errors.js';
 
 const TITLE = 'Link Harness account';
 
@@ -44,10 +45,10 @@ export function registerIdentity(app: App, deps: BotDeps): void {
     inBackground(
       deps,
       linkToken(deps, vault, body.user.id, token)
-        .catch((err: unknown) => refused(`The check could not finish (${(err as Error).message}).`))
+        .catch((err: unknown) => refused(`The check could not finish (${errorMessage(err)}).`))
         .then(async (result) => {
           await deps.slack.updateView(view.id, result.view).catch((err: unknown) => {
-            deps.logger.debug({ err: (err as Error).message }, 'link modal no longer open');
+            deps.logger.debug({ err: errorMessage(err) }, 'link modal no longer open');
           });
           await deps.slack.postMessage(body.user.id, buildPrivateNote(result.text));
         }),
@@ -76,7 +77,7 @@ async function linkToken(
     return refused(
       err instanceof HarnessApiError && err.unauthorized
         ? 'Harness did not accept this token: check it is a personal access token that has not expired.'
-        : `Harness could not check the token (${(err as Error).message}).`,
+        : `Harness could not check the token (${errorMessage(err)}).`,
     );
   }
   const email = await deps.slack.userEmail(slackUser);

@@ -3,6 +3,7 @@ import { buildAbortRequested, buildPrivateNote } from '../../../blocks/build-run
 import { ABORT_RUN_ACTION_ID, OPEN_IN_HARNESS_ACTION_ID } from '../../../blocks/ids.js';
 import { checkApprover } from '../../runs/approvers.js';
 import type { BotDeps } from '../deps.js';
+import { errorMessage } from '../../errors.js';
 
 /** Buttons on the status card. */
 export function registerRunActions(app: App, deps: BotDeps): void {
@@ -72,7 +73,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
       }
       deps.tracker.poke(run.executionId);
     } catch (err) {
-      await tell(`Harness did not abort the run: ${(err as Error).message}`);
+      await tell(`Harness did not abort the run: ${errorMessage(err)}`);
     }
   });
 }

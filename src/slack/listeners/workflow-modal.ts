@@ -13,7 +13,7 @@ import {
 } from '../../../blocks/ids.js';
 import { decodeModalMetadata } from '../../../blocks/modal-metadata.js';
 import type { Workflow } from '../../catalogue/workflow.js';
-import { SlackLimitError } from '../../errors.js';
+import { errorMessage, SlackLimitError } from '../../errors.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../forms/option-source.js';
@@ -231,7 +231,7 @@ async function searchWithin(
       { value: '!unavailable', label: 'Harness did not answer in time; type again' },
     ]);
   } catch (err) {
-    deps.logger.warn({ field: query.field, err: (err as Error).message }, 'could not list options');
+    deps.logger.warn({ field: query.field, err: errorMessage(err) }, 'could not list options');
     return [{ value: '!unavailable', label: 'Harness is unreachable; try again in a moment' }];
   }
 }
@@ -245,7 +245,7 @@ async function updateView(
     await deps.slack.updateView(view.id, next, view.hash);
   } catch (err) {
     // hash_conflict: a newer update already replaced this view; nothing to do.
-    deps.logger.debug({ err: (err as Error).message }, 'view update skipped');
+    deps.logger.debug({ err: errorMessage(err) }, 'view update skipped');
   }
 }
 

@@ -18,18 +18,6 @@ export function formatProblem(p: SourceProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
-/** The catalogue (workflows + bindings) could not be loaded; carries every problem found. */
-export class CatalogueError extends IdpChatopsError {
-  readonly code = 'catalogue_invalid';
-  constructor(readonly problems: readonly SourceProblem[]) {
-    super(
-      `The workflow catalogue has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
-    );
-    this.name = 'CatalogueError';
-  }
-}
-
 /** The environment is not a usable configuration; carries every problem with its fix. */
 export class ConfigError extends IdpChatopsError {
   readonly code = 'config_invalid';

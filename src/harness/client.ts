@@ -317,7 +317,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         path: '/v1/entities',
         params: {
           kind: kinds.map((k) => k.toLowerCase()).join(',') || undefined,
-          // Every scope of the account, as Harness's own clients ask (harness-api.md §2, IDP rows).
+          // Every scope of the account, as Harness's own IDP UI asks.
           scopes: 'account.*',
           search_term: q.search === undefined || q.search === '' ? undefined : entitySearchTerm(q.search),
           page: q.page ?? 0,
@@ -335,7 +335,8 @@ export function createHarnessClient(opts: HarnessClientOptions) {
 
     /**
      * Membership of a group written as in an approval step: `account.x` (account scope),
-     * `org.x` (the run's org) or `x` (the run's project), harness-api.md §5.3.
+     * `org.x` (the run's org) or `x` (the run's project), as approval steps scope user groups
+     * (https://developer.harness.io/docs/platform/approvals/adding-harness-approval-stages/).
      */
     async isUserGroupMember(groupRef: string, userUuid: string, runScope: Scope): Promise<boolean> {
       const { identifier, orgId, projectId } = groupScope(groupRef, runScope);

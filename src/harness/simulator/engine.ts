@@ -83,7 +83,7 @@ export interface Approval {
   deadline: number;
   message: string;
   userGroups: string[];
-  /** `approvers.serviceAccounts` (newer builds, harness-api.md §5.4). */
+  /** `approvers.serviceAccounts` (newer builds; harness-core's ApproversDTO). */
   serviceAccounts: string[];
   minimumCount: number;
   disallowPipelineExecutor: boolean;

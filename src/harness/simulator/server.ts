@@ -490,7 +490,7 @@ function route(
 /**
  * IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case),
  * each in its scope (`account`, `account.org`, `account.org.project`). `scopes` picks which, as
- * Harness's clients send it (`scopes=account.*`, harness-api.md §2); without it only the account's.
+ * Harness's own IDP UI sends it (`scopes=account.*`); without it only the account's.
  */
 function catalogEntities(seed: Seed, q: Query): unknown[] {
   const kinds = (q.get('kind') ?? 'group,user').toLowerCase().split(',');

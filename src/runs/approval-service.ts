@@ -32,6 +32,20 @@ import { redactNamedValues } from './redact.js';
 import type { TokenVault } from './token-vault.js';
 import { fieldLabel } from '../forms/form-field.js';
 import { errorMessage } from '../errors.js';
+import {
+  alreadyDecided,
+  APPROVAL_UNKNOWN,
+  approvalCardRefused,
+  cannotDecide,
+  checkingApproval,
+  decided,
+  DECISION_BEING_SENT,
+  decisionCheckFailed,
+  decisionNotRecorded,
+  decisionNotTaken,
+  decisionUnconfirmed,
+  REQUESTER_CANNOT_APPROVE,
+} from '../../blocks/messages.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -47,8 +61,6 @@ export interface ApprovalServiceDeps {
   /** Opens personal tokens linked with `/idp link`. */
   vault: TokenVault | undefined;
 }
-
-const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
 
 /** What the card says about sending approvals from Slack, and whether it has buttons. */
 interface CardSetup {
@@ -91,7 +103,12 @@ export class ApprovalService {
         await this.note(
           run,
           noted,
-          `Your run of ${this.title(run)} is waiting for approval (${step.name}), but Slack refused the approval card${posted.refused === undefined ? '' : ` (${posted.refused})`}. Approvers can decide in Harness${run.executionUrl === undefined ? '' : `: ${run.executionUrl}`}.`,
+          approvalCardRefused({
+            workflowTitle: this.title(run),
+            stepName: step.name,
+            refused: posted.refused,
+            executionUrl: run.executionUrl,
+          }),
         );
         return;
       }
@@ -239,7 +256,7 @@ export class ApprovalService {
   ): Promise<string | undefined> {
     const card = this.d.store.getApprovalCard(approvalId);
     const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
-    if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    if (card === undefined || run === undefined) return APPROVAL_UNKNOWN;
     if (action === 'REJECT' || opensForm) return this.openThenCheck(slackUser, run, card, action, triggerId);
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
@@ -270,7 +287,7 @@ export class ApprovalService {
     const first =
       action === 'REJECT'
         ? this.form(card, action, undefined)
-        : buildNoticeModal('Approve', `Checking that you can approve ${card.stepName}…`);
+        : buildNoticeModal('Approve', checkingApproval(card.stepName));
     const { viewId } = await this.d.slack.openView(triggerId, first);
     const check = await this.check(slackUser, run, card)
       .then(async (c) => {
@@ -279,10 +296,7 @@ export class ApprovalService {
         const sender = await this.senderFor(slackUser, card, run);
         return typeof sender === 'string' ? sender : c;
       })
-      .catch(
-        (err: unknown) =>
-          `Could not check your decision right now (${errorMessage(err)}); nothing was sent to Harness. Try again in a moment.`,
-      );
+      .catch((err: unknown) => decisionCheckFailed(errorMessage(err)));
     const next =
       typeof check === 'string'
         ? buildNoticeModal(action === 'REJECT' ? 'Reject' : 'Approve', check)
@@ -324,7 +338,7 @@ export class ApprovalService {
   ): Promise<string> {
     const card = this.d.store.getApprovalCard(approvalId);
     const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
-    if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    if (card === undefined || run === undefined) return APPROVAL_UNKNOWN;
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
     // The intention, recorded before Harness is called: a concurrent or repeated click finds it taken.
@@ -363,7 +377,7 @@ export class ApprovalService {
         email,
       });
       await this.show(run, card, updated);
-      return `You ${PAST[action] ?? action} ${card.stepName}.`;
+      return decided(action, card.stepName);
     } catch (err) {
       const harness = err instanceof HarnessApiError ? err : undefined;
       this.d.store.audit({
@@ -376,14 +390,13 @@ export class ApprovalService {
       });
       if (harness === undefined || !mayHaveReachedHarness(harness)) {
         this.d.store.releaseApprovalClick(approvalId, slackUser);
-        return `Harness did not take your decision: ${harness?.harnessMessage ?? errorMessage(err)}`;
+        return decisionNotTaken(harness?.harnessMessage ?? errorMessage(err));
       }
       // Harness may or may not have recorded it: read the approval back rather than guess.
       const settled = await this.clicks.settle(run, card, slackUser, action).catch(() => undefined);
-      if (settled === 'recorded') return `You ${PAST[action] ?? action} ${card.stepName}.`;
-      if (settled === 'released')
-        return `Harness did not record your decision (${harness.message}). Nothing was decided; you can click again.`;
-      return `Harness did not confirm your decision (${harness.message}). The bot will check what Harness recorded; if it did not, you can click again.`;
+      if (settled === 'recorded') return decided(action, card.stepName);
+      if (settled === 'released') return decisionNotRecorded(harness.message);
+      return decisionUnconfirmed(harness.message);
     }
   }
 
@@ -409,7 +422,7 @@ export class ApprovalService {
       return `${card.stepName} is approved in ${approvedWhere(approval.type)}, not from Slack.`;
     const prior = this.d.store.approvalClick(card.approvalId, slackUser);
     if (prior !== undefined && !prior.sent && this.clicks.sending(card.approvalId, slackUser))
-      return 'Your decision is being sent to Harness; you will hear back here.';
+      return DECISION_BEING_SENT;
     // A claim left without outcome (a crash, a lost answer) is settled from Harness's own record.
     const open =
       prior === undefined ||
@@ -427,7 +440,7 @@ export class ApprovalService {
     };
     if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
       deny('requester');
-      return 'You asked for this run, and this step does not let the person who asked approve it.';
+      return REQUESTER_CANNOT_APPROVE;
     }
     const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
       orgId: run.orgId,
@@ -435,7 +448,7 @@ export class ApprovalService {
     });
     if (!eligible.eligible) {
       deny(eligible.reason);
-      return `You can't decide on ${card.stepName}: ${eligible.reason}.`;
+      return cannotDecide(card.stepName, eligible.reason);
     }
     return approval;
   }
@@ -481,7 +494,7 @@ export class ApprovalService {
 
   private already(approvalId: string, slackUser: string): string {
     const prior = this.d.store.approvalClick(approvalId, slackUser);
-    return `You already ${PAST[prior?.action ?? ''] ?? 'decided on'} this${prior === undefined ? '' : ` at ${new Date(prior.at).toISOString().replace('T', ' ').slice(0, 16)} UTC`}.`;
+    return alreadyDecided(prior);
   }
 
   private async show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {

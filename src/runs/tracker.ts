@@ -11,6 +11,7 @@ import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
 import { errorMessage } from '../errors.js';
+import { HARNESS_NOT_ANSWERING_NOTE, HARNESS_REFUSES_KEY_NOTE } from '../../blocks/messages.js';
 
 export interface TrackerTiming {
   /** Poll interval while the run moves. */
@@ -163,8 +164,8 @@ export class RunTracker {
       if (t.failures === 3 && run.cardTs !== undefined) {
         const note =
           err instanceof HarnessApiError && err.unauthorized
-            ? 'Harness refuses the bot’s key; updates paused until it is fixed.'
-            : 'Harness is not answering; this card will catch up when it does.';
+            ? HARNESS_REFUSES_KEY_NOTE
+            : HARNESS_NOT_ANSWERING_NOTE;
         void this.d.updater.set(
           run.channelId,
           run.cardTs,

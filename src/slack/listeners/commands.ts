@@ -13,6 +13,14 @@ import { untilAborted } from '../../until-aborted.js';
 import type { BotDeps } from '../deps.js';
 import { rememberAnswers } from './view-answers.js';
 import { errorMessage } from '../../errors.js';
+import {
+  cannotRunHere,
+  formDidNotOpen,
+  LINKING_OFF,
+  NO_TOKEN_LINKED,
+  noSuchWorkflow,
+  TOKEN_REMOVED,
+} from '../../../blocks/messages.js';
 
 /** How long the access check may take before the modal opens anyway (trigger_id lives ~3 s). */
 const ACCESS_BUDGET_MS = 1200;
@@ -32,7 +40,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
       if (!deps.catalogue.workflows.has(target)) {
         await respond({
           response_type: 'ephemeral',
-          ...buildHelp(`There is no workflow "${target}". \`/idp\` lists them.`),
+          ...buildHelp(noSuchWorkflow(target)),
         });
         return;
       }
@@ -44,7 +52,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
       if (deps.vault === undefined) {
         await respond({
           response_type: 'ephemeral',
-          text: 'Linking Harness accounts is turned off here: the platform team must set IDP_CHATOPS_ENCRYPTION_KEY.',
+          text: LINKING_OFF,
         });
         return;
       }
@@ -65,9 +73,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
         });
       await respond({
         response_type: 'ephemeral',
-        text: removed
-          ? 'Your Harness token is removed; approvals go through the bot again.'
-          : 'You had no Harness account linked.',
+        text: removed ? TOKEN_REMOVED : NO_TOKEN_LINKED,
       });
       return;
     }
@@ -180,7 +186,7 @@ export async function openWorkflow(
     await deps.slack.postEphemeral(
       req.channelId,
       req.userId,
-      buildPrivateNote(`You can't run ${workflow.title} here: ${decision.reason}.`),
+      buildPrivateNote(cannotRunHere(workflow.title, decision.reason)),
     );
     return;
   }
@@ -201,9 +207,7 @@ export async function openWorkflow(
       .postEphemeral(
         req.channelId,
         req.userId,
-        buildPrivateNote(
-          `Slack did not let the bot open the ${workflow.title} form in time (${errorMessage(err)}). Please run ${req.command} again.`,
-        ),
+        buildPrivateNote(formDidNotOpen(workflow.title, errorMessage(err), req.command)),
       )
       .catch(() => undefined);
   }

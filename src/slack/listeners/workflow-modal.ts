@@ -24,6 +24,15 @@ import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
 import { untilAborted } from '../../until-aborted.js';
 import { currentValues, recallAnswers, rememberAnswers } from './view-answers.js';
+import {
+  cannotRunHere,
+  chooseFirst,
+  FORM_EXPIRED,
+  FORM_EXPIRED_TITLE,
+  NOT_ALLOWED_TITLE,
+  OPTIONS_LATE,
+  OPTIONS_UNREACHABLE,
+} from '../../../blocks/messages.js';
 
 /** Slack waits 3 s for options; leave room for the answer to travel. */
 const OPTIONS_BUDGET_MS = 2500;
@@ -82,10 +91,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     if (ctx === undefined) {
       await ack({
         response_action: 'update',
-        view: buildNoticeModal(
-          'Form expired',
-          'This form belongs to a workflow the bot no longer has. Run the command again.',
-        ),
+        view: buildNoticeModal(FORM_EXPIRED_TITLE, FORM_EXPIRED),
       });
       return;
     }
@@ -132,10 +138,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
       });
       await ack({
         response_action: 'update',
-        view: buildNoticeModal(
-          'Not allowed',
-          `You can't run ${ctx.workflow.title} here: ${decision.reason}.`,
-        ),
+        view: buildNoticeModal(NOT_ALLOWED_TITLE, cannotRunHere(ctx.workflow.title, decision.reason)),
       });
       return;
     }
@@ -204,7 +207,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
         const missing = params.missing.map(
           (k) => ctx.workflow.pages.flatMap((p) => p.allFields).find((f) => f.key === k)?.title ?? k,
         );
-        options = [{ value: '!missing', label: `Choose ${missing.join(' and ')} first` }];
+        options = [{ value: '!missing', label: chooseFirst(missing) }];
       } else {
         options = await searchWithin(deps, {
           workflowId: ctx.workflow.id,
@@ -228,11 +231,11 @@ async function searchWithin(
   const signal = AbortSignal.timeout(OPTIONS_BUDGET_MS);
   try {
     return await untilAborted(deps.options.search(query, signal), signal, (): PickerOption[] => [
-      { value: '!unavailable', label: 'Harness did not answer in time; type again' },
+      { value: '!unavailable', label: OPTIONS_LATE },
     ]);
   } catch (err) {
     deps.logger.warn({ field: query.field, err: errorMessage(err) }, 'could not list options');
-    return [{ value: '!unavailable', label: 'Harness is unreachable; try again in a moment' }];
+    return [{ value: '!unavailable', label: OPTIONS_UNREACHABLE }];
   }
 }
 

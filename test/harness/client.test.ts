@@ -5,6 +5,7 @@ import { createHarnessClient } from '../../src/harness/client.js';
 import { HarnessApiError, HarnessRunError } from '../../src/harness/errors.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
 import { errorMessage } from '../../src/errors.js';
+import { eventually } from '../helpers/stack.js';
 
 const BASE = 'https://harness.test';
 const KEY = 'pat.test-secret-key';
@@ -382,7 +383,10 @@ describe('request budget', () => {
       .reply(200, { status: 'SUCCESS', data: { uuid: 'u2' } });
     await expect(c.currentUser()).resolves.toMatchObject({ uuid: 'u1' });
     const pending = c.currentUser();
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(
+      () => budget.waiting,
+      (n) => n === 1,
+    );
     expect(first.isDone()).toBe(true);
     expect(second.isDone()).toBe(false);
     expect(budget.waiting).toBe(1);
@@ -398,8 +402,10 @@ describe('request budget', () => {
       .reply(200, { status: 'SUCCESS', data: { uuid: 'u1' } });
     await client({ budget }).currentUser();
     const other = client({ budget, apiKey: 'pat.other' }).currentUser();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(budget.waiting).toBe(1);
+    await eventually(
+      () => budget.waiting,
+      (n) => n === 1,
+    );
     void other.catch(() => undefined);
   });
 

@@ -27,7 +27,25 @@ export default tseslint.config(
           message: 'Read the environment only in src/config.ts (loadConfig).',
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[property.name='message'] > TSAsExpression.object[typeAnnotation.typeName.name='Error']",
+          message: 'Use errorMessage(err) from src/errors.ts: a thrown value need not be an Error.',
+        },
+        {
+          selector:
+            "ConditionalExpression[test.operator='instanceof'][test.right.name='Error'][consequent.property.name='message'][alternate.callee.name='String']",
+          message: 'Use errorMessage(err) from src/errors.ts.',
+        },
+      ],
     },
+  },
+  {
+    // The one place that reads a thrown value's message.
+    files: ['src/errors.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // test/helpers/postgres.ts: TEST_DATABASE_URL names another PostgreSQL for a local test run.

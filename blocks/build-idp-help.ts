@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { escapeMrkdwn, keepSlackDates, mrkdwn, plain } from './text.js';
 
 export interface WorkflowListing {
   id: string;
@@ -68,6 +68,8 @@ export function buildNoticeModal(title: string, text: string): ModalView {
     type: 'modal',
     title: plain(title, LIMITS.modalTitle),
     close: plain('Close', LIMITS.modalButton),
-    blocks: [{ type: 'section', block_id: 'notice', text: mrkdwn(escapeMrkdwn(text), LIMITS.text) }],
+    blocks: [
+      { type: 'section', block_id: 'notice', text: mrkdwn(keepSlackDates(escapeMrkdwn(text)), LIMITS.text) },
+    ],
   };
 }

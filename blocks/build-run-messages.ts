@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ExecutionView, StepView } from '../src/harness/types.js';
 import { elapsed, slackDate, statusEmoji, statusLabel } from './format.js';
 import { LIMITS } from './limits.js';
-import { escapeMrkdwn, mrkdwn, oneLine, truncate } from './text.js';
+import { escapeMrkdwn, keepSlackDates, mrkdwn, oneLine, truncate } from './text.js';
 
 export interface SlackMessage {
   text: string;
@@ -130,7 +130,9 @@ export function buildTeamNotification(
  * broadcast or a link, except the user and channel mentions the bot itself writes.
  */
 export function buildPrivateNote(text: string): SlackMessage {
-  const safe = escapeMrkdwn(truncate(text, LIMITS.text)).replace(/&lt;([@#][A-Z0-9]+)&gt;/g, '<$1>');
+  const safe = keepSlackDates(
+    escapeMrkdwn(truncate(text, LIMITS.text)).replace(/&lt;([@#][A-Z0-9]+)&gt;/g, '<$1>'),
+  );
   return { text, blocks: [section('note', safe)] };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Slack's Block Kit limits (shared/reference/slack-platform.md §4), and a checker that walks a
+ * Slack's Block Kit limits (https://api.slack.com/reference/block-kit/blocks and the pages of
+ * each element and of views), and a checker that walks a
  * view or message the way Slack validates it. Builders truncate so they stay inside these;
  * the loader runs the checker on every page at startup; the Slack emulator rejects with it.
  */

@@ -29,6 +29,14 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(INVISIBLE, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * After `escapeMrkdwn`: the bot's own `slackDate` tokens (`<!date^…|…>`, without the optional
+ * link part) render again, so a date reads in each reader's time zone. Nothing else is restored.
+ */
+export function keepSlackDates(escaped: string): string {
+  return escaped.replace(/&lt;(!date\^\d+\^[^^|&<>]*\|[^|&<>]*)&gt;/g, '<$1>');
+}
+
 /** Text someone else wrote, on one line: each line break shows as ⏎, invisible characters go. */
 export function oneLine(text: string): string {
   return text.replace(INVISIBLE, '').replace(LINE_BREAK, ' ⏎ ').replace(/\t/g, ' ').trim();

@@ -7,6 +7,7 @@ import { createRequestBudget } from './harness/request-budget.js';
 import type { HarnessClient } from './harness/client.js';
 import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
+import { errorMessage } from './errors.js';
 import { harnessObserver, measuredBudget } from './metrics/harness-observer.js';
 import { createBotMetrics } from './metrics/registry.js';
 import type { BotMetrics } from './metrics/registry.js';
@@ -116,10 +117,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const slackAuth = slackAuthCheck(
     () => background.auth.test(),
     (err: unknown) => {
-      logger.warn(
-        { err: err instanceof Error ? err.message : String(err) },
-        'Slack auth.test failed: not ready',
-      );
+      logger.warn({ err: errorMessage(err) }, 'Slack auth.test failed: not ready');
     },
   );
   const ready = createReadiness({

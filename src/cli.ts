@@ -6,7 +6,7 @@ import { loadWorkflows } from './catalogue/load-workflow.js';
 import type { Binding } from './catalogue/bindings.js';
 import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
-import { ConfigError, formatProblem, IdpChatopsError } from './errors.js';
+import { ConfigError, errorMessage, formatProblem, IdpChatopsError } from './errors.js';
 import type { SourceProblem } from './errors.js';
 import { isRecord } from './forms/json-schema.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
@@ -234,7 +234,7 @@ async function readValues(file: string | undefined, io: CliIo): Promise<FormValu
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    io.err(`${file}: cannot read values as JSON: ${(err as Error).message}`);
+    io.err(`${file}: cannot read values as JSON: ${errorMessage(err)}`);
     return undefined;
   }
   if (!isRecord(raw)) {

@@ -18,18 +18,6 @@ export function formatProblem(p: SourceProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
-/** The catalogue (workflows + bindings) could not be loaded; carries every problem found. */
-export class CatalogueError extends IdpChatopsError {
-  readonly code = 'catalogue_invalid';
-  constructor(readonly problems: readonly SourceProblem[]) {
-    super(
-      `The workflow catalogue has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
-    );
-    this.name = 'CatalogueError';
-  }
-}
-
 /** The environment is not a usable configuration; carries every problem with its fix. */
 export class ConfigError extends IdpChatopsError {
   readonly code = 'config_invalid';
@@ -55,4 +43,9 @@ export class SlackLimitError extends IdpChatopsError {
     super(`The view would be rejected by Slack: ${violations.join('; ')}`);
     this.name = 'SlackLimitError';
   }
+}
+
+/** The message of anything thrown: an Error's own, or the thrown value as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

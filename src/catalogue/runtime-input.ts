@@ -70,7 +70,8 @@ export function renderRuntimeInput(
   }
   const pipeline: Record<string, unknown> = { identifier: pipelineId };
   if (stages.size > 0) {
-    // [I] harness-api.md §3: stage variables are filled at the input-set template's path.
+    // Stage variables are filled at their path in the pipeline's runtime-input template, as an
+    // input set holds them (https://developer.harness.io/docs/platform/pipelines/input-sets/).
     pipeline.stages = [...stages].map(([identifier, vars]) => ({ stage: { identifier, variables: vars } }));
   }
   if (variables.length > 0) pipeline.variables = variables;

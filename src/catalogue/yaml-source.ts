@@ -12,6 +12,7 @@ import {
 import type { Document, Node } from 'yaml';
 import type { SourceProblem } from '../errors.js';
 import { isRecord } from '../forms/json-schema.js';
+import { errorMessage } from '../errors.js';
 
 /** Workflow files are small; anything bigger is a mistake or an attack. */
 export const MAX_MANIFEST_BYTES = 256 * 1024;
@@ -134,7 +135,7 @@ function readDocument(
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
   } catch (err) {
-    return { problems: [at(doc.range[0], `cannot read this YAML: ${(err as Error).message}`)] };
+    return { problems: [at(doc.range[0], `cannot read this YAML: ${errorMessage(err)}`)] };
   }
 }
 

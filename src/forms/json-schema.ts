@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { RE2JS } from 're2js';
+import { errorMessage } from '../errors.js';
 
 /** JSON values as forms and pipelines see them. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -45,7 +46,7 @@ function linearTimeRegExp(pattern: string): { test: (s: string) => boolean; toSt
   try {
     re = RE2JS.compile(RE2JS.translateRegExp(pattern));
   } catch (err) {
-    throw new UnsupportedPatternError(pattern, (err as Error).message);
+    throw new UnsupportedPatternError(pattern, errorMessage(err));
   }
   // ajv keys its compiled patterns by toString(): each pattern must give its own.
   return { test: (s: string) => re.test(s), toString: () => `re2:${pattern}` };
@@ -112,7 +113,7 @@ export function schemaProblem(
   } catch (err) {
     if (err instanceof UnsupportedPatternError)
       return { path: pathOf(schema, 'pattern', err.pattern) ?? [], message: err.message };
-    return { path: [], message: `is not a valid JSON Schema: ${(err as Error).message}` };
+    return { path: [], message: `is not a valid JSON Schema: ${errorMessage(err)}` };
   }
 }
 

@@ -1,4 +1,3 @@
-import { oneLine, truncate } from '../../blocks/text.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import { resolvePage } from './form-page.js';
@@ -8,6 +7,8 @@ import { resolvePickerParams } from './option-source.js';
 import { fieldBlockIdOn } from './read-state.js';
 import type { OptionSource, PickerSource } from './option-source.js';
 import type { SubmissionOutcome } from './submission.js';
+import { untilAborted } from '../until-aborted.js';
+import { pickerChooseFirst, pickerNotListed, pickerUncheckable } from '../../blocks/form-text.js';
 
 /** A page that passed validation still stays open if a picker answer is not one its source lists. */
 export async function withPickersChecked(
@@ -48,30 +49,16 @@ export async function checkPickerAnswers(o: {
   budgetMs: number;
 }): Promise<Record<string, string>> {
   const errors: Record<string, string> = {};
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort();
-  }, o.budgetMs);
-  const deadline = new Promise<'late'>((resolve) => {
-    controller.signal.addEventListener('abort', () => {
-      resolve('late');
-    });
-  });
-  try {
-    await Promise.all(
-      resolvePage(o.page, o.values).map(async (field) => {
-        const problem = await Promise.race([checkField(o, field, controller.signal), deadline]).catch(
-          () => 'unreachable' as const,
-        );
-        if (problem === 'late' || problem === 'unreachable')
-          errors[field.key] =
-            `${field.title} could not be checked with Harness just now; submit again in a moment`;
-        else if (problem !== undefined) errors[field.key] = problem;
-      }),
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  const signal = AbortSignal.timeout(o.budgetMs);
+  await Promise.all(
+    resolvePage(o.page, o.values).map(async (field) => {
+      const problem = await untilAborted(checkField(o, field, signal), signal, () => 'late' as const).catch(
+        () => 'unreachable' as const,
+      );
+      if (problem === 'late' || problem === 'unreachable') errors[field.key] = pickerUncheckable(field.title);
+      else if (problem !== undefined) errors[field.key] = problem;
+    }),
+  );
   return errors;
 }
 
@@ -86,7 +73,7 @@ async function checkField(
   if (value === undefined || JSON.stringify(value) === JSON.stringify(field.default)) return undefined;
   const source = field.input.source;
   const params = resolvePickerParams(source, o.values);
-  if (!params.ok) return `${field.title}: choose ${params.missing.join(' and ')} first`;
+  if (!params.ok) return pickerChooseFirst(field.title, params.missing);
   for (const chosen of chosenValues(value)) {
     const listed = await o.options.search(
       {
@@ -98,8 +85,7 @@ async function checkField(
       },
       signal,
     );
-    if (!listed.some((option) => option.value === chosen))
-      return `${field.title}: ${JSON.stringify(truncate(oneLine(chosen), 60))} is not one of the options Harness lists; open the list and choose again`;
+    if (!listed.some((option) => option.value === chosen)) return pickerNotListed(field.title, chosen);
   }
   return undefined;
 }

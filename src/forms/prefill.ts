@@ -6,6 +6,17 @@ import { toText } from './json-schema.js';
 import type { FormValues } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
 import type { OptionSource } from './option-source.js';
+import { untilAborted } from '../until-aborted.js';
+import {
+  ignoredWord,
+  lookupTooSlow,
+  needsFirst,
+  notAChoice,
+  notANumber,
+  notExactlyOne,
+  notFromCommandLine,
+  pickedFromList,
+} from '../../blocks/form-text.js';
 
 /**
  * Text after a slash command fills the binding's `prefill` fields in order, but only where a
@@ -27,9 +38,7 @@ export async function prefillFromText(
     const key = binding.prefill[i];
     const field = key === undefined ? undefined : fields.get(key);
     if (field === undefined) {
-      notes.push(
-        `Ignored "${word}": ${binding.command ?? '/idp run'} takes ${binding.prefill.length === 0 ? 'no words' : `at most ${String(binding.prefill.length)} (${binding.prefill.join(', ')})`}.`,
-      );
+      notes.push(ignoredWord(word, binding.command ?? '/idp run', binding.prefill));
       continue;
     }
     const r = await valueFor(workflow, field, word, values, options, timeoutMs);
@@ -54,7 +63,7 @@ async function valueFor(
     case 'number':
       return Number.isFinite(Number(word))
         ? { value: Number(word) }
-        : { note: `"${word}" is not a number, so ${field.title} was left empty.` };
+        : { note: notANumber(word, field.title) };
     case 'choice': {
       const lower = word.toLowerCase();
       const matches = input.options.filter(
@@ -65,29 +74,28 @@ async function valueFor(
         only !== undefined &&
         (typeof only.value === 'string' || typeof only.value === 'number')
         ? { value: only.value }
-        : { note: `"${word}" is not one of the choices for ${field.title}.` };
+        : { note: notAChoice(word, field.title) };
     }
     case 'picker': {
-      if (options === undefined)
-        return { note: `${field.title} is picked from a list; choose it in the form.` };
+      if (options === undefined) return { note: pickedFromList(field.title) };
       const params = resolvePickerParams(input.source, values);
-      if (!params.ok)
-        return { note: `${field.title} needs ${params.missing.join(', ')} first; choose it in the form.` };
-      let found;
-      try {
-        found = await withTimeout(
-          options.search({
+      if (!params.ok) return { note: needsFirst(field.title, params.missing) };
+      const signal = AbortSignal.timeout(timeoutMs);
+      const found = await untilAborted(
+        options.search(
+          {
             workflowId: workflow.id,
             field: field.key,
             source: input.source,
             params: params.params,
             text: word,
-          }),
-          timeoutMs,
-        );
-      } catch {
-        return { note: `Could not look up "${word}" for ${field.title} in time; choose it in the form.` };
-      }
+          },
+          signal,
+        ),
+        signal,
+        () => undefined,
+      ).catch(() => undefined);
+      if (found === undefined) return { note: lookupTooSlow(word, field.title) };
       const lower = word.toLowerCase();
       const catalog = input.source.endpoint === 'catalogEntities';
       const exact = found.filter(
@@ -99,29 +107,9 @@ async function valueFor(
           o.label.toLowerCase().startsWith(`${lower} (`),
       );
       const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
-      return pick === undefined
-        ? { note: `"${word}" does not match exactly one ${field.title}; choose it in the form.` }
-        : { value: pick.value };
+      return pick === undefined ? { note: notExactlyOne(word, field.title) } : { value: pick.value };
     }
     default:
-      return { note: `${field.title} cannot be filled from the command line; fill it in the form.` };
+      return { note: notFromCommandLine(field.title) };
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error('timeout'));
-    }, ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -50,6 +50,8 @@ export interface ListQuery {
   search?: string;
   page?: number;
   size?: number;
+  /** Cancels the request (a picker that stopped waiting for it). */
+  signal?: AbortSignal;
 }
 
 export type HarnessClient = ReturnType<typeof createHarnessClient>;
@@ -75,8 +77,9 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     path: string,
     params: Record<string, string | number | undefined>,
     map: (item: T) => R | undefined,
+    signal?: AbortSignal,
   ): Promise<Page<R>> => {
-    const r = await http.request(schema, { method: 'GET', path, params, retry: 'safe' });
+    const r = await http.request(schema, { method: 'GET', path, params, retry: 'safe', signal });
     const items = (r.data?.content ?? []).map(map).filter((x): x is R => x !== undefined);
     return { items, totalItems: r.data?.totalItems ?? undefined };
   };
@@ -254,13 +257,21 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     },
 
     listServices: (scope: Scope, q: ListQuery = {}) =>
-      list(wire.servicesPage, '/ng/api/servicesV2', { ...scopeParams(scope), ...paging(q) }, (i) =>
-        named(i.service),
+      list(
+        wire.servicesPage,
+        '/ng/api/servicesV2',
+        { ...scopeParams(scope), ...paging(q) },
+        (i) => named(i.service),
+        q.signal,
       ),
 
     listEnvironments: (scope: Scope, q: ListQuery = {}) =>
-      list(wire.environmentsPage, '/ng/api/environmentsV2', { ...scopeParams(scope), ...paging(q) }, (i) =>
-        named(i.environment),
+      list(
+        wire.environmentsPage,
+        '/ng/api/environmentsV2',
+        { ...scopeParams(scope), ...paging(q) },
+        (i) => named(i.environment),
+        q.signal,
       ),
 
     listInfrastructures: (scope: Scope, environmentId: string, q: ListQuery = {}) =>
@@ -269,6 +280,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         '/ng/api/infrastructures',
         { ...scopeParams(scope), environmentIdentifier: environmentId, ...paging(q) },
         (i) => named(i.infrastructure),
+        q.signal,
       ),
 
     listUserGroups: (scope: Partial<Scope>, q: ListQuery = {}) =>
@@ -277,15 +289,26 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         '/ng/api/user-groups',
         { orgIdentifier: scope.orgId, projectIdentifier: scope.projectId, ...ngPaging(q) },
         named,
+        q.signal,
       ),
 
     // ng-manager's organization and project lists page with pageIndex/pageSize, not page/size.
     listOrganizations: (q: ListQuery = {}) =>
-      list(wire.organizationsPage, '/ng/api/organizations', ngPaging(q), (i) => named(i.organization)),
+      list(
+        wire.organizationsPage,
+        '/ng/api/organizations',
+        ngPaging(q),
+        (i) => named(i.organization),
+        q.signal,
+      ),
 
     listProjects: (orgId: string | undefined, q: ListQuery = {}) =>
-      list(wire.projectsPage, '/ng/api/projects', { orgIdentifier: orgId, ...ngPaging(q) }, (i) =>
-        named(i.project),
+      list(
+        wire.projectsPage,
+        '/ng/api/projects',
+        { orgIdentifier: orgId, ...ngPaging(q) },
+        (i) => named(i.project),
+        q.signal,
       ),
 
     /** IDP catalog entities of the given kinds, for OwnerPicker and EntityPicker fields. */
@@ -298,13 +321,14 @@ export function createHarnessClient(opts: HarnessClientOptions) {
         path: '/v1/entities',
         params: {
           kind: kinds.map((k) => k.toLowerCase()).join(',') || undefined,
-          // Every scope of the account, as Harness's own clients ask (harness-api.md §2, IDP rows).
+          // Every scope of the account, as Harness's own IDP UI asks.
           scopes: 'account.*',
           search_term: q.search === undefined || q.search === '' ? undefined : entitySearchTerm(q.search),
           page: q.page ?? 0,
           limit: Math.min(100, q.size ?? 50),
         },
         retry: 'safe',
+        signal: q.signal,
       });
       return r.map((e) => ({
         ref: e.entity_ref ?? entityRef(e.kind, e.scope ?? undefined, e.identifier),
@@ -315,7 +339,8 @@ export function createHarnessClient(opts: HarnessClientOptions) {
 
     /**
      * Membership of a group written as in an approval step: `account.x` (account scope),
-     * `org.x` (the run's org) or `x` (the run's project), harness-api.md §5.3.
+     * `org.x` (the run's org) or `x` (the run's project), as approval steps scope user groups
+     * (https://developer.harness.io/docs/platform/approvals/adding-harness-approval-stages/).
      */
     async isUserGroupMember(groupRef: string, userUuid: string, runScope: Scope): Promise<boolean> {
       const { identifier, orgId, projectId } = groupScope(groupRef, runScope);

@@ -10,7 +10,7 @@ type ExecNode = z.infer<typeof executionNode>;
 
 /**
  * Container nodes of the execution graph that are not steps a person would recognise (the
- * Harness UI's non-selectable list, harness-api.md §4).
+ * Harness UI's list of nodes it does not let you select).
  */
 const CONTAINER_STEP_TYPES = new Set([
   'NG_SECTION',

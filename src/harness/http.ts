@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { HarnessApiError } from './errors.js';
 import type { RequestBudget } from './request-budget.js';
 import { harnessError } from './wire.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * The one place that speaks HTTP to Harness: auth headers, timeouts, the shared request
@@ -42,6 +43,8 @@ export interface HarnessRequest {
   apiKey?: string;
   /** Overrides the client's timeout (running a Git-stored pipeline can take long). */
   timeoutMs?: number;
+  /** Cancels the request and its retries. */
+  signal?: AbortSignal;
 }
 
 const MALFORMED = 'ERR_HARNESS_MALFORMED';
@@ -110,6 +113,7 @@ export class HarnessHttp {
       params: { accountIdentifier: this.opts.accountId, ...req.params },
       data: req.data,
       ...(req.timeoutMs === undefined ? {} : { timeout: req.timeoutMs }),
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
       headers: {
         'x-api-key': req.apiKey ?? this.opts.apiKey,
         ...(req.contentType === undefined ? {} : { 'Content-Type': req.contentType }),
@@ -153,7 +157,7 @@ export function mayHaveReachedHarness(err: HarnessApiError): boolean {
 
 function toHarnessError(endpoint: string, err: unknown): HarnessApiError {
   if (!(err instanceof AxiosError))
-    return new HarnessApiError(endpoint, undefined, (err as Error).message, 'network');
+    return new HarnessApiError(endpoint, undefined, errorMessage(err), 'network');
   const response = err.response;
   if (err.code === MALFORMED) return new HarnessApiError(endpoint, response?.status, undefined, 'malformed');
   if (response === undefined) {

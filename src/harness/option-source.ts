@@ -14,14 +14,14 @@ export function createHarnessOptionSource(
   scopeOf: (workflowId: string) => Scope,
 ): OptionSource {
   return {
-    async search(query: OptionQuery): Promise<PickerOption[]> {
+    async search(query: OptionQuery, signal?: AbortSignal): Promise<PickerOption[]> {
       const p = query.params;
       const defaults = scopeOf(query.workflowId);
       const scope: Scope = {
         orgId: p.orgIdentifier ?? defaults.orgId,
         projectId: p.projectIdentifier ?? defaults.projectId,
       };
-      const q = { search: query.text.trim(), size: LIMIT };
+      const q = { search: query.text.trim(), size: LIMIT, signal };
       const named = (items: { identifier: string; name: string }[]): PickerOption[] =>
         items.map((i) => ({
           value: i.identifier,

@@ -3,7 +3,8 @@ import pThrottle from 'p-throttle';
 /**
  * One budget of requests for everything that talks to Harness with one key: many tracked runs,
  * pickers and approvals share it, so together they stay under Harness's 1,000 requests per
- * minute per key (harness-api.md §8). Requests beyond it wait their turn instead of failing.
+ * minute per key (https://developer.harness.io/docs/platform/rate-limits/). Requests beyond it
+ * wait their turn instead of failing.
  */
 export interface RequestBudget {
   acquire(): Promise<void>;

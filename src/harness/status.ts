@@ -1,7 +1,7 @@
 /**
- * Harness execution statuses and how the bot groups them (harness-api.md §4.3). The display
- * values are confirmed; the grouping into buckets is the bot's own reading of the UI [I]:
- * correct it here, in one place.
+ * Harness execution statuses (the `ExecutionStatus` values of the pipeline API,
+ * https://apidocs.harness.io/) and how the bot groups them. The grouping into buckets is the
+ * bot's own reading of the Harness UI: correct it here, in one place.
  */
 export type StatusBucket =
   'running' | 'needs-human' | 'queued' | 'paused' | 'succeeded' | 'failed' | 'unknown';

@@ -142,7 +142,7 @@ export const usersPage = page(
 export const booleanResponse = envelope(z.boolean());
 export const currentUser = envelope(z.looseObject({ uuid: z.string(), name: str, email: str }));
 
-/** IDP catalog entities (`GET /v1/entities`, v1: unwrapped, snake_case) [I]: shape per harness-api.md §2. */
+/** IDP catalog entities (`GET /v1/entities`, v1: unwrapped, snake_case), as Harness's own IDP UI reads them (not in the API reference). */
 export const catalogEntities = z.array(
   z.looseObject({ kind: z.string(), identifier: z.string(), name: str, scope: str, entity_ref: str }),
 );

@@ -2,6 +2,7 @@ import type { HarnessClient } from '../harness/client.js';
 import type { ApprovalActivity, ApprovalInstance } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
+import { errorMessage } from '../errors.js';
 
 export type Decision = 'APPROVE' | 'REJECT';
 
@@ -141,7 +142,7 @@ export class ClickLedger {
         n++;
       } catch (err) {
         this.d.logger.warn(
-          { approvalId: click.approvalId, err: (err as Error).message },
+          { approvalId: click.approvalId, err: errorMessage(err) },
           'could not read an approval back from Harness; will check at the next click',
         );
       }

@@ -31,6 +31,21 @@ import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
 import type { TokenVault } from './token-vault.js';
 import { fieldLabel } from '../forms/form-field.js';
+import { errorMessage } from '../errors.js';
+import {
+  alreadyDecided,
+  APPROVAL_UNKNOWN,
+  approvalCardRefused,
+  cannotDecide,
+  checkingApproval,
+  decided,
+  DECISION_BEING_SENT,
+  decisionCheckFailed,
+  decisionNotRecorded,
+  decisionNotTaken,
+  decisionUnconfirmed,
+  REQUESTER_CANNOT_APPROVE,
+} from '../../blocks/messages.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -46,8 +61,6 @@ export interface ApprovalServiceDeps {
   /** Opens personal tokens linked with `/idp link`. */
   vault: TokenVault | undefined;
 }
-
-const PAST: Record<string, string> = { APPROVE: 'approved', REJECT: 'rejected' };
 
 /** What the card says about sending approvals from Slack, and whether it has buttons. */
 interface CardSetup {
@@ -90,7 +103,12 @@ export class ApprovalService {
         await this.note(
           run,
           noted,
-          `Your run of ${this.title(run)} is waiting for approval (${step.name}), but Slack refused the approval card${posted.refused === undefined ? '' : ` (${posted.refused})`}. Approvers can decide in Harness${run.executionUrl === undefined ? '' : `: ${run.executionUrl}`}.`,
+          approvalCardRefused({
+            workflowTitle: this.title(run),
+            stepName: step.name,
+            refused: posted.refused,
+            executionUrl: run.executionUrl,
+          }),
         );
         return;
       }
@@ -109,7 +127,7 @@ export class ApprovalService {
       );
     } catch (err) {
       this.d.logger.warn(
-        { runId: run.id, approvalId: id, err: (err as Error).message },
+        { runId: run.id, approvalId: id, err: errorMessage(err) },
         'could not post the approval card; will retry',
       );
     }
@@ -176,7 +194,7 @@ export class ApprovalService {
         await this.remindIfDue(run, card, approval);
       } catch (err) {
         this.d.logger.warn(
-          { approvalId: card.approvalId, err: (err as Error).message },
+          { approvalId: card.approvalId, err: errorMessage(err) },
           'could not refresh an approval card',
         );
       }
@@ -218,7 +236,7 @@ export class ApprovalService {
       )
       .catch((err: unknown) => {
         this.d.logger.warn(
-          { approvalId: approval.id, err: (err as Error).message },
+          { approvalId: approval.id, err: errorMessage(err) },
           'could not post an approval reminder',
         );
       });
@@ -238,7 +256,7 @@ export class ApprovalService {
   ): Promise<string | undefined> {
     const card = await this.d.store.approvalCards.get(approvalId);
     const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
-    if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    if (card === undefined || run === undefined) return APPROVAL_UNKNOWN;
     if (action === 'REJECT' || opensForm) return this.openThenCheck(slackUser, run, card, action, triggerId);
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
@@ -269,7 +287,7 @@ export class ApprovalService {
     const first =
       action === 'REJECT'
         ? this.form(card, action, undefined)
-        : buildNoticeModal('Approve', `Checking that you can approve ${card.stepName}…`);
+        : buildNoticeModal('Approve', checkingApproval(card.stepName));
     const { viewId } = await this.d.slack.openView(triggerId, first);
     const check = await this.check(slackUser, run, card)
       .then(async (c) => {
@@ -278,10 +296,7 @@ export class ApprovalService {
         const sender = await this.senderFor(slackUser, card, run);
         return typeof sender === 'string' ? sender : c;
       })
-      .catch(
-        (err: unknown) =>
-          `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
-      );
+      .catch((err: unknown) => decisionCheckFailed(errorMessage(err)));
     const next =
       typeof check === 'string'
         ? buildNoticeModal(action === 'REJECT' ? 'Reject' : 'Approve', check)
@@ -294,7 +309,7 @@ export class ApprovalService {
       return undefined;
     } catch (err) {
       // Closed meanwhile: a refusal is then said privately.
-      this.d.logger.debug({ err: (err as Error).message }, 'approval modal no longer open');
+      this.d.logger.debug({ err: errorMessage(err) }, 'approval modal no longer open');
       return typeof check === 'string' ? check : undefined;
     }
   }
@@ -323,7 +338,7 @@ export class ApprovalService {
   ): Promise<string> {
     const card = await this.d.store.approvalCards.get(approvalId);
     const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
-    if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
+    if (card === undefined || run === undefined) return APPROVAL_UNKNOWN;
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
     // The intention, recorded before Harness is called: a concurrent or repeated click finds it taken.
@@ -362,7 +377,7 @@ export class ApprovalService {
         email,
       });
       await this.show(run, card, updated);
-      return `You ${PAST[action] ?? action} ${card.stepName}.`;
+      return decided(action, card.stepName);
     } catch (err) {
       const harness = err instanceof HarnessApiError ? err : undefined;
       await this.d.store.audit.record({
@@ -371,18 +386,17 @@ export class ApprovalService {
         action: 'approval.failed',
         workflowId: run.workflowId,
         runId: run.id,
-        details: { approvalId, action, error: (err as Error).message },
+        details: { approvalId, action, error: errorMessage(err) },
       });
       if (harness === undefined || !mayHaveReachedHarness(harness)) {
         await this.d.store.claims.releaseApprovalClick(approvalId, slackUser);
-        return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
+        return decisionNotTaken(harness?.harnessMessage ?? errorMessage(err));
       }
       // Harness may or may not have recorded it: read the approval back rather than guess.
       const settled = await this.clicks.settle(run, card, slackUser, action).catch(() => undefined);
-      if (settled === 'recorded') return `You ${PAST[action] ?? action} ${card.stepName}.`;
-      if (settled === 'released')
-        return `Harness did not record your decision (${harness.message}). Nothing was decided; you can click again.`;
-      return `Harness did not confirm your decision (${harness.message}). The bot will check what Harness recorded; if it did not, you can click again.`;
+      if (settled === 'recorded') return decided(action, card.stepName);
+      if (settled === 'released') return decisionNotRecorded(harness.message);
+      return decisionUnconfirmed(harness.message);
     }
   }
 
@@ -408,7 +422,7 @@ export class ApprovalService {
       return `${card.stepName} is approved in ${approvedWhere(approval.type)}, not from Slack.`;
     const prior = await this.d.store.claims.approvalClick(card.approvalId, slackUser);
     if (prior !== undefined && !prior.sent && this.clicks.sending(card.approvalId, slackUser))
-      return 'Your decision is being sent to Harness; you will hear back here.';
+      return DECISION_BEING_SENT;
     // A claim left without outcome (a crash, a lost answer) is settled from Harness's own record.
     const open =
       prior === undefined ||
@@ -426,7 +440,7 @@ export class ApprovalService {
     };
     if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
       await deny('requester');
-      return 'You asked for this run, and this step does not let the person who asked approve it.';
+      return REQUESTER_CANNOT_APPROVE;
     }
     const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
       orgId: run.orgId,
@@ -434,7 +448,7 @@ export class ApprovalService {
     });
     if (!eligible.eligible) {
       await deny(eligible.reason);
-      return `You can't decide on ${card.stepName}: ${eligible.reason}.`;
+      return cannotDecide(card.stepName, eligible.reason);
     }
     return approval;
   }
@@ -480,7 +494,7 @@ export class ApprovalService {
 
   private async already(approvalId: string, slackUser: string): Promise<string> {
     const prior = await this.d.store.claims.approvalClick(approvalId, slackUser);
-    return `You already ${PAST[prior?.action ?? ''] ?? 'decided on'} this${prior === undefined ? '' : ` at ${new Date(prior.at).toISOString().replace('T', ' ').slice(0, 16)} UTC`}.`;
+    return alreadyDecided(prior);
   }
 
   private async show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
@@ -605,10 +619,7 @@ export class ApprovalService {
     await this.d.deliveries
       .post(run.id, key, { channel: run.requesterId }, () => buildPrivateNote(text))
       .catch((err: unknown) => {
-        this.d.logger.warn(
-          { runId: run.id, key, err: (err as Error).message },
-          'could not message the requester',
-        );
+        this.d.logger.warn({ runId: run.id, key, err: errorMessage(err) }, 'could not message the requester');
       });
   }
 }

@@ -8,6 +8,7 @@ import { HarnessApiError } from '../harness/errors.js';
 import { loadPipelines } from '../harness/simulator/pipeline-model.js';
 import type { HarnessUser, Scope } from '../harness/types.js';
 import type { Logger } from '../logger.js';
+import { errorMessage } from '../errors.js';
 
 export interface ApprovalSetupDeps {
   catalogue: Catalogue;
@@ -28,7 +29,7 @@ async function principalOf(harness: HarnessClient, key?: string): Promise<Princi
   } catch (err) {
     // ng-manager answers 400 for a service-account key: "Current user can be accessed only by 'USER' principal type".
     if (err instanceof HarnessApiError && err.status === 400) return { serviceAccount: true };
-    return { error: (err as Error).message };
+    return { error: errorMessage(err) };
   }
 }
 

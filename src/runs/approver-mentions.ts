@@ -4,6 +4,7 @@ import type { ApprovalInstance } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord } from '../ports/store.js';
+import { errorMessage } from '../errors.js';
 
 /** People mentioned on one card: enough to reach the on-call, few enough to stay readable. */
 export const MAX_MENTIONS = 10;
@@ -56,7 +57,7 @@ export class ApproverMentions {
       const members = await this.harness
         .listGroupMembers(group, { orgId: run.orgId, projectId: run.projectId })
         .catch((err: unknown) => {
-          this.logger.warn({ group, err: (err as Error).message }, 'could not list an approver group');
+          this.logger.warn({ group, err: errorMessage(err) }, 'could not list an approver group');
           return [];
         });
       for (const m of members) {

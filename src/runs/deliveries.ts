@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 import { classifySlackError, permanentSlackError } from '../slack/slack-errors.js';
 import type { Store } from '../ports/store.js';
+import { errorMessage } from '../errors.js';
 
 export interface DeliveryTarget {
   channel: string;
@@ -99,7 +100,7 @@ export class Deliveries {
     } catch (err) {
       if (permanentSlackError(err) === undefined) throw err;
       this.d.logger.warn(
-        { key: id, channel: target.channel, err: (err as Error).message },
+        { key: id, channel: target.channel, err: errorMessage(err) },
         'could not read the conversation back (does the app have the history scopes?); posting again',
       );
       return undefined;

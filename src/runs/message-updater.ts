@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
+import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../logger.js';
 import { classifySlackError } from '../slack/slack-errors.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
@@ -13,6 +13,15 @@ export interface MessageUpdaterOptions {
   onGiveUp?: (channel: string, ts: string, error: string) => Promise<void>;
 }
 
+/** The newest content asked for one message. */
+interface Wanted {
+  channel: string;
+  ts: string;
+  content: SlackMessageContent;
+  version: number;
+  final: boolean;
+}
+
 /**
  * Coalesces edits of Slack messages: for each message only the newest content is sent, one
  * edit at a time, so a card never shows an older state after a newer one and a burst of
@@ -22,10 +31,7 @@ export interface MessageUpdaterOptions {
  * message's edits with a warning instead of retrying forever.
  */
 export class MessageUpdater {
-  private readonly latest = new Map<
-    string,
-    { channel: string; ts: string; content: SlackMessageContent; version: number; final: boolean }
-  >();
+  private readonly latest = new Map<string, Wanted>();
   private readonly inFlight = new Map<string, Promise<EditOutcome>>();
   private readonly lost = new Map<string, string>();
   /** What each message shows now (until its final state): asking for it again costs no call. */
@@ -93,36 +99,60 @@ export class MessageUpdater {
 
   private async flush(key: string): Promise<EditOutcome> {
     let sent = 0;
-    for (let attempt = 0; !this.stop.signal.aborted;) {
+    while (!this.stopped()) {
       const want = this.latest.get(key);
       if (want === undefined || want.version === sent) return 'shown';
       try {
-        await this.queue.add(
-          async () => {
-            // Whatever is newest when our turn comes is what goes out.
-            const now = this.latest.get(key) ?? want;
-            await this.slack.updateMessage(now.channel, now.ts, now.content);
-            sent = now.version;
-            if (now.final) this.shown.delete(key);
-            else this.shown.set(key, JSON.stringify(now.content));
+        // Retried until it lands, the delay doubling from 2× retryDelayMs up to 32× (at most a minute).
+        sent = await pRetry(() => this.send(key, want), {
+          retries: Infinity,
+          factor: 2,
+          minTimeout: 2 * this.retryDelayMs,
+          maxTimeout: Math.min(60_000, 32 * this.retryDelayMs),
+          signal: this.stop.signal,
+          onFailedAttempt: ({ error, attemptNumber }) => {
+            this.logger.warn(
+              { err: error.message, channel: want.channel, ts: want.ts, attempt: attemptNumber },
+              'could not update a message; will retry',
+            );
           },
-          { priority: want.final ? 1 : 0, id: key, signal: this.stop.signal },
-        );
-        attempt = 0;
+        });
       } catch (err) {
         const failure = classifySlackError(err);
         if (failure.kind === 'closed' || this.stopped()) return 'closed';
         if (failure.kind === 'permanent') return this.giveUp(key, want, failure.error);
-        attempt++;
-        this.logger.warn(
-          { err: (err as Error).message, channel: want.channel, ts: want.ts, attempt },
-          'could not update a message; will retry',
-        );
-        const delay = Math.min(60_000, this.retryDelayMs * 2 ** Math.min(attempt, 5));
-        await sleep(delay, undefined, { signal: this.stop.signal }).catch(() => undefined);
+        throw err;
       }
     }
     return 'closed';
+  }
+
+  /**
+   * One try at showing the newest content; resolves with the version shown. A permanent Slack
+   * error or a stop ends the retries at once (AbortError); every other failure is tried again.
+   */
+  private async send(key: string, want: Wanted): Promise<number> {
+    let version = want.version;
+    try {
+      await this.queue.add(
+        async () => {
+          // Whatever is newest when our turn comes is what goes out.
+          const now = this.latest.get(key) ?? want;
+          await this.slack.updateMessage(now.channel, now.ts, now.content);
+          version = now.version;
+          if (now.final) this.shown.delete(key);
+          else this.shown.set(key, JSON.stringify(now.content));
+        },
+        { priority: (this.latest.get(key) ?? want).final ? 1 : 0, id: key, signal: this.stop.signal },
+      );
+      return version;
+    } catch (err) {
+      const kind = classifySlackError(err).kind;
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (kind === 'permanent' || kind === 'closed' || this.stopped()) throw new AbortError(error);
+      // p-retry never retries a TypeError; slack-errors.ts calls any unknown failure transient.
+      throw error instanceof TypeError ? new Error(error.message, { cause: error }) : error;
+    }
   }
 
   private async giveUp(

@@ -1,5 +1,6 @@
 import type { HarnessClient } from '../harness/client.js';
 import type { RunRecord } from '../ports/store.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * Every run carries its bot run id in the execution's notes, so a run whose start was not
@@ -60,7 +61,7 @@ export async function findStartedRun(
       if (found !== undefined) return { found };
       lastError = undefined;
     } catch (err) {
-      lastError = (err as Error).message;
+      lastError = errorMessage(err);
     }
     if (stopped()) return { stopped: true };
     if (Date.now() >= until) break;

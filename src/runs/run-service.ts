@@ -22,6 +22,7 @@ import { redactInputs } from './redact.js';
 import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
 import type { FinderTiming } from './run-finder.js';
 import type { RunTracker } from './tracker.js';
+import { errorMessage } from '../errors.js';
 
 export interface RunServiceDeps {
   store: Store;
@@ -130,7 +131,7 @@ export class RunService {
     } catch (err) {
       if (err instanceof HarnessRunError && err.mayHaveStarted)
         return this.findLost(current, `${err.cause.message}.`, false);
-      return this.notStarted(current, err instanceof Error ? err.message : String(err), false);
+      return this.notStarted(current, errorMessage(err), false);
     }
     return this.attach(current, executionId, undefined);
   }
@@ -244,7 +245,7 @@ export class RunService {
       )
       .catch((e: unknown) => {
         this.d.logger.error(
-          { runId: run.id, err: (e as Error).message },
+          { runId: run.id, err: errorMessage(e) },
           'could not tell the requester that the run did not start',
         );
       });
@@ -253,7 +254,7 @@ export class RunService {
 
   /** Never started: the status card could not be posted, so nobody could follow or approve the run. */
   private async notStartedWithoutCard(run: RunRecord, req: RunRequest, err: unknown): Promise<RunRecord> {
-    const error = permanentSlackError(err) ?? (err instanceof Error ? err.message : String(err));
+    const error = permanentSlackError(err) ?? errorMessage(err);
     const fix =
       error === 'is_archived'
         ? 'the channel is archived; run it from another channel'
@@ -283,7 +284,7 @@ export class RunService {
         buildPrivateNote(`Your run of ${req.workflow.title} was not started: ${reason}`),
       )
       .catch((e: unknown) => {
-        this.d.logger.error({ runId: run.id, err: (e as Error).message }, 'could not reach the requester');
+        this.d.logger.error({ runId: run.id, err: errorMessage(e) }, 'could not reach the requester');
       });
     return current;
   }
@@ -305,7 +306,7 @@ export class RunService {
     await this.d.slack
       .postEphemeral(run.channelId, run.requesterId, buildPrivateNote(text))
       .catch((e: unknown) => {
-        this.d.logger.error({ runId: run.id, err: (e as Error).message }, 'could not reach the requester');
+        this.d.logger.error({ runId: run.id, err: errorMessage(e) }, 'could not reach the requester');
       });
   }
 }

@@ -10,6 +10,8 @@ import type { ApprovalService } from './approval-service.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
+import { errorMessage } from '../errors.js';
+import { HARNESS_NOT_ANSWERING_NOTE, HARNESS_REFUSES_KEY_NOTE } from '../../blocks/messages.js';
 
 export interface TrackerTiming {
   /** Poll interval while the run moves. */
@@ -156,14 +158,14 @@ export class RunTracker {
       t.failures++;
       t.delay = Math.min(this.timing.slowMs, t.delay * 2);
       this.d.logger.warn(
-        { runId: run.id, err: (err as Error).message, failures: t.failures },
+        { runId: run.id, err: errorMessage(err), failures: t.failures },
         'could not read the execution from Harness',
       );
       if (t.failures === 3 && run.cardTs !== undefined) {
         const note =
           err instanceof HarnessApiError && err.unauthorized
-            ? 'Harness refuses the bot’s key; updates paused until it is fixed.'
-            : 'Harness is not answering; this card will catch up when it does.';
+            ? HARNESS_REFUSES_KEY_NOTE
+            : HARNESS_NOT_ANSWERING_NOTE;
         void this.d.updater.set(
           run.channelId,
           run.cardTs,
@@ -252,7 +254,7 @@ export class RunTracker {
         if (r.state === 'busy') return false;
       } catch (err) {
         this.d.logger.warn(
-          { runId: run.id, event: e.key, err: (err as Error).message },
+          { runId: run.id, event: e.key, err: errorMessage(err) },
           'could not post a thread reply; will retry',
         );
         return false;
@@ -266,7 +268,7 @@ export class RunTracker {
       if (this.d.onFinished !== undefined && !(await this.d.onFinished(run, view))) return;
     } catch (err) {
       this.d.logger.warn(
-        { runId: run.id, err: (err as Error).message },
+        { runId: run.id, err: errorMessage(err) },
         'could not tell people the run ended; will retry',
       );
       return;

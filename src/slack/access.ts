@@ -1,5 +1,6 @@
 import type { Access } from '../catalogue/bindings.js';
 import type { ChannelInfo, SlackPort } from '../ports/slack.js';
+import { NOT_AMONG_ALLOWED, onlyFromChannels } from '../../blocks/form-text.js';
 
 /** Whether the bot can post the status card where a command was typed. */
 export type ChannelReach = 'can_post' | 'cannot_post' | 'unknown';
@@ -29,7 +30,7 @@ export class AccessChecker {
       if (!allowed)
         return {
           allowed: false,
-          reason: `it can only be run from ${access.channels.map((c) => (c.startsWith('C') || c.startsWith('G') ? `<#${c}>` : `#${c.replace(/^#/, '')}`)).join(', ')}`,
+          reason: onlyFromChannels(access.channels),
         };
     }
     if (access.users.length === 0 && access.userGroups.length === 0) return { allowed: true };
@@ -37,7 +38,7 @@ export class AccessChecker {
     for (const group of access.userGroups) {
       if ((await this.members(group)).has(userId)) return { allowed: true };
     }
-    return { allowed: false, reason: 'you are not among the people or Slack groups allowed to run it' };
+    return { allowed: false, reason: NOT_AMONG_ALLOWED };
   }
 
   private async members(group: string): Promise<Set<string>> {

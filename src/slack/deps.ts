@@ -8,6 +8,7 @@ import type { RunTracker } from '../runs/tracker.js';
 import type { Store } from '../ports/store.js';
 import type { AccessChecker } from './access.js';
 import type { SlackPort } from '../ports/slack.js';
+import { errorMessage } from '../errors.js';
 
 /** Everything a listener may use; built once in src/bot.ts. */
 export interface BotDeps {
@@ -29,7 +30,7 @@ export interface BotDeps {
 
 export function inBackground(deps: BotDeps, work: Promise<unknown>): void {
   const p = work.catch((err: unknown) => {
-    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'background work failed');
+    deps.logger.error({ err: errorMessage(err) }, 'background work failed');
   });
   deps.background.add(p);
   void p.finally(() => deps.background.delete(p));

@@ -1,6 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
+import { BodyTooLargeError, capBytes } from '../cap-bytes.js';
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export const WEBHOOK_SECRET_HEADER = 'x-harness-webhook-secret';
@@ -37,32 +40,20 @@ export function harnessWebhookHandler(
       refuse(req, res, 413, tooLarge);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer): void => {
-      size += c.length;
-      if (size <= WEBHOOK_BODY_LIMIT) chunks.push(c);
-      else {
-        req.off('data', onData);
-        refuse(req, res, 413, tooLarge);
-      }
-    };
-    req.on('data', onData);
-    req.on('end', () => {
-      if (size > WEBHOOK_BODY_LIMIT) return;
-      parseAndPoke(Buffer.concat(chunks), poke, logger).then(
-        (known) => {
-          send(res, known.status, known.text);
-        },
-        (err: unknown) => {
-          logger.error(
-            { err: err instanceof Error ? err.message : String(err) },
-            'could not handle a Harness webhook',
-          );
-          send(res, 500, 'could not handle the notification');
-        },
-      );
-    });
+    // Not destroyed on the way out: the 413 must still reach the sender before the socket closes.
+    void buffer(capBytes(req.iterator({ destroyOnReturn: false }), WEBHOOK_BODY_LIMIT)).then(
+      async (raw) => {
+        const known = await parseAndPoke(raw, poke, logger).catch((err: unknown) => {
+          logger.error({ err: errorMessage(err) }, 'could not handle a Harness webhook');
+          return { status: 500, text: 'could not handle the notification' };
+        });
+        send(res, known.status, known.text);
+      },
+      (err: unknown) => {
+        // Otherwise the sender went away mid-body: there is no one to answer.
+        if (err instanceof BodyTooLargeError) refuse(req, res, 413, tooLarge);
+      },
+    );
   };
 }
 

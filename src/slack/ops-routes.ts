@@ -1,6 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { ReadinessReport } from '../health/readiness.js';
 import type { Logger } from '../logger.js';
+import { errorMessage } from '../errors.js';
 
 /** `GET /metrics`: Prometheus text of this bot's own registry. */
 export function metricsRoute(
@@ -17,10 +18,7 @@ export function metricsRoute(
           res.end(text);
         },
         (err: unknown) => {
-          logger.error(
-            { err: err instanceof Error ? err.message : String(err) },
-            'metrics could not be collected',
-          );
+          logger.error({ err: errorMessage(err) }, 'metrics could not be collected');
           res.writeHead(500, { 'Content-Type': 'text/plain' });
           res.end('metrics could not be collected\n');
         },

@@ -4,7 +4,7 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { IdpChatopsError } from '../errors.js';
+import { errorMessage, IdpChatopsError } from '../errors.js';
 
 /**
  * The one place that says which Slack failures are worth another try.
@@ -52,7 +52,7 @@ export function classifySlackError(err: unknown): SlackFailure {
       ? { kind: 'transient', reason: `HTTP ${String(err.statusCode)}` }
       : { kind: 'permanent', error: `http_${String(err.statusCode)}` };
   if (err instanceof WebAPIRequestError) return { kind: 'transient', reason: err.original.message };
-  return { kind: 'transient', reason: err instanceof Error ? err.message : String(err) };
+  return { kind: 'transient', reason: errorMessage(err) };
 }
 
 /** The Slack error code of a permanent failure, or undefined when another try may work. */

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { z } from 'zod';
 import type { Db, DialectName } from './database.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * SQLite files written before Kysely's migrator counted their schema in `PRAGMA user_version`
@@ -216,6 +217,6 @@ function userVersion(row: unknown): number {
 }
 
 function migrationFailed(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new Error(`could not bring the database schema up to date: ${message}`, { cause: error });
 }

@@ -10,6 +10,7 @@ import { createDraftStore } from './draft-store.js';
 import { createIdentityStore } from './identity-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createRunStore } from './run-store.js';
+import { errorMessage } from '../errors.js';
 
 export interface OpenStoreOptions {
   /** A `postgres://` or `postgresql://` URL selects PostgreSQL; anything else, SQLite. */
@@ -32,7 +33,7 @@ function storeOn(db: Db): Store {
 
 /** The message of an error, with the URL's password removed should a driver have quoted it. */
 function withoutPassword(error: unknown, url: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   let password = '';
   try {
     password = decodeURIComponent(new URL(url).password);

@@ -4,6 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHarnessClient } from '../../src/harness/client.js';
 import { HarnessApiError, HarnessRunError } from '../../src/harness/errors.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
+import { errorMessage } from '../../src/errors.js';
+import { eventually } from '../helpers/stack.js';
 
 const BASE = 'https://harness.test';
 const KEY = 'pat.test-secret-key';
@@ -110,7 +112,7 @@ describe('runPipeline', () => {
       const err = await failure(run());
       expect(err).toBeInstanceOf(HarnessRunError);
       expect((err as HarnessRunError).mayHaveStarted).toBe(mayHaveStarted);
-      expect((err as Error).message).toMatch(
+      expect(errorMessage(err)).toMatch(
         mayHaveStarted ? /may have started: check the pipeline's executions/ : /did not start/,
       );
       expect(scope.isDone()).toBe(true);
@@ -236,7 +238,7 @@ describe('reads', () => {
       .reply(200, fixture as nock.Body);
     const err = await failure(client({ retries: 1, timeoutMs: 50 }).getExecution('exec-1', SCOPE));
     expect(err).toMatchObject({ kind: 'timeout' });
-    expect((err as Error).message).toBe(`Harness did not answer in time on GET ${EXEC}`);
+    expect(errorMessage(err)).toBe(`Harness did not answer in time on GET ${EXEC}`);
   });
 
   it('does not retry 401, and flags it', async () => {
@@ -381,7 +383,10 @@ describe('request budget', () => {
       .reply(200, { status: 'SUCCESS', data: { uuid: 'u2' } });
     await expect(c.currentUser()).resolves.toMatchObject({ uuid: 'u1' });
     const pending = c.currentUser();
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(
+      () => budget.waiting,
+      (n) => n === 1,
+    );
     expect(first.isDone()).toBe(true);
     expect(second.isDone()).toBe(false);
     expect(budget.waiting).toBe(1);
@@ -397,8 +402,10 @@ describe('request budget', () => {
       .reply(200, { status: 'SUCCESS', data: { uuid: 'u1' } });
     await client({ budget }).currentUser();
     const other = client({ budget, apiKey: 'pat.other' }).currentUser();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(budget.waiting).toBe(1);
+    await eventually(
+      () => budget.waiting,
+      (n) => n === 1,
+    );
     void other.catch(() => undefined);
   });
 

@@ -8,14 +8,12 @@ import { approvalIdOf, clientFor, SCOPE, simulator, waitFor, waitingApproval } f
 
 /**
  * The simulator's answers, validated against Harness's own Swagger for these endpoints
- * (shared/reference/harness-openapi-subset.json), as harness-contract.md §3 describes:
- * nulls dropped, newer enum values allowed, and no field the spec and harness-api.md lack.
+ * (the subset in test/fixtures/harness/, whose `x-source` says where it comes from): nulls
+ * dropped, newer enum values allowed, and no field the spec and the lists below lack.
  */
-// A copy of shared/reference/harness-openapi-subset.json (Harness's Swagger, see its x-source), kept here so the
-// test does not depend on where the repository is checked out.
 const SPEC_FILE = 'test/fixtures/harness/harness-openapi-subset.json';
 
-/** Newer than the 2022 spec, listed in harness-api.md (§4.3, §6) and harness-contract.md §2. */
+/** Statuses newer than the 2022 spec that Harness sends today (harness-core's ExecutionStatus). */
 const NEWER_STATUSES = [
   'WaitStepRunning',
   'QueuedLicenseLimitReached',
@@ -26,7 +24,7 @@ const NEWER_FIELDS: Record<string, string[]> = {
   'pipeline.ExecutionNode': ['logBaseKey'],
   // harness-core PipelineExecutionSummaryDTO (2023+): whether the run carries notes.
   'pipeline.PipelineExecutionSummary': ['notesExistForPlanExecutionId'],
-  // approvers.serviceAccounts: newer builds (harness-api.md §5.4; harness-core ApproversDTO).
+  // approvers.serviceAccounts: newer builds (harness-core ApproversDTO).
   'pipeline.ApproversDTO': ['serviceAccounts'],
 };
 /**

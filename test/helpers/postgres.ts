@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { errorMessage } from '../../src/errors.js';
 
 /**
  * The machine's PostgreSQL (trust auth, database `test`), which `.ci/run` starts before the
@@ -15,7 +16,7 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new Error(
       `PostgreSQL at ${TEST_DATABASE_URL} is not reachable or refused the tests (${why}): start it (bash .ci/run does, with pg_ctlcluster) or set TEST_DATABASE_URL`,
     );

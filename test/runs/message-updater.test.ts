@@ -4,6 +4,7 @@ import { MessageUpdater } from '../../src/runs/message-updater.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createBackgroundClient, createSlackPort } from '../../src/slack/slack-client.js';
 import { SlackScheduler } from '../../src/slack/slack-scheduler.js';
+import { eventually } from '../helpers/stack.js';
 
 let emu: SlackEmulator;
 beforeAll(async () => {
@@ -67,7 +68,11 @@ describe('card edits', () => {
     const card = await slack.postMessage('C0OPS', content('v1'));
     emu.failNext('chat.update', 1000, { error: 'service_unavailable' });
     const pending = u.set('C0OPS', card.ts, content('v2'), true);
-    await new Promise((r) => setTimeout(r, 100));
+    // Slack has refused the edit at least once: the updater is in its retries.
+    await eventually(
+      () => emu.calls.filter((c) => c.method === 'chat.update' && c.args.ts === card.ts && !c.ok),
+      (failed) => failed.length > 0,
+    );
     u.close();
     await expect(pending).resolves.toBe('closed');
   });

@@ -202,6 +202,7 @@ describe('every click is checked', () => {
 
   it('two approvers at once, and a double tap: one activity, the others told what happened', async () => {
     const r = await run('scale_service');
+    const [bob, carol] = [notes('U0BOB').length, notes('U0CAROL').length];
     await Promise.all([
       s.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0BOB', 'idp_approval_approve'),
       s.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0BOB', 'idp_approval_approve'),
@@ -211,7 +212,11 @@ describe('every click is checked', () => {
       () => r.approval.status,
       (st) => st === 'APPROVED',
     );
-    await new Promise((res) => setTimeout(res, 200));
+    // Every click has had its answer: the bot is done with all three.
+    await eventually(
+      () => [notes('U0BOB').length - bob, notes('U0CAROL').length - carol],
+      ([b, c]) => b !== undefined && c !== undefined && b >= 2 && c >= 1,
+    );
     expect(r.approval.activities).toHaveLength(1);
     const told = [...notes('U0BOB'), ...notes('U0CAROL')].filter((t) => /already|You approved/.test(t));
     expect(told.length).toBeGreaterThanOrEqual(2);

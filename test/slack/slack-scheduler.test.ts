@@ -4,6 +4,7 @@ import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createBackgroundClient } from '../../src/slack/slack-client.js';
 import { SlackClosedError, classifySlackError } from '../../src/slack/slack-errors.js';
 import { SlackScheduler } from '../../src/slack/slack-scheduler.js';
+import { eventually } from '../helpers/stack.js';
 
 let emu: SlackEmulator;
 beforeAll(async () => {
@@ -26,7 +27,11 @@ describe('the background Slack scheduler', () => {
     const edit = scheduler
       .call('chat.update', 'C0OPS', () => c.chat.update({ channel: 'C0OPS', ts: m.ts ?? '', text: 'new' }))
       .then(() => order.push('chat.update'));
-    await new Promise((r) => setTimeout(r, 50));
+    // Slack has answered the edit with its 429: chat.update now waits.
+    await eventually(
+      () => emu.calls.filter((x) => x.method === 'chat.update' && x.status === 429),
+      (limited) => limited.length > 0,
+    );
     await scheduler
       .call('users.info', undefined, () => c.users.info({ user: 'U0BOB' }))
       .then(() => order.push('users.info'));
@@ -81,7 +86,11 @@ describe('the background Slack scheduler', () => {
     const waiting = scheduler.call('users.lookupByEmail', undefined, () =>
       c.users.lookupByEmail({ email: 'bob@example.com' }),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    // The lookup got its 429: the call now waits out the Retry-After.
+    await eventually(
+      () => emu.calls.filter((x) => x.method === 'users.lookupByEmail' && x.status === 429),
+      (limited) => limited.length > 0,
+    );
     scheduler.close();
     await expect(waiting).rejects.toBeInstanceOf(SlackClosedError);
     emu.limits.limitFor('users.lookupByEmail', 0, 1);

@@ -51,7 +51,19 @@ describe('requests Slack did not sign', () => {
     }).toString();
     const reply = await s.slack.send(body, 'application/x-www-form-urlencoded', sign);
     expect(reply.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 100));
+    // A signed `/idp help` after it, answered in its ack: the bot has handled a later request.
+    const help = new URLSearchParams({
+      command: '/idp',
+      text: 'help',
+      user_id: 'U0ALICE',
+      channel_id: 'C0OPS',
+      trigger_id: 'y',
+      team_id: 'T0EMU',
+      response_url: `${s.slack.url}/response/y`,
+    }).toString();
+    const answered = await s.slack.send(help, 'application/x-www-form-urlencoded');
+    expect(answered.status).toBe(200);
+    expect(JSON.stringify(answered.body)).toContain('blocks');
     // Nothing that acts: no form, no message (Bolt's own auth.test may happen).
     expect(
       s.slack.calls

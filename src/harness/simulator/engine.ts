@@ -6,6 +6,7 @@ import type { Resolve } from './expressions.js';
 import type { SimPipeline, SimStage, SimStep } from './pipeline-model.js';
 import type { Seed, SimPrincipal } from './seed.js';
 import { stepDurationMs, stepOutcomes } from './step-outputs.js';
+import { errorMessage } from '../../errors.js';
 
 export type SimUser = SimPrincipal;
 
@@ -82,7 +83,7 @@ export interface Approval {
   deadline: number;
   message: string;
   userGroups: string[];
-  /** `approvers.serviceAccounts` (newer builds, harness-api.md §5.4). */
+  /** `approvers.serviceAccounts` (newer builds; harness-core's ApproversDTO). */
   serviceAccounts: string[];
   minimumCount: number;
   disallowPipelineExecutor: boolean;
@@ -304,7 +305,7 @@ export class SimEngine {
         throw new SimHttpError(
           400,
           'INVALID_ARGUMENT',
-          `Invalid yaml: ${(err as Error).message.split('\n')[0] ?? ''}`,
+          `Invalid yaml: ${errorMessage(err).split('\n')[0] ?? ''}`,
         );
       }
       const p = isRecord(doc) ? doc.pipeline : undefined;
@@ -435,7 +436,7 @@ export class SimEngine {
       try {
         if (!evaluateCondition(step.condition, resolve)) return finish('Skipped');
       } catch (err) {
-        return finish('Failed', (err as Error).message);
+        return finish('Failed', errorMessage(err));
       }
     }
     const spec = substituteAll(step.spec, resolve) as Record<string, unknown>;

@@ -355,7 +355,11 @@ export function page(items: unknown[], pageIndex: number, pageSize: number): Rec
   });
 }
 
-/** Webhook notification payload (harness-api.md §7): times in seconds. */
+/**
+ * Webhook notification payload (pipeline notification rules, "Webhook" method:
+ * https://developer.harness.io/docs/continuous-delivery/x-platform-cd-features/cd-steps/notify-users-of-pipeline-events):
+ * times in seconds.
+ */
 export function webhookPayload(
   event: string,
   e: Execution,

@@ -3,6 +3,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { text } from 'node:stream/consumers';
+import { BodyTooLargeError, capBytes } from '../../cap-bytes.js';
 import { isRecord } from '../../forms/json-schema.js';
 import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
@@ -10,6 +12,7 @@ import { loadPipelines } from './pipeline-model.js';
 import * as json from './responses.js';
 import { DEFAULT_SEED, principalOf, withAdminKey } from './seed.js';
 import type { Seed } from './seed.js';
+import { errorMessage } from '../../errors.js';
 
 /** Faults on demand, for tests and benchmarks. Rates are 0..1; `*Next` counts are consumed per request. */
 export interface Faults {
@@ -143,7 +146,7 @@ export async function startHarnessSimulator(opts: SimulatorOptions = {}): Promis
   const hits = new Map<string, number[]>();
   const server = createServer((req, res) => {
     handle(sim, seed, hits, holds, req, res).catch((err: unknown) => {
-      send(res, 500, json.failure('DEFAULT_ERROR_CODE', (err as Error).message));
+      send(res, 500, json.failure('DEFAULT_ERROR_CODE', errorMessage(err)));
     });
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
@@ -167,14 +170,13 @@ function send(res: ServerResponse, status: number, body: unknown, raw = false): 
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 1_000_000) throw new SimHttpError(413, 'INVALID_ARGUMENT', 'Request body too large');
-    chunks.push(chunk as Buffer);
+  try {
+    return await text(capBytes(req, 1_000_000));
+  } catch (err) {
+    if (err instanceof BodyTooLargeError)
+      throw new SimHttpError(413, 'INVALID_ARGUMENT', 'Request body too large');
+    throw err;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function handle(
@@ -488,7 +490,7 @@ function route(
 /**
  * IDP catalog: the seed's groups and users as Group and User entities (v1: unwrapped, snake_case),
  * each in its scope (`account`, `account.org`, `account.org.project`). `scopes` picks which, as
- * Harness's clients send it (`scopes=account.*`, harness-api.md §2); without it only the account's.
+ * Harness's own IDP UI sends it (`scopes=account.*`); without it only the account's.
  */
 function catalogEntities(seed: Seed, q: Query): unknown[] {
   const kinds = (q.get('kind') ?? 'group,user').toLowerCase().split(',');

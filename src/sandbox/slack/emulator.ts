@@ -3,6 +3,7 @@ import { heldUntilGone } from '../hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { isRecord } from '../../forms/json-schema.js';
 import { replyFromEnvelope, signedPost } from './delivery.js';
 import type { BotReply, Signing } from './delivery.js';
@@ -209,7 +210,7 @@ export class SlackEmulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const raw = await readBody(req);
+    const raw = await text(req);
     if (url.pathname.startsWith('/response/')) {
       this.responses.push({
         url: url.pathname,
@@ -589,12 +590,6 @@ function findElement(
     }
   }
   return undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {

@@ -14,6 +14,8 @@ import { isRecord } from '../../forms/json-schema.js';
 import type { ApprovalService } from '../../runs/approval-service.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
+import { errorMessage } from '../../errors.js';
+import { approvalTextLabel, decisionCheckFailed, REJECT_REASON_REQUIRED } from '../../../blocks/messages.js';
 
 const meta = z.object({ approvalId: z.string(), action: z.enum(['APPROVE', 'REJECT']) });
 
@@ -29,7 +31,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
         card === undefined ? undefined : (await deps.store.runs.get(card.runId))?.cardTs,
       )
       .catch((err: unknown) => {
-        deps.logger.warn({ err: (err as Error).message }, 'could not answer a click privately');
+        deps.logger.warn({ err: errorMessage(err) }, 'could not answer a click privately');
       });
   };
 
@@ -42,10 +44,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
       const { approvalId, opensForm } = parseApprovalButtonValue(button.value ?? '');
       const message = await approvals
         .click(body.user.id, approvalId, action, body.trigger_id, opensForm)
-        .catch(
-          (err: unknown) =>
-            `Could not check your decision right now (${(err as Error).message}); nothing was sent to Harness. Try again in a moment.`,
-        );
+        .catch((err: unknown) => decisionCheckFailed(errorMessage(err)));
       if (message !== undefined) await tell(body.user.id, approvalId, message);
     });
   }
@@ -66,7 +65,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
     if (m.data.action === 'REJECT' && reason === '') {
       await ack({
         response_action: 'errors',
-        errors: { [APPROVAL_REASON_BLOCK_ID]: 'Say why, so the person who asked knows what to change' },
+        errors: { [APPROVAL_REASON_BLOCK_ID]: REJECT_REASON_REQUIRED },
       });
       return;
     }
@@ -77,7 +76,7 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
     const texts: { blockId: string; label: string; value: string }[] = [
       {
         blockId: APPROVAL_REASON_BLOCK_ID,
-        label: m.data.action === 'REJECT' ? 'Your reason' : 'Your comment',
+        label: approvalTextLabel(m.data.action),
         value: reason,
       },
       ...inputs.map((i) => ({

@@ -9,8 +9,18 @@ import type { WorkflowListing } from '../../../blocks/build-idp-help.js';
 import type { Binding } from '../../catalogue/bindings.js';
 import { IDP_COMMAND } from '../../catalogue/bindings.js';
 import { prefillFromText } from '../../forms/prefill.js';
+import { untilAborted } from '../../until-aborted.js';
 import type { BotDeps } from '../deps.js';
 import { rememberAnswers } from './view-answers.js';
+import { errorMessage } from '../../errors.js';
+import {
+  cannotRunHere,
+  formDidNotOpen,
+  LINKING_OFF,
+  NO_TOKEN_LINKED,
+  noSuchWorkflow,
+  TOKEN_REMOVED,
+} from '../../../blocks/messages.js';
 
 /** How long the access check may take before the modal opens anyway (trigger_id lives ~3 s). */
 const ACCESS_BUDGET_MS = 1200;
@@ -30,7 +40,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
       if (!deps.catalogue.workflows.has(target)) {
         await respond({
           response_type: 'ephemeral',
-          ...buildHelp(`There is no workflow "${target}". \`/idp\` lists them.`),
+          ...buildHelp(noSuchWorkflow(target)),
         });
         return;
       }
@@ -42,7 +52,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
       if (deps.vault === undefined) {
         await respond({
           response_type: 'ephemeral',
-          text: 'Linking Harness accounts is turned off here: the platform team must set IDP_CHATOPS_ENCRYPTION_KEY.',
+          text: LINKING_OFF,
         });
         return;
       }
@@ -63,9 +73,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
         });
       await respond({
         response_type: 'ephemeral',
-        text: removed
-          ? 'Your Harness token is removed; approvals go through the bot again.'
-          : 'You had no Harness account linked.',
+        text: removed ? TOKEN_REMOVED : NO_TOKEN_LINKED,
       });
       return;
     }
@@ -153,15 +161,9 @@ export async function openWorkflow(
   const workflow = deps.catalogue.workflows.get(workflowId);
   const binding: Binding | undefined = deps.catalogue.bindings.get(workflowId);
   if (workflow === undefined || binding === undefined) return;
+  // Slack's Web API client takes no signal: stop waiting, and let the lookup finish on its own.
   const inTime = <T>(p: Promise<T>) =>
-    Promise.race([
-      p,
-      new Promise<undefined>((r) =>
-        setTimeout(() => {
-          r(undefined);
-        }, ACCESS_BUDGET_MS),
-      ),
-    ]);
+    untilAborted(p, AbortSignal.timeout(ACCESS_BUDGET_MS), () => undefined);
   const [decision, reach, prefill] = await Promise.all([
     inTime(deps.access.check(binding.access, req.userId, req.channelId)),
     req.channelId === req.userId ? 'can_post' : inTime(deps.access.reach(req.channelId)),
@@ -184,7 +186,7 @@ export async function openWorkflow(
     await deps.slack.postEphemeral(
       req.channelId,
       req.userId,
-      buildPrivateNote(`You can't run ${workflow.title} here: ${decision.reason}.`),
+      buildPrivateNote(cannotRunHere(workflow.title, decision.reason)),
     );
     return;
   }
@@ -200,14 +202,12 @@ export async function openWorkflow(
     await rememberAnswers(deps, viewId, req.userId, prefill.values);
     deps.logger.info({ workflowId, user: req.userId, channel: req.channelId }, 'opened workflow modal');
   } catch (err) {
-    deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');
+    deps.logger.warn({ workflowId, err: errorMessage(err) }, 'could not open the modal');
     await deps.slack
       .postEphemeral(
         req.channelId,
         req.userId,
-        buildPrivateNote(
-          `Slack did not let the bot open the ${workflow.title} form in time (${(err as Error).message}). Please run ${req.command} again.`,
-        ),
+        buildPrivateNote(formDidNotOpen(workflow.title, errorMessage(err), req.command)),
       )
       .catch(() => undefined);
   }

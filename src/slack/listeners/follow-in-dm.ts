@@ -4,6 +4,7 @@ import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import { FOLLOW_IN_DM_ACTION_ID } from '../../../blocks/ids.js';
 import type { BotDeps } from '../deps.js';
 import { openWorkflow } from './commands.js';
+import { STALE_DM_BUTTON } from '../../../blocks/messages.js';
 
 const FollowValue = z.object({ w: z.string(), t: z.string() });
 
@@ -30,9 +31,7 @@ export function registerFollowInDm(app: App, deps: BotDeps): void {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        ...buildPrivateNote(
-          'This button no longer matches a workflow that can run in a DM. Run the command again.',
-        ),
+        ...buildPrivateNote(STALE_DM_BUTTON),
       });
       return;
     }

@@ -10,8 +10,19 @@ import { HarnessApiError } from '../../harness/errors.js';
 import type { TokenVault } from '../../runs/token-vault.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
-
-const TITLE = 'Link Harness account';
+import { errorMessage } from '../../errors.js';
+import {
+  CHECKING_TOKEN,
+  LINK_TITLE,
+  linkCheckUnfinished,
+  linkedMessage,
+  linkRefused,
+  LINKING_OFF_SHORT,
+  PASTE_TOKEN,
+  TOKEN_NOT_ACCEPTED,
+  tokenCheckFailed,
+  tokenNotYours,
+} from '../../../blocks/messages.js';
 
 /**
  * The `/idp link` modal: the token must belong to the person's own email. The submission is
@@ -27,27 +38,24 @@ export function registerIdentity(app: App, deps: BotDeps): void {
       ack({ response_action: 'errors', errors: { [LINK_TOKEN_BLOCK_ID]: message } });
     const vault = deps.vault;
     if (vault === undefined) {
-      await error('Linking is turned off: the platform team must set IDP_CHATOPS_ENCRYPTION_KEY.');
+      await error(LINKING_OFF_SHORT);
       return;
     }
     if (token === '') {
-      await error('Paste a Harness personal access token.');
+      await error(PASTE_TOKEN);
       return;
     }
     await ack({
       response_action: 'update',
-      view: buildNoticeModal(
-        TITLE,
-        'Checking your token with Harness… You can close this: the bot sends you the result.',
-      ),
+      view: buildNoticeModal(LINK_TITLE, CHECKING_TOKEN),
     });
     inBackground(
       deps,
       linkToken(deps, vault, body.user.id, token)
-        .catch((err: unknown) => refused(`The check could not finish (${(err as Error).message}).`))
+        .catch((err: unknown) => refused(linkCheckUnfinished(errorMessage(err))))
         .then(async (result) => {
           await deps.slack.updateView(view.id, result.view).catch((err: unknown) => {
-            deps.logger.debug({ err: (err as Error).message }, 'link modal no longer open');
+            deps.logger.debug({ err: errorMessage(err) }, 'link modal no longer open');
           });
           await deps.slack.postMessage(body.user.id, buildPrivateNote(result.text));
         }),
@@ -56,10 +64,8 @@ export function registerIdentity(app: App, deps: BotDeps): void {
 }
 
 function refused(why: string): { view: ModalView; text: string } {
-  return {
-    view: buildNoticeModal(TITLE, `${why} Run /idp link again to try another.`),
-    text: `Your Harness account is not linked: ${why} Run /idp link again to try another.`,
-  };
+  const said = linkRefused(why);
+  return { view: buildNoticeModal(LINK_TITLE, said.modal), text: said.message };
 }
 
 /** Checks a token with Harness and links it; what to show and say, never the token. */
@@ -75,15 +81,13 @@ async function linkToken(
   } catch (err) {
     return refused(
       err instanceof HarnessApiError && err.unauthorized
-        ? 'Harness did not accept this token: check it is a personal access token that has not expired.'
-        : `Harness could not check the token (${(err as Error).message}).`,
+        ? TOKEN_NOT_ACCEPTED
+        : tokenCheckFailed(errorMessage(err)),
     );
   }
   const email = await deps.slack.userEmail(slackUser);
   if (email === undefined || user.email?.toLowerCase() !== email.toLowerCase()) {
-    return refused(
-      `This token belongs to ${user.email ?? 'another Harness user'}, not to your Slack email${email === undefined ? '' : ` (${email})`}. Use a token of your own.`,
-    );
+    return refused(tokenNotYours(user.email, email));
   }
   await deps.store.identities.save({
     slackUser,
@@ -103,6 +107,6 @@ async function linkToken(
   const who = user.name ?? user.email;
   return {
     view: buildLinkedModal(escapeMrkdwn(who)),
-    text: `Your Harness account ${who} is linked: your approvals now go to Harness as you.`,
+    text: linkedMessage(who),
   };
 }

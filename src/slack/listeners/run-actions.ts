@@ -3,6 +3,8 @@ import { buildAbortRequested, buildPrivateNote } from '../../../blocks/build-run
 import { ABORT_RUN_ACTION_ID, OPEN_IN_HARNESS_ACTION_ID } from '../../../blocks/ids.js';
 import { checkApprover } from '../../runs/approvers.js';
 import type { BotDeps } from '../deps.js';
+import { errorMessage } from '../../errors.js';
+import { ABORT_NOT_ALLOWED, abortFailed, RUN_UNKNOWN, runAlreadyEnded } from '../../../blocks/messages.js';
 
 /** Buttons on the status card. */
 export function registerRunActions(app: App, deps: BotDeps): void {
@@ -20,11 +22,11 @@ export function registerRunActions(app: App, deps: BotDeps): void {
         .postEphemeral(channel, body.user.id, buildPrivateNote(text), run?.cardTs)
         .catch(() => undefined);
     if (run?.executionId === undefined) {
-      await tell('This run is not known to the bot any more.');
+      await tell(RUN_UNKNOWN);
       return;
     }
     if (run.finishedAt !== undefined) {
-      await tell(`This run already ended (${run.status}); there is nothing to abort.`);
+      await tell(runAlreadyEnded(run.status));
       return;
     }
     const scope = { orgId: run.orgId, projectId: run.projectId };
@@ -54,7 +56,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
         runId: run.id,
         details: {},
       });
-      await tell('Only the person who started this run, or one of its approvers, can abort it.');
+      await tell(ABORT_NOT_ALLOWED);
       return;
     }
     try {
@@ -72,7 +74,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
       }
       await deps.tracker.poke(run.executionId);
     } catch (err) {
-      await tell(`Harness did not abort the run: ${(err as Error).message}`);
+      await tell(abortFailed(errorMessage(err)));
     }
   });
 }

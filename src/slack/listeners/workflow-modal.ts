@@ -13,7 +13,7 @@ import {
 } from '../../../blocks/ids.js';
 import { decodeModalMetadata } from '../../../blocks/modal-metadata.js';
 import type { Workflow } from '../../catalogue/workflow.js';
-import { SlackLimitError } from '../../errors.js';
+import { errorMessage, SlackLimitError } from '../../errors.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../forms/option-source.js';
@@ -22,7 +22,17 @@ import { withPickersChecked } from '../../forms/picker-check.js';
 import { handleSubmission } from '../../forms/submission.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
+import { untilAborted } from '../../until-aborted.js';
 import { currentValues, recallAnswers, rememberAnswers } from './view-answers.js';
+import {
+  cannotRunHere,
+  chooseFirst,
+  FORM_EXPIRED,
+  FORM_EXPIRED_TITLE,
+  NOT_ALLOWED_TITLE,
+  OPTIONS_LATE,
+  OPTIONS_UNREACHABLE,
+} from '../../../blocks/messages.js';
 
 /** Slack waits 3 s for options; leave room for the answer to travel. */
 const OPTIONS_BUDGET_MS = 2500;
@@ -81,10 +91,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     if (ctx === undefined) {
       await ack({
         response_action: 'update',
-        view: buildNoticeModal(
-          'Form expired',
-          'This form belongs to a workflow the bot no longer has. Run the command again.',
-        ),
+        view: buildNoticeModal(FORM_EXPIRED_TITLE, FORM_EXPIRED),
       });
       return;
     }
@@ -135,10 +142,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
       });
       await ack({
         response_action: 'update',
-        view: buildNoticeModal(
-          'Not allowed',
-          `You can't run ${ctx.workflow.title} here: ${decision.reason}.`,
-        ),
+        view: buildNoticeModal(NOT_ALLOWED_TITLE, cannotRunHere(ctx.workflow.title, decision.reason)),
       });
       return;
     }
@@ -207,7 +211,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
         const missing = params.missing.map(
           (k) => ctx.workflow.pages.flatMap((p) => p.allFields).find((f) => f.key === k)?.title ?? k,
         );
-        options = [{ value: '!missing', label: `Choose ${missing.join(' and ')} first` }];
+        options = [{ value: '!missing', label: chooseFirst(missing) }];
       } else {
         options = await searchWithin(deps, {
           workflowId: ctx.workflow.id,
@@ -228,24 +232,14 @@ async function searchWithin(
   deps: BotDeps,
   query: Parameters<BotDeps['options']['search']>[0],
 ): Promise<PickerOption[]> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort();
-  }, OPTIONS_BUDGET_MS);
+  const signal = AbortSignal.timeout(OPTIONS_BUDGET_MS);
   try {
-    return await Promise.race([
-      deps.options.search(query, controller.signal),
-      new Promise<PickerOption[]>((resolve) => {
-        controller.signal.addEventListener('abort', () => {
-          resolve([{ value: '!unavailable', label: 'Harness did not answer in time; type again' }]);
-        });
-      }),
+    return await untilAborted(deps.options.search(query, signal), signal, (): PickerOption[] => [
+      { value: '!unavailable', label: OPTIONS_LATE },
     ]);
   } catch (err) {
-    deps.logger.warn({ field: query.field, err: (err as Error).message }, 'could not list options');
-    return [{ value: '!unavailable', label: 'Harness is unreachable; try again in a moment' }];
-  } finally {
-    clearTimeout(timer);
+    deps.logger.warn({ field: query.field, err: errorMessage(err) }, 'could not list options');
+    return [{ value: '!unavailable', label: OPTIONS_UNREACHABLE }];
   }
 }
 
@@ -258,7 +252,7 @@ async function updateView(
     await deps.slack.updateView(view.id, next, view.hash);
   } catch (err) {
     // hash_conflict: a newer update already replaced this view; nothing to do.
-    deps.logger.debug({ err: (err as Error).message }, 'view update skipped');
+    deps.logger.debug({ err: errorMessage(err) }, 'view update skipped');
   }
 }
 

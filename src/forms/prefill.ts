@@ -1,4 +1,4 @@
-import { sameEntity } from '../harness/entity-ref.js';
+import { sameEntity } from '../harness-model/entity-ref.js';
 import type { Binding } from '../catalogue/bindings.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { HarnessApiError, HarnessRunError } from './errors.js';
 import { parseExecutionGraph } from './execution-view.js';
-import { entityRef, entitySearchTerm } from './entity-ref.js';
+import { entityRef, entitySearchTerm } from '../harness-model/entity-ref.js';
 import { HarnessHttp, mayHaveReachedHarness } from './http.js';
 import { createRequestBudget } from './request-budget.js';
 import type { RequestBudget } from './request-budget.js';
-import type { ApprovalInstance, ExecutionView, HarnessUser, NamedEntity, Page, Scope } from './types.js';
+import type {
+  ApprovalInstance,
+  ExecutionView,
+  HarnessUser,
+  NamedEntity,
+  Page,
+  Scope,
+} from '../harness-model/types.js';
 import * as wire from './wire.js';
 
 export interface HarnessClientOptions {

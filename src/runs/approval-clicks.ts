@@ -1,5 +1,5 @@
 import type { HarnessClient } from '../harness/client.js';
-import type { ApprovalActivity, ApprovalInstance } from '../harness/types.js';
+import type { ApprovalActivity, ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
 

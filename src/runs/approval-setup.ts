@@ -6,7 +6,7 @@ import { isRecord } from '../forms/json-schema.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessApiError } from '../harness/errors.js';
 import { loadPipelines } from '../harness/simulator/pipeline-model.js';
-import type { HarnessUser, Scope } from '../harness/types.js';
+import type { HarnessUser, Scope } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 
 export interface ApprovalSetupDeps {

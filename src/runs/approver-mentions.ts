@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { HarnessClient } from '../harness/client.js';
-import type { ApprovalInstance } from '../harness/types.js';
+import type { ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord } from '../store/store.js';

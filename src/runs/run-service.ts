@@ -11,7 +11,7 @@ import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessRunError } from '../harness/errors.js';
-import { moduleOfPipelineUrl } from '../harness/execution-link.js';
+import { moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import type { Logger } from '../logger.js';
 import { permanentSlackError } from '../slack/slack-errors.js';
 import type { SlackPort } from '../ports/slack.js';

@@ -1,8 +1,8 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessApiError } from '../harness/errors.js';
-import { isTerminal } from '../harness/status.js';
-import type { ExecutionView } from '../harness/types.js';
+import { isTerminal } from '../harness-model/status.js';
+import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../store/store.js';

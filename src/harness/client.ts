@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { HarnessApiError, HarnessRunError } from './errors.js';
+import { HarnessApiError, HarnessRunError, mayHaveReachedHarness } from '../ports/harness-errors.js';
 import { parseExecutionGraph } from './execution-view.js';
 import { entityRef, entitySearchTerm } from '../harness-model/entity-ref.js';
-import { HarnessHttp, mayHaveReachedHarness } from './http.js';
+import { HarnessHttp } from './http.js';
 import { createRequestBudget } from './request-budget.js';
 import type { RequestBudget } from './request-budget.js';
 import type {

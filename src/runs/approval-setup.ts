@@ -4,7 +4,7 @@ import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { PIPELINES_DIR } from '../catalogue/load-catalogue.js';
 import { isRecord } from '../forms/json-schema.js';
 import type { HarnessClient } from '../harness/client.js';
-import { HarnessApiError } from '../harness/errors.js';
+import { HarnessApiError } from '../ports/harness-errors.js';
 import { loadPipelines } from '../harness/simulator/pipeline-model.js';
 import type { HarnessUser, Scope } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';

@@ -10,7 +10,7 @@ import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
 import type { HarnessClient } from '../harness/client.js';
-import { HarnessRunError } from '../harness/errors.js';
+import { HarnessRunError } from '../ports/harness-errors.js';
 import { moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import type { Logger } from '../logger.js';
 import { permanentSlackError } from '../slack/slack-errors.js';

@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { HarnessClient } from '../harness/client.js';
-import { HarnessApiError } from '../harness/errors.js';
+import { HarnessApiError } from '../ports/harness-errors.js';
 import { isTerminal } from '../harness-model/status.js';
 import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';

@@ -14,6 +14,7 @@ import type {
   Scope,
 } from '../harness-model/types.js';
 import * as wire from './wire.js';
+import type { ApprovalDecision, HarnessPort, RunRequest } from '../ports/harness.js';
 
 export interface HarnessClientOptions {
   baseUrl: string;
@@ -32,30 +33,13 @@ export interface HarnessClientOptions {
   retryMaxMs?: number;
 }
 
-export interface RunRequest {
-  scope: Scope;
-  pipelineId: string;
-  runtimeInputYaml: string;
-  /** The pipeline's module (`idp`, `cd`, …), as in its URL. */
-  moduleType?: string;
-  branch?: string;
-  repoName?: string;
-  /** Shown on the execution; names the Slack user who asked. */
-  notes?: string;
-}
-
-export interface ApprovalDecision {
-  action: 'APPROVE' | 'REJECT';
-  comments?: string;
-  approverInputs?: { name: string; value: string }[];
-}
-
 export interface ListQuery {
   search?: string;
   page?: number;
   size?: number;
 }
 
+/** The whole client: the Harness port (checked below with `satisfies`) and the pickers' lists. */
 export type HarnessClient = ReturnType<typeof createHarnessClient>;
 
 const scopeParams = (s: Scope) => ({ orgIdentifier: s.orgId, projectIdentifier: s.projectId });
@@ -98,7 +82,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     pageSize: q.size ?? 50,
   });
 
-  return {
+  const client = {
     accountId: opts.accountId,
 
     /**
@@ -377,6 +361,8 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return { uuid: r.data.uuid, name: r.data.name ?? undefined, email: r.data.email ?? undefined };
     },
   };
+  // The type system checks that the client is the Harness port the core uses.
+  return client satisfies HarnessPort;
 }
 
 export function groupScope(

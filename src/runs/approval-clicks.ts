@@ -1,4 +1,4 @@
-import type { HarnessClient } from '../harness/client.js';
+import type { HarnessPort } from '../ports/harness.js';
 import type { ApprovalActivity, ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
@@ -56,7 +56,7 @@ export class ClickLedger {
   private readonly inFlight = new Set<string>();
 
   constructor(
-    private readonly d: { store: Store; harness: HarnessClient; logger: Logger; now: () => number },
+    private readonly d: { store: Store; harness: HarnessPort; logger: Logger; now: () => number },
     private readonly show: Shows,
   ) {}
 

@@ -16,7 +16,7 @@ import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
 import { approvedWhere, decidableInSlack } from '../harness-model/approval-types.js';
-import type { HarnessClient } from '../harness/client.js';
+import type { HarnessPort } from '../ports/harness.js';
 import { HarnessApiError, mayHaveReachedHarness } from '../ports/harness-errors.js';
 import type { ApprovalInstance, StepView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
@@ -33,7 +33,7 @@ import { fieldLabel } from '../forms/form-field.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   slack: SlackPort;
   updater: MessageUpdater;
   deliveries: Deliveries;

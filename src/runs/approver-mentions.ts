@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { HarnessClient } from '../harness/client.js';
+import type { HarnessPort } from '../ports/harness.js';
 import type { ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
@@ -33,7 +33,7 @@ export class ApproverMentions {
 
   constructor(
     private readonly slack: SlackPort,
-    private readonly harness: HarnessClient,
+    private readonly harness: HarnessPort,
     private readonly logger: Logger,
     opts: ApproverMentionsOptions = {},
   ) {

@@ -9,7 +9,7 @@ import {
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
-import type { HarnessClient } from '../harness/client.js';
+import type { HarnessPort } from '../ports/harness.js';
 import { HarnessRunError } from '../ports/harness-errors.js';
 import { moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import type { Logger } from '../logger.js';
@@ -25,7 +25,7 @@ import type { RunTracker } from './tracker.js';
 
 export interface RunServiceDeps {
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   slack: SlackPort;
   updater: MessageUpdater;
   tracker: RunTracker;

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { HarnessClient } from '../harness/client.js';
+import type { HarnessPort } from '../ports/harness.js';
 import { HarnessApiError } from '../ports/harness-errors.js';
 import { isTerminal } from '../harness-model/status.js';
 import type { ExecutionView } from '../harness-model/types.js';
@@ -24,7 +24,7 @@ export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 10_000, bac
 
 export interface TrackerDeps {
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   slack: SlackPort;
   updater: MessageUpdater;
   deliveries: Deliveries;

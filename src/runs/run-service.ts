@@ -13,7 +13,7 @@ import type { HarnessPort } from '../ports/harness.js';
 import { HarnessRunError } from '../ports/harness-errors.js';
 import { moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import type { Logger } from '../logger.js';
-import { permanentSlackError } from '../slack/slack-errors.js';
+import { permanentSlackError } from '../ports/slack-errors.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../store/store.js';
 import type { MessageUpdater } from './message-updater.js';

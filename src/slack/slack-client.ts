@@ -1,7 +1,7 @@
 import type { HomeView, ModalView } from '@slack/types';
 import type { ChannelInfo, SlackMessageContent, SlackPort } from '../ports/slack.js';
 import { WebClient } from '@slack/web-api';
-import { permanentSlackError } from './slack-errors.js';
+import { permanentSlackError } from '../ports/slack-errors.js';
 import { deliveryMarker, findMarkedMessage } from './slack-readback.js';
 import type { SlackScheduler } from './slack-scheduler.js';
 

@@ -1,5 +1,4 @@
-import type { HomeView, ModalView } from '@slack/types';
-import type { ChannelInfo, SlackMessageContent, SlackPort } from '../ports/slack.js';
+import type { SlackPort } from '../ports/slack.js';
 import { WebClient } from '@slack/web-api';
 import { permanentSlackError } from '../ports/slack-errors.js';
 import { deliveryMarker, findMarkedMessage } from './slack-readback.js';

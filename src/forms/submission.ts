@@ -1,10 +1,9 @@
-import { renderRuntimeInput } from '../catalogue/runtime-input.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import type { FormValues } from './json-schema.js';
-import { toParameters } from './parameters.js';
 import { fieldBlockIdOn, readPageState, staleChoices } from './read-state.js';
 import { validatePage } from './validate-page.js';
+import { buildRuntimeInput, workflowParameters } from './workflow-parameters.js';
 
 export type SubmissionOutcome =
   /**
@@ -101,22 +100,6 @@ function complete(
     parameters: workflowParameters(workflow, values),
     runtimeInputYaml: buildRuntimeInput(workflow, values),
   };
-}
-
-export function workflowParameters(workflow: Workflow, values: FormValues): FormValues {
-  return toParameters(
-    workflow.pages.flatMap((p) => p.allFields),
-    values,
-  );
-}
-
-/** The runtime input for answers keyed by field (`a.b` for nested fields). */
-export function buildRuntimeInput(workflow: Workflow, values: FormValues): string {
-  return renderRuntimeInput(
-    workflow.pipeline.pipelineId,
-    workflow.inputset,
-    workflowParameters(workflow, values),
-  );
 }
 
 /** A choice made from another list than its answers now give: chosen again, never run. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { resolvePage } from '../../src/forms/form-page.js';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 
 const DEPENDENCIES = `    - title: Flag

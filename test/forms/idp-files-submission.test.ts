@@ -5,7 +5,7 @@ import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Workflow } from '../../src/catalogue/workflow.js';
 import { resolvePage } from '../../src/forms/form-page.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { renderCard } from '../../src/runs/presenter.js';
 
 const r = await loadCatalogue('test/fixtures/idp-files');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { buildSuggestionOptions } from '../../blocks/field-input.js';
 import { checkModalView } from '../../blocks/limits.js';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { searchChoices } from '../../src/forms/search-choices.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 

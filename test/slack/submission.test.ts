@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { decodeModalMetadata } from '../../blocks/modal-metadata.js';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 
 const PAGES = `    - title: What

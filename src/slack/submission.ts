@@ -1,9 +1,11 @@
 import type { Workflow } from '../catalogue/workflow.js';
-import type { FormField } from './form-field.js';
-import type { FormValues } from './json-schema.js';
+import type { FormField } from '../forms/form-field.js';
+import type { FormValues } from '../forms/json-schema.js';
 import { fieldBlockIdOn, readPageState, staleChoices } from './read-state.js';
-import { validatePage } from './validate-page.js';
-import { buildRuntimeInput, workflowParameters } from './workflow-parameters.js';
+import { checkPickerAnswers } from '../forms/picker-check.js';
+import type { OptionSource } from '../forms/option-source.js';
+import { validatePage } from '../forms/validate-page.js';
+import { buildRuntimeInput, workflowParameters } from '../forms/workflow-parameters.js';
 
 export type SubmissionOutcome =
   /**
@@ -116,4 +118,29 @@ function staleErrors(workflow: Workflow, stale: FormField[]): Record<string, str
 
 function withoutKeys(values: FormValues, keys: string[]): FormValues {
   return Object.fromEntries(Object.entries(values).filter(([k]) => !keys.includes(k)));
+}
+
+/** A page that passed validation still stays open if a picker answer is not one its source lists. */
+export async function withPickersChecked(
+  outcome: SubmissionOutcome,
+  o: { workflow: Workflow; page: number; options: OptionSource; budgetMs: number },
+): Promise<SubmissionOutcome> {
+  const page = o.workflow.pages[o.page];
+  if (outcome.kind === 'errors' || page === undefined) return outcome;
+  const errors = await checkPickerAnswers({
+    workflowId: o.workflow.id,
+    page,
+    values: outcome.values,
+    options: o.options,
+    budgetMs: o.budgetMs,
+  });
+  if (Object.keys(errors).length === 0) return outcome;
+  return {
+    kind: 'errors',
+    page: o.page,
+    values: outcome.values,
+    errors: Object.fromEntries(
+      Object.entries(errors).map(([k, m]) => [fieldBlockIdOn(page, k, outcome.values), m]),
+    ),
+  };
 }

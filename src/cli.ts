@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
+import { fieldsOfPage } from './forms/form-page.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
 import { loadWorkflows } from './catalogue/load-workflow.js';
 import type { Binding } from './catalogue/bindings.js';
@@ -283,7 +284,8 @@ async function preview(args: string[], io: CliIo): Promise<number> {
     io.err(`--page must be 1 to ${Math.max(1, wf.pages.length)} for ${wf.id}`);
     return 1;
   }
-  io.out(JSON.stringify(buildWorkflowModal({ workflow: wf, page: page - 1, values }), null, 2));
+  const fields = fieldsOfPage(wf.pages[page - 1], values);
+  io.out(JSON.stringify(buildWorkflowModal({ workflow: wf, page: page - 1, values, fields }), null, 2));
   return 0;
 }
 

@@ -24,7 +24,8 @@ export function checkSlackFit(workflow: Workflow): { page: number; message: stri
         errors,
         notice: 'x'.repeat(500),
         channelId: 'C0000000000',
-        allConditionalFields: true,
+        // The largest the page can get: every conditional field at once.
+        fields: page.allFields,
       });
       violations = checkModalView(view);
     } catch (err) {

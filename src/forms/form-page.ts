@@ -27,6 +27,11 @@ export interface FormPage {
 export type { PageProblem } from './field-collector.js';
 
 /** The fields a page shows for the values given so far, in display order. */
+/** The fields a page shows for these answers (none past the last page): what its modal draws. */
+export function fieldsOfPage(page: FormPage | undefined, values: FormValues): FormField[] {
+  return page === undefined ? [] : resolvePage(page, values);
+}
+
 export function resolvePage(page: FormPage, values: FormValues): FormField[] {
   const c = new Collector();
   collect(page.schema, c, {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
+import { modalFor } from '../helpers/workflow.js';
 import { checkModalView } from '../../blocks/limits.js';
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
@@ -79,12 +79,10 @@ describe('the shipped catalogue', () => {
       const filled = await values(id);
       for (const page of wf.pages) {
         expect(
-          checkModalView(buildWorkflowModal({ workflow: wf, page: page.index, values: {}, channelId: 'C1' })),
+          checkModalView(modalFor({ workflow: wf, page: page.index, values: {}, channelId: 'C1' })),
         ).toEqual([]);
         expect(
-          checkModalView(
-            buildWorkflowModal({ workflow: wf, page: page.index, values: filled, channelId: 'C1' }),
-          ),
+          checkModalView(modalFor({ workflow: wf, page: page.index, values: filled, channelId: 'C1' })),
         ).toEqual([]);
       }
     });

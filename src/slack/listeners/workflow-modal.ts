@@ -4,6 +4,7 @@ import type { ModalView } from '@slack/types';
 import { buildSuggestionOptions } from '../../../blocks/field-input.js';
 import { buildNoticeModal } from '../../../blocks/build-idp-help.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
+import { fieldsOfPage } from '../../forms/form-page.js';
 import {
   FIELD_DISPATCH_ACTION_PATTERN,
   FIELD_OPTIONS_ACTION_PATTERN,
@@ -61,7 +62,8 @@ function modalFor(
   ctx: ModalContext,
   input: { page: number; values: FormValues; errors?: Record<string, string> },
 ): ModalView {
-  const base = { workflow: ctx.workflow, ...input, ...channel(ctx) };
+  const fields = fieldsOfPage(ctx.workflow.pages[input.page], input.values);
+  const base = { workflow: ctx.workflow, ...input, fields, ...channel(ctx) };
   if (ctx.draftId === undefined) {
     try {
       return buildWorkflowModal(base);

@@ -1,4 +1,4 @@
-import type { PickerSource } from './option-source.js';
+import type { PickerSource } from '../ports/option-source.js';
 import type { ChoiceOption } from './choice-input.js';
 import { inputFor, secretInput } from './field-input-kind.js';
 import { isRecord, schemaProblem, schemaWarnings, stripUiKeys, validateAgainst } from './json-schema.js';

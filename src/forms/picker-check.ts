@@ -4,7 +4,7 @@ import { resolvePage } from './form-page.js';
 import type { FormPage } from './form-page.js';
 import type { FormValues, JsonValue } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
-import type { OptionSource, PickerSource } from './option-source.js';
+import type { OptionSource, PickerSource } from '../ports/option-source.js';
 
 /**
  * A picker's answer comes back from Slack as a bare string, and a tampered client can send any

@@ -5,7 +5,7 @@ import type { FormField } from './form-field.js';
 import { toText } from './json-schema.js';
 import type { FormValues } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
-import type { OptionSource } from './option-source.js';
+import type { OptionSource } from '../ports/option-source.js';
 
 /**
  * Text after a slash command fills the binding's `prefill` fields in order, but only where a

@@ -1,4 +1,4 @@
-import type { OptionQuery, OptionSource, PickerOption } from '../forms/option-source.js';
+import type { OptionQuery, OptionSource, PickerOption } from '../ports/option-source.js';
 import type { HarnessClient } from './client.js';
 import type { Scope } from '../harness-model/types.js';
 

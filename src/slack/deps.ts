@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { OptionSource } from '../forms/option-source.js';
+import type { OptionSource } from '../ports/option-source.js';
 import type { HarnessPort } from '../ports/harness.js';
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';

@@ -3,7 +3,7 @@ import type { FormField } from '../forms/form-field.js';
 import type { FormValues } from '../forms/json-schema.js';
 import { fieldBlockIdOn, readPageState, staleChoices } from './read-state.js';
 import { checkPickerAnswers } from '../forms/picker-check.js';
-import type { OptionSource } from '../forms/option-source.js';
+import type { OptionSource } from '../ports/option-source.js';
 import { validatePage } from '../forms/validate-page.js';
 import { buildRuntimeInput, workflowParameters } from '../forms/workflow-parameters.js';
 

@@ -17,7 +17,7 @@ import type { Workflow } from '../../catalogue/workflow.js';
 import { SlackLimitError } from '../../errors.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
-import type { PickerOption } from '../../forms/option-source.js';
+import type { PickerOption } from '../../ports/option-source.js';
 import { searchChoices } from '../../forms/search-choices.js';
 import { handleSubmission, withPickersChecked } from '../submission.js';
 import type { BotDeps } from '../deps.js';

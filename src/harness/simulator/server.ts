@@ -1,4 +1,4 @@
-import { heldUntilGone } from '../../sandbox/hold.js';
+import { heldUntilGone } from './hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { heldUntilGone } from '../hold.js';
+import { heldUntilGone } from '../../harness/simulator/hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -9,7 +9,7 @@ import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
 import { ConfigError, formatProblem, IdpChatopsError } from './errors.js';
 import type { SourceProblem } from './errors.js';
-import { isRecord } from './forms/json-schema.js';
+import { isRecord } from './is-record.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
 import { fromParameters } from './forms/parameters.js';
 import { buildRuntimeInput } from './forms/workflow-parameters.js';

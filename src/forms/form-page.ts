@@ -2,7 +2,8 @@ import { Collector, fieldsOf, ordered } from './field-collector.js';
 import type { PageProblem } from './field-collector.js';
 import type { FormField } from './form-field.js';
 import { chooserName, chooserSchema, chosenBranch, isFieldGroup, withGroupDefaults } from './form-groups.js';
-import { hasValue, isRecord, validateAgainst } from './json-schema.js';
+import { hasValue, validateAgainst } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { FormValues, JsonSchema } from './json-schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isRecord } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { FormValues } from './json-schema.js';
 import type { PickerEndpoint, PickerSource } from '../ports/option-source.js';
 

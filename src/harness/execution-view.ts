@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import { normaliseStatus, statusBucket } from '../harness-model/status.js';
 import type { ExecutionView, StageView, StepView } from '../harness-model/types.js';
 import type { executionDetail, executionNode, layoutNode } from './wire.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startupApprovalText } from '../../blocks/approval-setup-text.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { PIPELINES_DIR } from '../catalogue/load-catalogue.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { HarnessPort } from '../ports/harness.js';
 import { HarnessApiError } from '../ports/harness-errors.js';
 import { loadPipelines } from '../harness/simulator/pipeline-model.js';

@@ -1,7 +1,7 @@
 import { dependencyRevision, fieldBlockId, parseFieldBlockId } from '../../blocks/ids.js';
 import type { FormField } from '../forms/form-field.js';
 import type { FormPage } from '../forms/form-page.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { FormValues, JsonValue } from '../forms/json-schema.js';
 
 export interface PageState {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import { evaluateCondition, substituteAll } from './expressions.js';
 import type { Resolve } from './expressions.js';
 import type { SimPipeline, SimStage, SimStep } from './pipeline-model.js';

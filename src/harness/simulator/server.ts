@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
 import { loadPipelines } from './pipeline-model.js';

@@ -5,7 +5,7 @@ import { buildLinkedModal } from '../../../blocks/build-link-modal.js';
 import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import { LINK_MODAL_CALLBACK_ID, LINK_TOKEN_BLOCK_ID } from '../../../blocks/ids.js';
 import { escapeMrkdwn } from '../../../blocks/text.js';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import { HarnessApiError } from '../../ports/harness-errors.js';
 import type { TokenVault } from '../../runs/token-vault.js';
 import type { BotDeps } from '../deps.js';

@@ -5,7 +5,7 @@ import { PIPELINES_DIR } from '../catalogue/load-catalogue.js';
 import { isRecord } from '../is-record.js';
 import type { HarnessPort } from '../ports/harness.js';
 import { HarnessApiError } from '../ports/harness-errors.js';
-import { loadPipelines } from '../harness/simulator/pipeline-model.js';
+import { loadPipelines } from '../catalogue/pipeline-model.js';
 import type { HarnessUser, Scope } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { isRecord } from '../../is-record.js';
 import { evaluateCondition, substituteAll } from './expressions.js';
 import type { Resolve } from './expressions.js';
-import type { SimPipeline, SimStage, SimStep } from './pipeline-model.js';
+import type { SimPipeline, SimStage, SimStep } from '../../catalogue/pipeline-model.js';
 import type { Seed, SimPrincipal } from './seed.js';
 import { stepDurationMs, stepOutcomes } from './step-outputs.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isRecord } from '../../is-record.js';
 import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
-import { loadPipelines } from './pipeline-model.js';
+import { loadPipelines } from '../../catalogue/pipeline-model.js';
 import * as json from './responses.js';
 import { DEFAULT_SEED, principalOf, withAdminKey } from './seed.js';
 import type { Seed } from './seed.js';

@@ -12,7 +12,7 @@ import type { SourceProblem } from './errors.js';
 import { isRecord } from './is-record.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
 import { fromParameters } from './forms/parameters.js';
-import { buildRuntimeInput } from './forms/workflow-parameters.js';
+import { buildRuntimeInput } from './catalogue/workflow-parameters.js';
 import { validatePage } from './forms/validate-page.js';
 import { harnessSimCommand } from './harness/simulator/command.js';
 import { startBot } from './bot.js';

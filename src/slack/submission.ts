@@ -5,7 +5,7 @@ import { fieldBlockIdOn, readPageState, staleChoices } from './read-state.js';
 import { checkPickerAnswers } from '../forms/picker-check.js';
 import type { OptionSource } from '../ports/option-source.js';
 import { validatePage } from '../forms/validate-page.js';
-import { buildRuntimeInput, workflowParameters } from '../forms/workflow-parameters.js';
+import { buildRuntimeInput, workflowParameters } from '../catalogue/workflow-parameters.js';
 
 export type SubmissionOutcome =
   /**

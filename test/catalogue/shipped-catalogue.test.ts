@@ -8,7 +8,7 @@ import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Workflow } from '../../src/catalogue/workflow.js';
 import { resolvePage } from '../../src/forms/form-page.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
-import { buildRuntimeInput } from '../../src/forms/workflow-parameters.js';
+import { buildRuntimeInput } from '../../src/catalogue/workflow-parameters.js';
 import { validatePage } from '../../src/forms/validate-page.js';
 import { SEED_FIELDS } from '../helpers/seed.js';
 

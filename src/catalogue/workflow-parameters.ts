@@ -1,7 +1,7 @@
-import { renderRuntimeInput } from '../catalogue/runtime-input.js';
-import type { Workflow } from '../catalogue/workflow.js';
-import type { FormValues } from './json-schema.js';
-import { toParameters } from './parameters.js';
+import { renderRuntimeInput } from './runtime-input.js';
+import type { Workflow } from './workflow.js';
+import type { FormValues } from '../forms/json-schema.js';
+import { toParameters } from '../forms/parameters.js';
 
 /** The workflow's `parameters` from answers keyed by field: nested objects reassembled. */
 export function workflowParameters(workflow: Workflow, values: FormValues): FormValues {

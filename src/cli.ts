@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
+import { SlackLimitError } from '../blocks/slack-limit-error.js';
 import { fieldsOfPage } from './forms/form-page.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
 import { loadWorkflows } from './catalogue/load-workflow.js';
@@ -132,7 +133,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return 1;
     }
   } catch (err) {
-    if (err instanceof IdpChatopsError) {
+    if (err instanceof IdpChatopsError || err instanceof SlackLimitError) {
       io.err(err.message);
       return 1;
     }

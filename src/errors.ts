@@ -47,12 +47,3 @@ export class RuntimeInputError extends IdpChatopsError {
     this.name = 'RuntimeInputError';
   }
 }
-
-/** A built view would break a Slack limit; the builders never return such a view. */
-export class SlackLimitError extends IdpChatopsError {
-  readonly code = 'slack_limit';
-  constructor(readonly violations: readonly string[]) {
-    super(`The view would be rejected by Slack: ${violations.join('; ')}`);
-    this.name = 'SlackLimitError';
-  }
-}

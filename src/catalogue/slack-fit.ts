@@ -1,6 +1,6 @@
 import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { checkModalView } from '../../blocks/limits.js';
-import { SlackLimitError } from '../errors.js';
+import { SlackLimitError } from '../../blocks/slack-limit-error.js';
 import type { Workflow } from './workflow.js';
 
 /**

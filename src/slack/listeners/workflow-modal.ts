@@ -14,7 +14,7 @@ import {
 } from '../../../blocks/ids.js';
 import { decodeModalMetadata } from '../../../blocks/modal-metadata.js';
 import type { Workflow } from '../../catalogue/workflow.js';
-import { SlackLimitError } from '../../errors.js';
+import { SlackLimitError } from '../../../blocks/slack-limit-error.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
 import type { PickerOption } from '../../ports/option-source.js';

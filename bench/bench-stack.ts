@@ -60,10 +60,10 @@ export async function startBenchStack(
   };
 }
 
-export async function until<T>(fn: () => T | undefined, ms = 120_000): Promise<T> {
+export async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 120_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));

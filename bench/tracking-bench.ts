@@ -57,9 +57,11 @@ async function main(): Promise<void> {
   );
   const lag: number[] = [];
   for (const e of sim.engine.executions.values()) {
-    const run = bot.deps.store.findRunByExecution(e.id);
-    await until(() => (bot.deps.store.getRun(run?.id ?? '')?.finishedAt !== undefined ? true : undefined));
-    lag.push(Math.max(0, (bot.deps.store.getRun(run?.id ?? '')?.finishedAt ?? 0) - (e.endTs ?? 0)));
+    const run = await bot.deps.store.runs.findByExecution(e.id);
+    await until(async () =>
+      (await bot.deps.store.runs.get(run?.id ?? ''))?.finishedAt !== undefined ? true : undefined,
+    );
+    lag.push(Math.max(0, ((await bot.deps.store.runs.get(run?.id ?? ''))?.finishedAt ?? 0) - (e.endTs ?? 0)));
   }
   await bot.deps.tracker.stop();
   const minutes = (Date.now() - started) / 60_000;

@@ -32,7 +32,7 @@ import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
 import { SlackScheduler } from './slack/slack-scheduler.js';
 import { openSqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { Store } from './ports/store.js';
 
 export interface BotOptions {
   config: Config;
@@ -102,7 +102,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     port: o.port ?? config.port,
     logger,
     harnessWebhookSecret: config.harness.webhookSecret,
-    pokeExecution: (id: string) => late.tracker?.poke(id) ?? false,
+    pokeExecution: async (id: string) => (await late.tracker?.poke(id)) ?? false,
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
     ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
   };
@@ -117,8 +117,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const slack = createSlackPort(app.client, background, scheduler);
   const updater = new MessageUpdater(slack, logger, {
     ...o.updater,
-    onGiveUp: (channel, ts, error) => {
-      store.audit({
+    onGiveUp: async (channel, ts, error) => {
+      await store.audit.record({
         at: now(),
         actor: 'slack',
         action: 'slack.gave_up',
@@ -212,8 +212,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
   const closeStandby = await startStandbyConnection(app, appOptions);
-  const resumed = tracker.resume();
-  for (const repair of deps.runs.repairStarting()) inBackground(deps, repair);
+  const resumed = await tracker.resume();
+  for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
   inBackground(
     deps,
     reportApprovalSetup({
@@ -261,7 +261,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
       await closeStandby?.();
       await app.stop();
-      store.close();
+      await store.close();
       return { clean };
     },
   };

@@ -1,7 +1,7 @@
 import type { HarnessPort } from '../ports/harness.js';
 import type { ApprovalActivity, ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
-import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
+import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
 
 export type Decision = 'APPROVE' | 'REJECT';
 
@@ -71,10 +71,13 @@ export class ClickLedger {
     action: Decision,
     send: () => Promise<T>,
   ): Promise<T | undefined> {
-    if (!this.d.store.claimApprovalClick(approvalId, slackUser, action, this.d.now())) return undefined;
     const key = `${approvalId}:${slackUser}`;
+    // Marked before the claim's first await: meanwhile the claim must not look like a crash's leftover.
+    if (this.inFlight.has(key)) return undefined;
     this.inFlight.add(key);
     try {
+      if (!(await this.d.store.claims.claimApprovalClick(approvalId, slackUser, action, this.d.now())))
+        return undefined;
       return await send();
     } finally {
       this.inFlight.delete(key);
@@ -82,15 +85,15 @@ export class ClickLedger {
   }
 
   /** The outcome of a click Harness took: the claim is confirmed and the audit trail says who. */
-  confirm(
+  async confirm(
     run: RunRecord,
     slackUser: string,
     approvalId: string,
     action: string,
     details: Record<string, unknown>,
-  ): void {
-    this.d.store.confirmApprovalClick(approvalId, slackUser);
-    this.d.store.audit({
+  ): Promise<void> {
+    await this.d.store.claims.confirmApprovalClick(approvalId, slackUser);
+    await this.d.store.audit.record({
       at: this.d.now(),
       actor: slackUser,
       action: `approval.${action === 'APPROVE' ? 'approved' : 'rejected'}`,
@@ -107,14 +110,14 @@ export class ClickLedger {
     action: string,
   ): Promise<'recorded' | 'released'> {
     const approval = await this.d.harness.getApproval(card.approvalId);
-    const uuid = this.d.store.getLink(slackUser)?.harnessUuid;
+    const uuid = (await this.d.store.identities.get(slackUser))?.harnessUuid;
     if (recordedDecision(approval, slackUser, action, uuid) !== undefined) {
-      this.confirm(run, slackUser, card.approvalId, action, { recovered: true });
+      await this.confirm(run, slackUser, card.approvalId, action, { recovered: true });
       await this.show(run, card, approval);
       return 'recorded';
     }
-    this.d.store.releaseApprovalClick(card.approvalId, slackUser);
-    this.d.store.audit({
+    await this.d.store.claims.releaseApprovalClick(card.approvalId, slackUser);
+    await this.d.store.audit.record({
       at: this.d.now(),
       actor: slackUser,
       action: 'approval.released',
@@ -128,10 +131,10 @@ export class ClickLedger {
   /** At start: every click a previous life of the bot sent without hearing back is settled. */
   async recover(): Promise<number> {
     let n = 0;
-    for (const click of this.d.store.unconfirmedApprovalClicks()) {
+    for (const click of await this.d.store.claims.unconfirmedApprovalClicks()) {
       if (this.sending(click.approvalId, click.slackUser)) continue;
-      const card = this.d.store.getApprovalCard(click.approvalId);
-      const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
+      const card = await this.d.store.approvalCards.get(click.approvalId);
+      const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
       if (card === undefined || run === undefined) continue;
       try {
         await this.settle(run, card, click.slackUser, click.action);

@@ -21,7 +21,7 @@ import { HarnessApiError, mayHaveReachedHarness } from '../ports/harness-errors.
 import type { ApprovalInstance, StepView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
-import type { ApprovalCardRecord, RunRecord, Store } from '../store/store.js';
+import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
 import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
@@ -78,8 +78,8 @@ export class ApprovalService {
     const id = step.approvalInstanceId;
     if (id === undefined || run.cardTs === undefined) return;
     const noted = `dm-approval:${id}`;
-    const existing = this.d.store.getApprovalCard(id);
-    if (existing !== undefined && this.d.deliveries.done(run.id, noted)) return;
+    const existing = await this.d.store.approvalCards.get(id);
+    if (existing !== undefined && (await this.d.deliveries.done(run.id, noted))) return;
     try {
       const posted = existing === undefined ? await this.postCard(run, run.cardTs, id, step.name) : undefined;
       if (posted === undefined && existing === undefined) return;
@@ -141,7 +141,7 @@ export class ApprovalService {
     if (posted.state !== 'sent') return undefined;
     // Found in the thread after a restart: the approval is read again for the record.
     approval ??= await this.d.harness.getApproval(id);
-    this.d.store.saveApprovalCard({
+    await this.d.store.approvalCards.save({
       approvalId: id,
       runId: run.id,
       channelId: run.channelId,
@@ -150,7 +150,7 @@ export class ApprovalService {
       status: 'WAITING',
       updatedAt: this.d.now(),
     });
-    this.d.store.audit({
+    await this.d.store.audit.record({
       at: this.d.now(),
       actor: 'harness',
       action: 'approval.requested',
@@ -167,7 +167,7 @@ export class ApprovalService {
 
   /** Brings every open card of a run up to date with Harness (decided in Harness's UI, expired, aborted). */
   async refresh(run: RunRecord): Promise<void> {
-    for (const card of this.d.store.approvalCards(run.id)) {
+    for (const card of await this.d.store.approvalCards.forRun(run.id)) {
       if (card.status !== 'WAITING') continue;
       try {
         const approval = await this.d.harness.getApproval(card.approvalId);
@@ -203,7 +203,7 @@ export class ApprovalService {
     const span = approval.deadline - card.updatedAt;
     if (left <= 0 || (left > 15 * 60_000 && left > span / 4)) return;
     const key = `approval-reminder:${approval.id}`;
-    if (this.d.deliveries.done(run.id, key)) return;
+    if (await this.d.deliveries.done(run.id, key)) return;
     const deadline = approval.deadline;
     // In the run card's thread; when the card was deleted, in the approval card's own thread.
     const target = {
@@ -235,8 +235,8 @@ export class ApprovalService {
     triggerId: string,
     opensForm = false,
   ): Promise<string | undefined> {
-    const card = this.d.store.getApprovalCard(approvalId);
-    const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
+    const card = await this.d.store.approvalCards.get(approvalId);
+    const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
     if (action === 'REJECT' || opensForm) return this.openThenCheck(slackUser, run, card, action, triggerId);
     const check = await this.check(slackUser, run, card);
@@ -320,8 +320,8 @@ export class ApprovalService {
     reason: string,
     inputs: { name: string; value: string }[],
   ): Promise<string> {
-    const card = this.d.store.getApprovalCard(approvalId);
-    const run = card === undefined ? undefined : this.d.store.getRun(card.runId);
+    const card = await this.d.store.approvalCards.get(approvalId);
+    const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
     if (card === undefined || run === undefined) return 'This approval is not known to the bot.';
     const check = await this.check(slackUser, run, card);
     if (typeof check === 'string') return check;
@@ -332,7 +332,7 @@ export class ApprovalService {
     const sent = await this.clicks.whileSending(card.approvalId, slackUser, action, () =>
       this.send(run, card, slackUser, action, reason, inputs, sender.key),
     );
-    return sent ?? this.already(approvalId, slackUser);
+    return sent ?? (await this.already(approvalId, slackUser));
   }
 
   private async send(
@@ -355,7 +355,7 @@ export class ApprovalService {
         { action, comments: decisionComment(action, slackUser, name, email, reason), approverInputs: inputs },
         key,
       );
-      this.clicks.confirm(run, slackUser, approvalId, action, {
+      await this.clicks.confirm(run, slackUser, approvalId, action, {
         reason,
         inputs: redactNamedValues(inputs),
         email,
@@ -364,7 +364,7 @@ export class ApprovalService {
       return `You ${PAST[action] ?? action} ${card.stepName}.`;
     } catch (err) {
       const harness = err instanceof HarnessApiError ? err : undefined;
-      this.d.store.audit({
+      await this.d.store.audit.record({
         at: this.d.now(),
         actor: slackUser,
         action: 'approval.failed',
@@ -373,7 +373,7 @@ export class ApprovalService {
         details: { approvalId, action, error: (err as Error).message },
       });
       if (harness === undefined || !mayHaveReachedHarness(harness)) {
-        this.d.store.releaseApprovalClick(approvalId, slackUser);
+        await this.d.store.claims.releaseApprovalClick(approvalId, slackUser);
         return `Harness did not take your decision: ${harness?.harnessMessage ?? (err as Error).message}`;
       }
       // Harness may or may not have recorded it: read the approval back rather than guess.
@@ -405,16 +405,16 @@ export class ApprovalService {
     }
     if (!decidableInSlack(approval.type))
       return `${card.stepName} is approved in ${approvedWhere(approval.type)}, not from Slack.`;
-    const prior = this.d.store.approvalClick(card.approvalId, slackUser);
+    const prior = await this.d.store.claims.approvalClick(card.approvalId, slackUser);
     if (prior !== undefined && !prior.sent && this.clicks.sending(card.approvalId, slackUser))
       return 'Your decision is being sent to Harness; you will hear back here.';
     // A claim left without outcome (a crash, a lost answer) is settled from Harness's own record.
     const open =
       prior === undefined ||
       (!prior.sent && (await this.clicks.settle(run, card, slackUser, prior.action)) === 'released');
-    if (!open) return this.already(card.approvalId, slackUser);
-    const deny = (reason: string): void => {
-      this.d.store.audit({
+    if (!open) return await this.already(card.approvalId, slackUser);
+    const deny = async (reason: string): Promise<void> => {
+      await this.d.store.audit.record({
         at: this.d.now(),
         actor: slackUser,
         action: 'approval.denied',
@@ -424,7 +424,7 @@ export class ApprovalService {
       });
     };
     if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
-      deny('requester');
+      await deny('requester');
       return 'You asked for this run, and this step does not let the person who asked approve it.';
     }
     const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
@@ -432,7 +432,7 @@ export class ApprovalService {
       projectId: run.projectId,
     });
     if (!eligible.eligible) {
-      deny(eligible.reason);
+      await deny(eligible.reason);
       return `You can't decide on ${card.stepName}: ${eligible.reason}.`;
     }
     return approval;
@@ -448,7 +448,7 @@ export class ApprovalService {
     card: ApprovalCardRecord,
     run: RunRecord,
   ): Promise<{ key: string | undefined } | string> {
-    const link = this.d.store.getLink(slackUser);
+    const link = await this.d.store.identities.get(slackUser);
     const own =
       link === undefined || this.d.vault === undefined ? undefined : this.d.vault.open(link.sealedToken);
     if (link !== undefined && own === undefined)
@@ -477,8 +477,8 @@ export class ApprovalService {
     return { bot: await ask(), approverKey: approverKey === undefined ? undefined : await ask(approverKey) };
   }
 
-  private already(approvalId: string, slackUser: string): string {
-    const prior = this.d.store.approvalClick(approvalId, slackUser);
+  private async already(approvalId: string, slackUser: string): Promise<string> {
+    const prior = await this.d.store.claims.approvalClick(approvalId, slackUser);
     return `You already ${PAST[prior?.action ?? ''] ?? 'decided on'} this${prior === undefined ? '' : ` at ${new Date(prior.at).toISOString().replace('T', ' ').slice(0, 16)} UTC`}.`;
   }
 
@@ -498,7 +498,7 @@ export class ApprovalService {
       approval.status !== 'WAITING',
     );
     if (!changed) return;
-    this.d.store.audit({
+    await this.d.store.audit.record({
       at: this.d.now(),
       actor: 'harness',
       action: `approval.outcome`,
@@ -513,7 +513,7 @@ export class ApprovalService {
     // The requester's note goes out (exactly once) before the new status is recorded, so a
     // crash in between leaves the card open and the next refresh sends what is missing.
     await this.tellOutcome(run, card, approval);
-    this.d.store.saveApprovalCard({ ...card, status: approval.status, updatedAt: this.d.now() });
+    await this.d.store.approvalCards.save({ ...card, status: approval.status, updatedAt: this.d.now() });
   }
 
   private async tellOutcome(

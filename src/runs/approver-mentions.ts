@@ -3,7 +3,7 @@ import type { HarnessPort } from '../ports/harness.js';
 import type { ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
-import type { RunRecord } from '../store/store.js';
+import type { RunRecord } from '../ports/store.js';
 
 /** People mentioned on one card: enough to reach the on-call, few enough to stay readable. */
 export const MAX_MENTIONS = 10;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 import { classifySlackError, permanentSlackError } from '../ports/slack-errors.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../ports/store.js';
 
 export interface DeliveryTarget {
   channel: string;
@@ -42,8 +42,8 @@ export class Deliveries {
   constructor(private readonly d: { store: Store; slack: SlackPort; logger: Logger; now: () => number }) {}
 
   /** Whether the delivery is on Slack (or refused for good): nothing left to do. */
-  done(runId: string, key: string): boolean {
-    return this.d.store.threadEvent(runId, key)?.sent === true;
+  async done(runId: string, key: string): Promise<boolean> {
+    return (await this.d.store.claims.threadEvent(runId, key))?.sent === true;
   }
 
   async post(
@@ -54,22 +54,23 @@ export class Deliveries {
   ): Promise<DeliveryResult> {
     const id = `${runId}:${key}`;
     if (this.inFlight.has(id)) return { state: 'busy' };
-    const prior = this.d.store.threadEvent(runId, key);
-    if (prior?.sent === true)
-      return prior.ts === undefined
-        ? { state: 'refused', error: undefined }
-        : { state: 'sent', ts: prior.ts };
+    // Taken before the first await: a second call meanwhile must not read the same leftover claim.
     this.inFlight.add(id);
     try {
+      const prior = await this.d.store.claims.threadEvent(runId, key);
+      if (prior?.sent === true)
+        return prior.ts === undefined
+          ? { state: 'refused', error: undefined }
+          : { state: 'sent', ts: prior.ts };
       if (prior === undefined) {
-        if (!this.d.store.claimThreadEvent(runId, key, this.d.now())) return { state: 'busy' };
+        if (!(await this.d.store.claims.claimThreadEvent(runId, key, this.d.now()))) return { state: 'busy' };
       } else {
         // Claimed by an earlier life of the bot that stopped before recording the outcome.
         const found =
           (await this.readBack(target, id, prior.at)) ??
           (target.orElse === undefined ? undefined : await this.readBack(target.orElse, id, prior.at));
         if (found !== undefined) {
-          this.d.store.markThreadEventSent(runId, key, found);
+          await this.d.store.claims.markThreadEventSent(runId, key, found);
           return { state: 'sent', ts: found };
         }
       }
@@ -78,7 +79,7 @@ export class Deliveries {
         message = await content();
       } catch (err) {
         // Nothing was posted: the intention is dropped so the next attempt starts clean.
-        this.d.store.releaseThreadEvent(runId, key);
+        await this.d.store.claims.releaseThreadEvent(runId, key);
         throw err;
       }
       return await this.send(runId, key, target, { ...message, deliveryKey: id });
@@ -113,13 +114,13 @@ export class Deliveries {
   ): Promise<DeliveryResult> {
     try {
       const posted = await this.postTo(target, content);
-      this.d.store.markThreadEventSent(runId, key, posted.ts);
+      await this.d.store.claims.markThreadEventSent(runId, key, posted.ts);
       return { state: 'sent', ts: posted.ts };
     } catch (err) {
       const failure = classifySlackError(err);
       if (failure.kind === 'permanent') {
-        this.d.store.markThreadEventSent(runId, key, undefined);
-        this.d.store.audit({
+        await this.d.store.claims.markThreadEventSent(runId, key, undefined);
+        await this.d.store.audit.record({
           at: this.d.now(),
           actor: 'slack',
           action: 'slack.gave_up',
@@ -133,7 +134,7 @@ export class Deliveries {
         );
         return { state: 'refused', error: failure.error };
       }
-      this.d.store.releaseThreadEvent(runId, key);
+      await this.d.store.claims.releaseThreadEvent(runId, key);
       throw err;
     }
   }

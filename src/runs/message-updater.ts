@@ -10,7 +10,7 @@ export type EditOutcome = 'shown' | 'gave_up' | 'closed';
 export interface MessageUpdaterOptions {
   retryDelayMs?: number;
   /** A permanent Slack error ended the edits of one message (for the audit trail). */
-  onGiveUp?: (channel: string, ts: string, error: string) => void;
+  onGiveUp?: (channel: string, ts: string, error: string) => Promise<void>;
 }
 
 /**
@@ -125,14 +125,18 @@ export class MessageUpdater {
     return 'closed';
   }
 
-  private giveUp(key: string, want: { channel: string; ts: string }, error: string): EditOutcome {
+  private async giveUp(
+    key: string,
+    want: { channel: string; ts: string },
+    error: string,
+  ): Promise<EditOutcome> {
     this.lost.set(key, error);
     this.latest.delete(key);
     this.logger.warn(
       { channel: want.channel, ts: want.ts, error },
       'Slack refuses edits of this message for good; giving up on it',
     );
-    this.opts.onGiveUp?.(want.channel, want.ts, error);
+    await this.opts.onGiveUp?.(want.channel, want.ts, error);
     return 'gave_up';
   }
 }

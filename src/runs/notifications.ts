@@ -2,7 +2,7 @@ import { buildPrivateNote, buildTeamNotification, outputLinks } from '../../bloc
 import { statusLabel } from '../../blocks/format.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { ExecutionView } from '../harness-model/types.js';
-import type { RunRecord } from '../store/store.js';
+import type { RunRecord } from '../ports/store.js';
 import type { Deliveries } from './deliveries.js';
 
 /**

@@ -7,7 +7,7 @@ import type { JsonValue } from '../forms/json-schema.js';
 import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import { isTerminal } from '../harness-model/status.js';
 import type { ExecutionView } from '../harness-model/types.js';
-import type { RunRecord } from '../store/store.js';
+import type { RunRecord } from '../ports/store.js';
 import { fieldLabel } from '../forms/form-field.js';
 
 /**

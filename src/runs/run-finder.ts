@@ -1,5 +1,5 @@
 import type { HarnessPort } from '../ports/harness.js';
-import type { RunRecord } from '../store/store.js';
+import type { RunRecord } from '../ports/store.js';
 
 /**
  * Every run carries its bot run id in the execution's notes, so a run whose start was not

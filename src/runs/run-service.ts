@@ -15,7 +15,7 @@ import { moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import type { Logger } from '../logger.js';
 import { permanentSlackError } from '../ports/slack-errors.js';
 import type { SlackPort } from '../ports/slack.js';
-import type { RunRecord, Store } from '../store/store.js';
+import type { RunRecord, Store } from '../ports/store.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink } from './presenter.js';
 import { redactInputs } from './redact.js';
@@ -64,10 +64,10 @@ export class RunService {
   }
 
   /** Undefined when this submission was already taken. */
-  claim(req: RunRequest): RunRecord | undefined {
+  async claim(req: RunRequest): Promise<RunRecord | undefined> {
     const now = this.d.now();
     const id = randomUUID().slice(0, 8);
-    if (!this.d.store.claimSubmission(req.submissionKey, id, now)) return undefined;
+    if (!(await this.d.store.claims.claimSubmission(req.submissionKey, id, now))) return undefined;
     const p = req.workflow.pipeline;
     const run: RunRecord = {
       id,
@@ -88,8 +88,8 @@ export class RunService {
       updatedAt: now,
       finishedAt: undefined,
     };
-    this.d.store.createRun(run);
-    this.d.store.audit({
+    await this.d.store.runs.create(run);
+    await this.d.store.audit.record({
       at: now,
       actor: req.requesterId,
       action: 'run.requested',
@@ -109,7 +109,7 @@ export class RunService {
         renderCard(run, wf, undefined, undefined, this.d.now()),
       );
       // A user id as the channel (a run followed in a DM) comes back as the DM's own id.
-      current = this.d.store.updateRun(run.id, { cardTs: card.ts, channelId: card.channel });
+      current = await this.d.store.runs.update(run.id, { cardTs: card.ts, channelId: card.channel });
     } catch (err) {
       // Never start a pipeline whose status card cannot be shown: nobody could follow or approve it.
       return this.notStartedWithoutCard(run, req, err);
@@ -139,9 +139,8 @@ export class RunService {
    * Runs the bot was starting when it stopped (no execution id recorded): each is looked for in
    * Harness by its marker, followed when found, and its requester told either way.
    */
-  repairStarting(): Promise<RunRecord>[] {
-    return this.d.store
-      .openRuns()
+  async repairStarting(): Promise<Promise<RunRecord>[]> {
+    return (await this.d.store.runs.open())
       .filter((r) => r.executionId === undefined)
       .map((r) =>
         this.findLost(r, 'The bot restarted while starting this run, before Harness confirmed it.', true),
@@ -160,7 +159,7 @@ export class RunService {
   private async findLost(run: RunRecord, reason: string, afterRestart: boolean): Promise<RunRecord> {
     const title = this.title(run);
     this.d.logger.warn({ runId: run.id, err: reason }, 'the run’s start was not confirmed; looking for it');
-    const looking = this.d.store.updateRun(run.id, {
+    const looking = await this.d.store.runs.update(run.id, {
       error: buildLookingForRunNote(),
       updatedAt: this.d.now(),
     });
@@ -169,7 +168,7 @@ export class RunService {
     if ('stopped' in result) return looking;
     if ('found' in result) {
       const attached = this.attach(
-        this.d.store.updateRun(run.id, { error: undefined }),
+        await this.d.store.runs.update(run.id, { error: undefined }),
         result.found,
         afterRestart ? buildRunFoundAfterRestartNote(title) : undefined,
       );
@@ -188,14 +187,14 @@ export class RunService {
   private async attach(run: RunRecord, executionId: string, note: string | undefined): Promise<RunRecord> {
     const wf = this.d.catalogue.workflows.get(run.workflowId);
     const url = runExecutionLink(this.d.harnessUiUrl, this.d.accountId, run, wf, executionId);
-    const current = this.d.store.updateRun(run.id, {
+    const current = await this.d.store.runs.update(run.id, {
       executionId,
       executionUrl: url,
       status: 'Running',
       bucket: 'running',
       updatedAt: this.d.now(),
     });
-    this.d.store.audit({
+    await this.d.store.audit.record({
       at: this.d.now(),
       actor: run.requesterId,
       action: 'run.started',
@@ -220,14 +219,14 @@ export class RunService {
     mayHaveStarted: boolean,
     afterRestart = false,
   ): Promise<RunRecord> {
-    const current = this.d.store.updateRun(run.id, {
+    const current = await this.d.store.runs.update(run.id, {
       status: mayHaveStarted ? 'Unknown' : 'not_started',
       bucket: mayHaveStarted ? 'unknown' : 'failed',
       error: reason,
       updatedAt: this.d.now(),
       finishedAt: this.d.now(),
     });
-    this.d.store.audit({
+    await this.d.store.audit.record({
       at: this.d.now(),
       actor: run.requesterId,
       action: 'run.not_started',
@@ -261,14 +260,14 @@ export class RunService {
         : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
     const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
     const now = this.d.now();
-    const current = this.d.store.updateRun(run.id, {
+    const current = await this.d.store.runs.update(run.id, {
       status: 'not_started',
       bucket: 'failed',
       error: reason,
       updatedAt: now,
       finishedAt: now,
     });
-    this.d.store.audit({
+    await this.d.store.audit.record({
       at: now,
       actor: req.requesterId,
       action: 'run.not_started',

@@ -5,7 +5,7 @@ import { isTerminal } from '../harness-model/status.js';
 import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
-import type { RunRecord, Store } from '../store/store.js';
+import type { RunRecord, Store } from '../ports/store.js';
 import type { ApprovalService } from './approval-service.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
@@ -86,8 +86,8 @@ export class RunTracker {
   }
 
   /** A webhook said the execution changed: look now. */
-  poke(executionId: string): boolean {
-    const run = this.d.store.findRunByExecution(executionId);
+  async poke(executionId: string): Promise<boolean> {
+    const run = await this.d.store.runs.findByExecution(executionId);
     const t = run === undefined ? undefined : this.runs.get(run.id);
     if (t === undefined) return false;
     t.delay = this.timing.fastMs;
@@ -99,9 +99,9 @@ export class RunTracker {
    * Picks up every run that was not over when the bot stopped. Runs without an execution id
    * (the bot stopped while starting them) are RunService.repairStarting's: found by their marker.
    */
-  resume(): number {
+  async resume(): Promise<number> {
     let n = 0;
-    for (const run of this.d.store.openRuns()) {
+    for (const run of await this.d.store.runs.open()) {
       if (run.executionId === undefined) continue;
       this.track(run.id);
       n++;
@@ -140,7 +140,7 @@ export class RunTracker {
   }
 
   private async poll(t: Tracked): Promise<void> {
-    const run = this.d.store.getRun(t.runId);
+    const run = await this.d.store.runs.get(t.runId);
     if (run?.executionId === undefined || run.finishedAt !== undefined) {
       this.runs.delete(t.runId);
       return;
@@ -203,11 +203,11 @@ export class RunTracker {
             view.executionId,
             view,
           );
-    if (link !== run.executionUrl) run = this.d.store.updateRun(run.id, { executionUrl: link });
+    if (link !== run.executionUrl) run = await this.d.store.runs.update(run.id, { executionUrl: link });
     if (!changed && !terminal) return;
     // A terminal status is recorded here, but the run is marked finished only once everything
     // its end owes people is out: a crash in between leaves it open, and the restart delivers.
-    const updated = this.d.store.updateRun(run.id, {
+    const updated = await this.d.store.runs.update(run.id, {
       status: view.status,
       bucket: view.bucket,
       updatedAt: now,
@@ -271,8 +271,8 @@ export class RunTracker {
       );
       return;
     }
-    this.d.store.updateRun(run.id, { finishedAt: now });
-    this.d.store.audit({
+    await this.d.store.runs.update(run.id, { finishedAt: now });
+    await this.d.store.audit.record({
       at: now,
       actor: 'harness',
       action: 'run.finished',

@@ -79,7 +79,7 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     const harnessUser = sim.engine.seed.users.find((u) => u.email === person.email);
     const key = harnessUser?.apiKeys[0];
     if (harnessUser === undefined || key === undefined || bot.deps.vault === undefined) continue;
-    bot.deps.store.saveLink({
+    await bot.deps.store.identities.save({
       slackUser: person.id,
       harnessUuid: harnessUser.uuid,
       harnessEmail: harnessUser.email,

@@ -13,7 +13,7 @@ export interface SlackAppOptions {
   port: number;
   logger: Logger;
   harnessWebhookSecret: string | undefined;
-  pokeExecution: (executionId: string) => boolean;
+  pokeExecution: (executionId: string) => Promise<boolean>;
   /** WebClient retry policy (tests use a rapid one); Slack's default otherwise. */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /**

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';
 import type { TokenVault } from '../runs/token-vault.js';
 import type { RunTracker } from '../runs/tracker.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../ports/store.js';
 import type { AccessChecker } from './access.js';
 import type { SlackPort } from '../ports/slack.js';
 

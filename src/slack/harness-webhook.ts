@@ -18,7 +18,7 @@ const payload = z.object({
  */
 export function harnessWebhookHandler(
   secret: string | undefined,
-  poke: (executionId: string) => boolean,
+  poke: (executionId: string) => Promise<boolean>,
   logger: Logger,
 ) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -50,17 +50,27 @@ export function harnessWebhookHandler(
     req.on('data', onData);
     req.on('end', () => {
       if (size > WEBHOOK_BODY_LIMIT) return;
-      const known = parseAndPoke(Buffer.concat(chunks), poke, logger);
-      send(res, known.status, known.text);
+      parseAndPoke(Buffer.concat(chunks), poke, logger).then(
+        (known) => {
+          send(res, known.status, known.text);
+        },
+        (err: unknown) => {
+          logger.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            'could not handle a Harness webhook',
+          );
+          send(res, 500, 'could not handle the notification');
+        },
+      );
     });
   };
 }
 
-function parseAndPoke(
+async function parseAndPoke(
   raw: Buffer,
-  poke: (executionId: string) => boolean,
+  poke: (executionId: string) => Promise<boolean>,
   logger: Logger,
-): { status: number; text: string } {
+): Promise<{ status: number; text: string }> {
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
@@ -69,7 +79,7 @@ function parseAndPoke(
   }
   const parsed = payload.safeParse(body);
   if (!parsed.success) return { status: 400, text: 'not a Harness pipeline notification' };
-  const known = poke(parsed.data.eventData.planExecutionId);
+  const known = await poke(parsed.data.eventData.planExecutionId);
   logger.debug({ event: parsed.data.eventData.eventType, known }, 'Harness webhook');
   return { status: 202, text: known ? 'tracking' : 'unknown execution' };
 }

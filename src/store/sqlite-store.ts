@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { ApprovalCardRecord, AuditEvent, RunRecord, Store } from './store.js';
+import type { ApprovalCardRecord, AuditEvent, RunRecord, Store } from '../ports/store.js';
+import type { Store as SyncStore } from './store.js';
 
 /** Schema changes, applied in order once each; `PRAGMA user_version` records how far a file is. */
 const MIGRATIONS: readonly string[] = [
@@ -149,6 +150,10 @@ function fromRow(raw: unknown): RunRecord {
 
 /** The embedded store: one SQLite file (or `:memory:`), WAL mode, migrated on open. */
 export function openSqliteStore(file: string): Store {
+  return toAsync(openSyncSqliteStore(file));
+}
+
+function openSyncSqliteStore(file: string): SyncStore {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -388,4 +393,78 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${String(v + 1)}`);
     })();
   }
+}
+
+/** The synchronous SQLite calls behind the asynchronous port. */
+function toAsync(s: SyncStore): Store {
+  // A throw of the synchronous call becomes a rejection, as a server database's would.
+  const a =
+    <A extends unknown[], R>(f: (...args: A) => R) =>
+    (...args: A): Promise<R> =>
+      new Promise((resolve) => {
+        resolve(f(...args));
+      });
+  return {
+    runs: {
+      create: a((run) => {
+        s.createRun(run);
+      }),
+      update: a((id, patch) => s.updateRun(id, patch)),
+      get: a((id) => s.getRun(id)),
+      findByExecution: a((executionId) => s.findRunByExecution(executionId)),
+      open: a(() => s.openRuns()),
+      recent: a((requesterId, limit) => s.recentRuns(requesterId, limit)),
+    },
+    claims: {
+      claimSubmission: a((key, runId, at) => s.claimSubmission(key, runId, at)),
+      claimThreadEvent: a((runId, key, at) => s.claimThreadEvent(runId, key, at)),
+      markThreadEventSent: a((runId, key, ts) => {
+        s.markThreadEventSent(runId, key, ts);
+      }),
+      threadEvent: a((runId, key) => s.threadEvent(runId, key)),
+      releaseThreadEvent: a((runId, key) => {
+        s.releaseThreadEvent(runId, key);
+      }),
+      claimApprovalClick: a((approvalId, slackUser, action, at) =>
+        s.claimApprovalClick(approvalId, slackUser, action, at),
+      ),
+      confirmApprovalClick: a((approvalId, slackUser) => {
+        s.confirmApprovalClick(approvalId, slackUser);
+      }),
+      releaseApprovalClick: a((approvalId, slackUser) => {
+        s.releaseApprovalClick(approvalId, slackUser);
+      }),
+      approvalClick: a((approvalId, slackUser) => s.approvalClick(approvalId, slackUser)),
+      unconfirmedApprovalClicks: a(() => s.unconfirmedApprovalClicks()),
+    },
+    approvalCards: {
+      save: a((card) => {
+        s.saveApprovalCard(card);
+      }),
+      get: a((approvalId) => s.getApprovalCard(approvalId)),
+      forRun: a((runId) => s.approvalCards(runId)),
+    },
+    audit: {
+      record: a((event) => {
+        s.audit(event);
+      }),
+      trail: a((filter) => s.auditTrail(filter)),
+    },
+    identities: {
+      save: a((link) => {
+        s.saveLink(link);
+      }),
+      get: a((slackUser) => s.getLink(slackUser)),
+      delete: a((slackUser) => s.deleteLink(slackUser)),
+    },
+    drafts: {
+      save: a((id, userId, values, at) => {
+        s.saveDraft(id, userId, values, at);
+      }),
+      get: a((id, userId) => s.getDraft(id, userId)),
+    },
+    close: a(() => {
+      s.close();
+    }),
+  };
 }

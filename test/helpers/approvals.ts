@@ -15,7 +15,7 @@ export async function runUntilApproval(
     () => s.slack.replies(channel, cardTs).find((m) => textOf(m).includes('Approval needed')),
     (m) => m !== undefined,
   );
-  const record = s.bot.deps.store.openRuns().find((r) => r.cardTs === cardTs);
+  const record = (await s.bot.deps.store.runs.open()).find((r) => r.cardTs === cardTs);
   const approval = [...s.sim.engine.approvals.values()].find((a) => a.execution.id === record?.executionId);
   if (approvalCard === undefined || approval === undefined) throw new Error('no approval');
   return { cardTs, approvalCardTs: approvalCard.ts, approval };

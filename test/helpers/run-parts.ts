@@ -20,7 +20,7 @@ import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createSlackPort } from '../../src/slack/slack-client.js';
 import { SlackScheduler } from '../../src/slack/slack-scheduler.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import type { RunRecord, Store } from '../../src/store/store.js';
+import type { RunRecord, Store } from '../../src/ports/store.js';
 import { sampleRun, shippedCatalogue } from './catalogue.js';
 import { simulator } from './harness.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './stack.js';
@@ -48,7 +48,7 @@ export interface RunParts {
    * The process dies here: timers stop, nothing more is retried, and the database connection
    * closes, so whatever this life still had in flight can no longer record anything.
    */
-  die(): void;
+  die(): Promise<void>;
 }
 
 export function runParts(
@@ -88,11 +88,11 @@ export function runParts(
     updater,
     approvals,
     tracker,
-    die() {
+    async die() {
       void tracker.stop();
       scheduler.close();
       updater.close();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -135,7 +135,7 @@ export async function startedRun(
     updatedAt: Date.now(),
     finishedAt: undefined,
   };
-  store.createRun(run);
+  await store.runs.create(run);
   return run;
 }
 

@@ -37,7 +37,8 @@ export const cardText = (s: Stack, channel: string, ts: string): string =>
 /** The approval instance the run behind a card waits on. */
 export async function approvalOf(s: Stack, cardTs: string): Promise<string> {
   const run = await eventually(
-    () => s.bot.deps.store.openRuns().find((r) => r.cardTs === cardTs && r.executionId !== undefined),
+    async () =>
+      (await s.bot.deps.store.runs.open()).find((r) => r.cardTs === cardTs && r.executionId !== undefined),
     (r) => r !== undefined,
   );
   const v = await eventually(

@@ -154,7 +154,7 @@ export async function startStack(
       dead.deps.runs.stop();
       await dead.deps.tracker.stop();
       await dead.app.stop();
-      dead.deps.store.close();
+      await dead.deps.store.close();
       stack.bot = await boot();
     },
     async stop() {

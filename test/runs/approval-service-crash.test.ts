@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/store/store.js';
+import type { RunRecord } from '../../src/ports/store.js';
 import { crashRig } from '../helpers/run-parts.js';
 import type { RunParts } from '../helpers/run-parts.js';
 import { eventually } from '../helpers/stack.js';
@@ -16,8 +16,11 @@ async function waitingRun(l: RunParts): Promise<{ run: RunRecord; approvalId: st
   const run = await rig.run(l, 'scale_service');
   l.tracker.track(run.id);
   const approvalId = await eventually(
-    () => approvalOf(run)?.id,
-    (id) => id !== undefined && l.store.getApprovalCard(id) !== undefined,
+    async () => {
+      const id = approvalOf(run)?.id;
+      return id !== undefined && (await l.store.approvalCards.get(id)) !== undefined ? id : undefined;
+    },
+    (id) => id !== undefined,
   );
   await l.tracker.stop();
   return { run, approvalId: approvalId ?? '' };
@@ -30,18 +33,18 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
     const lookup = rig.slack.holdNext('users.lookupByEmail', { ms: 60_000, when: 'before' });
     first.tracker.track(run.id);
     await lookup;
-    first.die();
+    await first.die();
     expect(cards(run)).toHaveLength(0);
 
     const second = rig.life();
-    second.tracker.resume();
+    await second.tracker.resume();
     await eventually(
       () => cards(run),
       (c) => c.length === 1,
     );
     const approvalId = approvalOf(run)?.id ?? '';
     await eventually(
-      () => second.store.getApprovalCard(approvalId),
+      async () => await second.store.approvalCards.get(approvalId),
       (c) => c !== undefined,
     );
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
@@ -60,14 +63,14 @@ describe('an approval card is posted exactly once, whatever the moment the bot d
     });
     first.tracker.track(run.id);
     await post;
-    first.die();
+    await first.die();
     expect(cards(run)).toHaveLength(1);
 
     const second = rig.life();
-    second.tracker.resume();
+    await second.tracker.resume();
     const approvalId = approvalOf(run)?.id ?? '';
     const record = await eventually(
-      () => second.store.getApprovalCard(approvalId),
+      async () => await second.store.approvalCards.get(approvalId),
       (c) => c !== undefined,
     );
     expect(record?.ts).toBe(cards(run)[0]?.ts);
@@ -90,7 +93,7 @@ async function clickDies(when: 'before' | 'after'): Promise<string> {
   const sent = rig.sim.holdNext('/harness/activity', { ms: 60_000, when });
   void first.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger').catch(() => undefined);
   await sent;
-  first.die();
+  await first.die();
   return approvalId;
 }
 
@@ -117,16 +120,15 @@ describe('a click whose answer is lost does not block the person', () => {
       'You approved Approve scale.',
     );
     expect(rig.sim.engine.approvals.get(approvalId)?.activities).toHaveLength(1);
-    expect(l.store.approvalClick(approvalId, 'U0BOB')?.sent).toBe(true);
-    const card = rig.slack
-      .channel('C0OPS')
-      .messages.find((m) => m.ts === l.store.getApprovalCard(approvalId)?.ts);
+    expect((await l.store.claims.approvalClick(approvalId, 'U0BOB'))?.sent).toBe(true);
+    const cardTs = (await l.store.approvalCards.get(approvalId))?.ts;
+    const card = rig.slack.channel('C0OPS').messages.find((m) => m.ts === cardTs);
     await eventually(
       () => card?.text,
       (t) => t === 'Approve scale: Approved',
     );
     expect(
-      l.store.auditTrail({ runId: run.id }).filter((e) => e.action === 'approval.approved'),
+      (await l.store.audit.trail({ runId: run.id })).filter((e) => e.action === 'approval.approved'),
     ).toHaveLength(1);
   });
 
@@ -134,9 +136,9 @@ describe('a click whose answer is lost does not block the person', () => {
     const approvalId = await clickDies('after');
 
     const second = rig.life();
-    expect(second.store.approvalClick(approvalId, 'U0BOB')?.sent).toBe(false);
+    expect((await second.store.claims.approvalClick(approvalId, 'U0BOB'))?.sent).toBe(false);
     expect(await second.approvals.recover()).toBe(1);
-    expect(second.store.approvalClick(approvalId, 'U0BOB')?.sent).toBe(true);
+    expect((await second.store.claims.approvalClick(approvalId, 'U0BOB'))?.sent).toBe(true);
     expect(rig.sim.engine.approvals.get(approvalId)?.status).toBe('APPROVED');
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toMatch(
       /^Approve scale is already approved/,
@@ -148,7 +150,7 @@ describe('a click whose answer is lost does not block the person', () => {
 
     const second = rig.life();
     expect(await second.approvals.recover()).toBe(1);
-    expect(second.store.approvalClick(approvalId, 'U0BOB')).toBeUndefined();
+    expect(await second.store.claims.approvalClick(approvalId, 'U0BOB')).toBeUndefined();
     expect(await second.approvals.click('U0BOB', approvalId, 'APPROVE', 'trigger')).toBe(
       'You approved Approve scale.',
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/store/store.js';
+import type { RunRecord } from '../../src/ports/store.js';
 import { crashRig } from '../helpers/run-parts.js';
 import { eventually } from '../helpers/stack.js';
 
@@ -21,13 +21,12 @@ describe('Slack refusing for good while a run ends', () => {
     rig.slack.channel('C0OPS').archived = true;
     only.tracker.track(run.id);
     await eventually(
-      () => only.store.getRun(run.id)?.finishedAt,
+      async () => (await only.store.runs.get(run.id))?.finishedAt,
       (f) => f !== undefined,
     );
     expect(only.updater.lostBecause('C0OPS', run.cardTs ?? '')).toBe('is_archived');
     expect(finishedNotes()).toHaveLength(1);
-    const gaveUp = only.store
-      .auditTrail()
+    const gaveUp = (await only.store.audit.trail())
       .filter((e) => e.action === 'slack.gave_up' && e.runId === run.id)
       .map((e) => e.details.error);
     expect(gaveUp.length).toBeGreaterThan(0);
@@ -52,14 +51,14 @@ describe('Slack refusing for good while a run ends', () => {
     // Closed, the edit settles as 'closed': not shown, not given up, so the run is not finished.
     first.updater.close();
     await first.tracker.stop();
-    expect(first.store.getRun(run.id)?.finishedAt).toBeUndefined();
+    expect((await first.store.runs.get(run.id))?.finishedAt).toBeUndefined();
     expect(finishedNotes()).toHaveLength(0);
-    first.die();
+    await first.die();
 
     const second = rig.life();
-    expect(second.tracker.resume()).toBe(1);
+    expect(await second.tracker.resume()).toBe(1);
     await eventually(
-      () => second.store.getRun(run.id)?.finishedAt,
+      async () => (await second.store.runs.get(run.id))?.finishedAt,
       (f) => f !== undefined,
     );
     expect(rig.slack.messages('C0OPS').find((m) => m.ts === run.cardTs)?.text).toBe(`${TITLE}: Succeeded`);
@@ -82,9 +81,9 @@ describe('Slack refusing for good while a run ends', () => {
     expect(broadcasts()).toHaveLength(1);
     expect(told()).toHaveLength(1);
     expect(
-      only.store
-        .auditTrail()
-        .some((e) => e.action === 'slack.gave_up' && String(e.details.event).startsWith('approval:')),
+      (await only.store.audit.trail()).some(
+        (e) => e.action === 'slack.gave_up' && String(e.details.event).startsWith('approval:'),
+      ),
     ).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ afterAll(async () => {
   await emu.close();
 });
 
-function updater(onGiveUp?: (channel: string, ts: string, error: string) => void) {
+function updater(onGiveUp?: (channel: string, ts: string, error: string) => Promise<void>) {
   const logger = createLogger('silent');
   const c = createBackgroundClient('xoxb-t', emu.apiUrl, { retries: 0 });
   const slack = createSlackPort(c, c, new SlackScheduler({ logger, scale: 100 }));
@@ -30,7 +30,10 @@ const content = (text: string) => ({
 describe('card edits', () => {
   it('a deleted card: edits end at once with the reason, and later ones cost nothing', async () => {
     const given: string[] = [];
-    const { slack, updater: u } = updater((_c, _t, error) => given.push(error));
+    const { slack, updater: u } = updater(async (_c, _t, error) => {
+      given.push(error);
+      await Promise.resolve();
+    });
     const card = await slack.postMessage('C0OPS', content('v1'));
     emu.deleteMessage('C0OPS', card.ts);
     await expect(u.set('C0OPS', card.ts, content('v2'), true)).resolves.toBe('gave_up');

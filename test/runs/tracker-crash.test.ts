@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HoldOptions } from '../../src/sandbox/slack/emulator.js';
-import type { RunRecord } from '../../src/store/store.js';
+import type { RunRecord } from '../../src/ports/store.js';
 import { crashRig } from '../helpers/run-parts.js';
 import type { RunParts } from '../helpers/run-parts.js';
 import { eventually } from '../helpers/stack.js';
@@ -19,16 +19,16 @@ async function diesInside(method: string, hold: HoldOptions): Promise<RunRecord>
   const held = rig.slack.holdNext(method, hold);
   first.tracker.track(run.id);
   await held;
-  first.die();
+  await first.die();
   return run;
 }
 
 /** A second life picks the run up and finishes it. */
 async function nextLifeFinishes(run: RunRecord): Promise<RunParts> {
   const second = rig.life();
-  expect(second.tracker.resume()).toBe(1);
+  expect(await second.tracker.resume()).toBe(1);
   await eventually(
-    () => second.store.getRun(run.id)?.finishedAt,
+    async () => (await second.store.runs.get(run.id))?.finishedAt,
     (f) => f !== undefined,
   );
   return second;
@@ -85,7 +85,7 @@ describe('a run’s end survives the bot dying while it is delivered', () => {
     rig.slack.failNext('chat.postMessage', 2, { error: 'internal_error' });
     only.tracker.track(run.id);
     await eventually(
-      () => only.store.getRun(run.id)?.finishedAt,
+      async () => (await only.store.runs.get(run.id))?.finishedAt,
       (f) => f !== undefined,
     );
     expect(finishedPosts(run)).toHaveLength(1);

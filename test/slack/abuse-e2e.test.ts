@@ -113,7 +113,7 @@ describe('approval modals', () => {
       () => s.slack.openViews('U0CAROL'),
       (v) => v.length === 1,
     );
-    const record = s.bot.deps.store.openRuns().find((r) => r.cardTs === cardTs);
+    const record = (await s.bot.deps.store.runs.open()).find((r) => r.cardTs === cardTs);
     const approval = [...s.sim.engine.approvals.values()].find((a) => a.execution.id === record?.executionId);
     return { modalId: modal?.id ?? '', approvalId: approval?.id ?? '' };
   }

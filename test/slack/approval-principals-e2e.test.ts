@@ -19,7 +19,7 @@ async function approvalCardOf(st: Stack, cardTs: string): Promise<{ ts: string; 
     () => st.slack.replies('C0OPS', cardTs).find((m) => textOf(m).includes('Approval needed')),
     (m) => m !== undefined,
   );
-  const run = st.bot.deps.store.openRuns().find((r) => r.cardTs === cardTs);
+  const run = (await st.bot.deps.store.runs.open()).find((r) => r.cardTs === cardTs);
   const approval = [...st.sim.engine.approvals.values()].find((a) => a.execution.id === run?.executionId);
   if (card === undefined || approval === undefined) throw new Error('no approval card');
   return { ts: card.ts, approval };

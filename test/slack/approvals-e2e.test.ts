@@ -64,7 +64,9 @@ describe('approval cards', () => {
       'Approve scale of your run of Scale a service was approved by Carol SRE Lead',
     );
     expect(
-      s.bot.deps.store.auditTrail().some((e) => e.action === 'approval.approved' && e.actor === 'U0BOB'),
+      (await s.bot.deps.store.audit.trail()).some(
+        (e) => e.action === 'approval.approved' && e.actor === 'U0BOB',
+      ),
     ).toBe(true);
   });
 
@@ -153,9 +155,9 @@ describe('approvers are called', () => {
       (st) => st === 'APPROVED',
     );
     expect(
-      s.bot.deps.store
-        .auditTrail({ limit: 500 })
-        .some((e) => e.action === 'approval.outcome' && e.details.status === 'APPROVED'),
+      (await s.bot.deps.store.audit.trail({ limit: 500 })).some(
+        (e) => e.action === 'approval.outcome' && e.details.status === 'APPROVED',
+      ),
     ).toBe(true);
   });
 });

@@ -36,9 +36,9 @@ describe('a status card deleted in the middle of a run', () => {
       (t) => t.some((x) => x.includes('Your run of Scale a service finished: Succeeded')),
       15_000,
     );
-    const gaveUp = s.bot.deps.store
-      .auditTrail()
-      .filter((e) => e.action === 'slack.gave_up' && e.details.ts === card?.ts);
+    const gaveUp = (await s.bot.deps.store.audit.trail()).filter(
+      (e) => e.action === 'slack.gave_up' && e.details.ts === card?.ts,
+    );
     expect(gaveUp.map((e) => e.details.error)).toContain('message_not_found');
     // Nothing is left retrying the deleted card: the bot stops with nothing pending.
     expect(await s.restartBot()).toEqual({ clean: true });

@@ -221,7 +221,7 @@ describe('the form', () => {
       (n) => n === before + 1,
     );
     const run = await eventually(
-      () => s.bot.deps.store.recentRuns('U0BOB', 1)[0],
+      async () => (await s.bot.deps.store.runs.recent('U0BOB', 1))[0],
       (r) => r?.workflowId === 'rotate_token',
     );
     expect(run?.inputs.rotation_org).toBe(long.trim());

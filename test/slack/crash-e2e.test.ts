@@ -171,10 +171,10 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     expect(notes('Your run of Restart a service is waiting for approval')).toHaveLength(1);
     const store = openSqliteStore(path.join(dir, 'bot.db'));
     try {
-      expect(store.unconfirmedApprovalClicks()).toEqual([]);
-      expect(store.openRuns()).toEqual([]);
+      expect(await store.claims.unconfirmedApprovalClicks()).toEqual([]);
+      expect(await store.runs.open()).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -226,13 +226,13 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     expect(new Set(posts).size).toBe(posts.length);
     const store = openSqliteStore(path.join(dir, 'bot.db'));
     try {
-      expect(store.openRuns()).toEqual([]);
-      expect(store.recentRuns('U0ALICE', 1)[0]).toMatchObject({
+      expect(await store.runs.open()).toEqual([]);
+      expect((await store.runs.recent('U0ALICE', 1))[0]).toMatchObject({
         executionId: execution?.id,
         status: 'Success',
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -263,10 +263,10 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
     expect(thread(ts)).toEqual([]);
     const store = openSqliteStore(path.join(dir, 'bot.db'));
     try {
-      expect(store.openRuns()).toEqual([]);
-      expect(store.recentRuns('U0ALICE', 1)[0]?.status).toBe('not_started');
+      expect(await store.runs.open()).toEqual([]);
+      expect((await store.runs.recent('U0ALICE', 1))[0]?.status).toBe('not_started');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -105,14 +105,16 @@ describe('pickers that depend on another answer, as Slack really sends options r
       expect(refused.shown).toContain(
         `${c.field.title} was chosen for another ${dependencyField?.title ?? ''}; choose it again from the list.`,
       );
-      expect(s.bot.deps.store.recentRuns(USER, 50).filter((r) => r.workflowId === c.wf.id)).toEqual([]);
+      expect((await s.bot.deps.store.runs.recent(USER, 50)).filter((r) => r.workflowId === c.wf.id)).toEqual(
+        [],
+      );
 
       // Chosen again from the right list: the run gets the pair that belongs together.
       await s.slack.fill(viewId, USER, { [c.field.key]: stale ?? '' });
       const done = await submit(viewId, c, dependency);
       expect(done.body.errors).toBeUndefined();
       const run = await eventually(
-        () => s.bot.deps.store.recentRuns(USER, 50).find((r) => r.workflowId === c.wf.id),
+        async () => (await s.bot.deps.store.runs.recent(USER, 50)).find((r) => r.workflowId === c.wf.id),
         (r) => r !== undefined,
       );
       expect(run?.inputs).toMatchObject({ [dependency]: first, [c.field.key]: stale });

@@ -57,12 +57,9 @@ describe('Harness failing when the run is submitted', () => {
       (t) => t.includes('Could not start'),
     );
     expect(card).toContain('Harness answered HTTP 400');
-    const run = s.bot.deps.store
-      .auditTrail()
-      .filter((e) => e.action === 'run.not_started')
-      .at(-1);
+    const run = (await s.bot.deps.store.audit.trail()).filter((e) => e.action === 'run.not_started').at(-1);
     expect(run?.details).toMatchObject({ mayHaveStarted: false });
-    expect(s.bot.deps.store.openRuns()).toEqual([]);
+    expect(await s.bot.deps.store.runs.open()).toEqual([]);
   });
 
   it('an answer lost on the way back: the bot looks for the run, finds none, and says it did not start; nothing is retried', async () => {
@@ -122,6 +119,6 @@ describe('Harness failing when the run is submitted', () => {
     );
     expect(JSON.stringify(note?.blocks)).toContain('did not start');
     expect(JSON.stringify(note?.blocks)).toContain('could not be reached');
-    expect(s.bot.deps.store.openRuns().filter((r) => r.requesterId === 'U0CAROL')).toEqual([]);
+    expect((await s.bot.deps.store.runs.open()).filter((r) => r.requesterId === 'U0CAROL')).toEqual([]);
   });
 });

@@ -13,9 +13,9 @@ let port = 0;
 beforeAll(async () => {
   const handler = harnessWebhookHandler(
     SECRET,
-    (id) => {
+    async (id) => {
       poked.push(id);
-      return true;
+      return Promise.resolve(true);
     },
     createLogger('silent'),
   );

@@ -26,7 +26,7 @@ describe('/idp link', () => {
     expect(await link('U0BOB', 'sim-key-alice')).toContain(
       'This token belongs to alice@example.com, not to your Slack email (bob@example.com). Use a token of your own.',
     );
-    expect(s.bot.deps.store.getLink('U0BOB')).toBeUndefined();
+    expect(await s.bot.deps.store.identities.get('U0BOB')).toBeUndefined();
   });
 
   it('links a person’s own token, stored encrypted', async () => {
@@ -87,6 +87,6 @@ describe('/idp link', () => {
       () => s.slack.responses.map((r) => JSON.stringify(r.body)).join(),
       (t) => t.includes('Your Harness token is removed'),
     );
-    expect(s.bot.deps.store.getLink('U0BOB')).toBeUndefined();
+    expect(await s.bot.deps.store.identities.get('U0BOB')).toBeUndefined();
   });
 });

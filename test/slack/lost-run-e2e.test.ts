@@ -32,7 +32,7 @@ describe('a run whose answer was lost', () => {
     );
     const executions = executionsOf(st, FLAG);
     expect(executions).toHaveLength(1);
-    const run = st.bot.deps.store.recentRuns('U0ALICE', 1)[0];
+    const run = (await st.bot.deps.store.runs.recent('U0ALICE', 1))[0];
     expect(run?.executionId).toBe(executions[0]?.id);
     expect(card(st, ts)).toContain(`/executions/${executions[0]?.id ?? ''}/pipeline`);
     expect(executions[0]?.notes).toContain(`idp-chatops run ${run?.id ?? ''}`);
@@ -89,7 +89,9 @@ describe('a crash while a run starts (issue 14, item 3)', () => {
       (t) => t.includes('· Succeeded'),
     );
     expect(executionsOf(st, FLAG)).toHaveLength(1);
-    expect(st.bot.deps.store.recentRuns('U0ALICE', 1)[0]?.executionId).toBe(executionsOf(st, FLAG)[0]?.id);
+    expect((await st.bot.deps.store.runs.recent('U0ALICE', 1))[0]?.executionId).toBe(
+      executionsOf(st, FLAG)[0]?.id,
+    );
     await eventually(
       () => notes(st, 'U0ALICE').join('\n'),
       (t) => t.includes('The bot restarted while starting your run of'),

@@ -20,7 +20,7 @@ describe('Slack rate-limiting card edits', () => {
     const ts = await cardAfter(s, 'C0OPS', before);
     const approval = await approvalOf(s, ts);
     const approvalCard = await eventually(
-      () => s.bot.deps.store.getApprovalCard(approval),
+      async () => await s.bot.deps.store.approvalCards.get(approval),
       (c) => c !== undefined,
     );
     s.slack.limits.limitFor('chat.update', 25_000, 20);

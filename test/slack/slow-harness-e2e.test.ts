@@ -67,7 +67,7 @@ describe('modals open within the trigger’s life while Harness answers 1.5 s la
       20_000,
     );
     expect(s.slack.view(modal?.id ?? '').view.title).toMatchObject({ text: 'Harness account linked' });
-    expect(s.bot.deps.store.getLink('U0BOB')?.harnessEmail).toBe('bob@example.com');
+    expect((await s.bot.deps.store.identities.get('U0BOB'))?.harnessEmail).toBe('bob@example.com');
   });
 
   it('/idp link answers even when Harness takes longer than Slack waits for a submission', async () => {

@@ -222,7 +222,7 @@ describe('runs that go wrong', () => {
       (t) => t.includes('· Aborted\nRequested'),
     );
     expect(s.slack.replies('C0OPS', ts).map(textOf).join('\n')).toContain('Abort requested by <@U0ALICE>');
-    expect(s.bot.deps.store.auditTrail().map((e) => e.action)).toContain('run.aborted');
+    expect((await s.bot.deps.store.audit.trail()).map((e) => e.action)).toContain('run.aborted');
   });
 });
 

@@ -26,7 +26,7 @@ it('a Harness pipeline notification makes the bot look at the execution at once'
   const card = () => textOf(s.slack.messages('C0OPS')[0]);
   await eventually(card, (t) => t.includes('Harness execution'));
   const run = await eventually(
-    () => s.bot.deps.store.openRuns()[0],
+    async () => (await s.bot.deps.store.runs.open())[0],
     (r) => r?.executionId !== undefined,
   );
   const executionId = run?.executionId ?? '';

@@ -70,7 +70,7 @@ describe.each(Object.keys(SEED_LABELS_BY_PAGE))(
           () => textOf(s.slack.channel(channel).messages.find((m) => m.ts === cardTs)),
           (t) => t.includes('Waiting for approval'),
         );
-        const record = s.bot.deps.store.openRuns().find((r) => r.cardTs === cardTs);
+        const record = (await s.bot.deps.store.runs.open()).find((r) => r.cardTs === cardTs);
         const execution = await clientFor(s.sim).getExecution(record?.executionId ?? '', SCOPE);
         const approvalId =
           execution.steps.find((x) => x.approvalInstanceId !== undefined)?.approvalInstanceId ?? '';

@@ -20,13 +20,13 @@ const meta = z.object({ approvalId: z.string(), action: z.enum(['APPROVE', 'REJE
 /** Approve / Reject on approval cards, and the modal behind Reject (reason) or approver inputs. */
 export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalService): void {
   const tell = async (userId: string, approvalId: string, text: string): Promise<void> => {
-    const card = deps.store.getApprovalCard(approvalId);
+    const card = await deps.store.approvalCards.get(approvalId);
     await deps.slack
       .postEphemeral(
         card?.channelId ?? userId,
         userId,
         buildPrivateNote(text),
-        card === undefined ? undefined : deps.store.getRun(card.runId)?.cardTs,
+        card === undefined ? undefined : (await deps.store.runs.get(card.runId))?.cardTs,
       )
       .catch((err: unknown) => {
         deps.logger.warn({ err: (err as Error).message }, 'could not answer a click privately');

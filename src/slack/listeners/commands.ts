@@ -52,9 +52,9 @@ export function registerCommands(app: App, deps: BotDeps): void {
     }
     if (verb === 'unlink') {
       await ack();
-      const removed = deps.store.deleteLink(cmd.user_id);
+      const removed = await deps.store.identities.delete(cmd.user_id);
       if (removed)
-        deps.store.audit({
+        await deps.store.audit.record({
           at: deps.now(),
           actor: cmd.user_id,
           action: 'identity.unlinked',
@@ -199,7 +199,7 @@ export async function openWorkflow(
   });
   try {
     const { viewId } = await deps.slack.openView(req.triggerId, view);
-    rememberAnswers(deps, viewId, req.userId, prefill.values);
+    await rememberAnswers(deps, viewId, req.userId, prefill.values);
     deps.logger.info({ workflowId, user: req.userId, channel: req.channelId }, 'opened workflow modal');
   } catch (err) {
     deps.logger.warn({ workflowId, err: (err as Error).message }, 'could not open the modal');

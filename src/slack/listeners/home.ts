@@ -8,7 +8,7 @@ export function registerHome(app: App, deps: BotDeps): void {
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     const { items, hidden } = await runnableBy(deps, event.user, undefined);
-    const runs = deps.store.recentRuns(event.user, 10).map((r) => ({
+    const runs = (await deps.store.runs.recent(event.user, 10)).map((r) => ({
       workflowTitle: deps.catalogue.workflows.get(r.workflowId)?.title ?? r.workflowId,
       status: r.status,
       bucket: r.bucket,

@@ -85,14 +85,14 @@ async function linkToken(
       `This token belongs to ${user.email ?? 'another Harness user'}, not to your Slack email${email === undefined ? '' : ` (${email})`}. Use a token of your own.`,
     );
   }
-  deps.store.saveLink({
+  await deps.store.identities.save({
     slackUser,
     harnessUuid: user.uuid,
     harnessEmail: user.email,
     sealedToken: vault.seal(token),
     createdAt: deps.now(),
   });
-  deps.store.audit({
+  await deps.store.audit.record({
     at: deps.now(),
     actor: slackUser,
     action: 'identity.linked',

@@ -13,7 +13,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
 
   app.action<BlockAction<ButtonAction>>(ABORT_RUN_ACTION_ID, async ({ ack, body, action }) => {
     await ack();
-    const run = deps.store.getRun(action.value ?? '');
+    const run = await deps.store.runs.get(action.value ?? '');
     const channel = body.channel?.id ?? run?.channelId ?? body.user.id;
     const tell = (text: string) =>
       deps.slack
@@ -46,7 +46,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
       }
     }
     if (!allowed) {
-      deps.store.audit({
+      await deps.store.audit.record({
         at: deps.now(),
         actor: body.user.id,
         action: 'run.abort_denied',
@@ -59,7 +59,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
     }
     try {
       await deps.harness.abortExecution(run.executionId, scope);
-      deps.store.audit({
+      await deps.store.audit.record({
         at: deps.now(),
         actor: body.user.id,
         action: 'run.aborted',
@@ -70,7 +70,7 @@ export function registerRunActions(app: App, deps: BotDeps): void {
       if (run.cardTs !== undefined) {
         await deps.slack.postMessage(run.channelId, buildAbortRequested(body.user.id), run.cardTs);
       }
-      deps.tracker.poke(run.executionId);
+      await deps.tracker.poke(run.executionId);
     } catch (err) {
       await tell(`Harness did not abort the run: ${(err as Error).message}`);
     }

@@ -28,10 +28,15 @@ export function currentValues(
  * request right after a change already sees it, with no views.update in flight to lose to a
  * hash conflict.
  */
-export function rememberAnswers(deps: BotDeps, viewId: string, userId: string, values: FormValues): void {
-  deps.store.saveDraft(`view:${viewId}`, userId, values, deps.now());
+export async function rememberAnswers(
+  deps: BotDeps,
+  viewId: string,
+  userId: string,
+  values: FormValues,
+): Promise<void> {
+  await deps.store.drafts.save(`view:${viewId}`, userId, values, deps.now());
 }
 
-export function recallAnswers(deps: BotDeps, viewId: string, userId: string): FormValues {
-  return (deps.store.getDraft(`view:${viewId}`, userId) ?? {}) as FormValues;
+export async function recallAnswers(deps: BotDeps, viewId: string, userId: string): Promise<FormValues> {
+  return ((await deps.store.drafts.get(`view:${viewId}`, userId)) ?? {}) as FormValues;
 }

@@ -38,18 +38,18 @@ interface ModalContext {
   draftId: string | undefined;
 }
 
-function contextOf(
+async function contextOf(
   deps: BotDeps,
   view: { private_metadata: string },
   userId: string,
-): ModalContext | undefined {
+): Promise<ModalContext | undefined> {
   const meta = decodeModalMetadata(view.private_metadata);
   const workflow = meta === undefined ? undefined : deps.catalogue.workflows.get(meta.workflowId);
   if (meta === undefined || workflow === undefined) return undefined;
   const values =
     meta.draftId === undefined
       ? meta.values
-      : ((deps.store.getDraft(meta.draftId, userId) ?? {}) as FormValues);
+      : (((await deps.store.drafts.get(meta.draftId, userId)) ?? {}) as FormValues);
   return { workflow, page: meta.page, channelId: meta.channelId, values, userId, draftId: meta.draftId };
 }
 
@@ -57,11 +57,11 @@ function contextOf(
  * The modal for a page. Answers travel in private_metadata while they fit its 3,000
  * characters; beyond that they are kept server-side as a draft, so nothing typed is lost.
  */
-function modalFor(
+async function modalFor(
   deps: BotDeps,
   ctx: ModalContext,
   input: { page: number; values: FormValues; errors?: Record<string, string> },
-): ModalView {
+): Promise<ModalView> {
   const fields = fieldsOfPage(ctx.workflow.pages[input.page], input.values);
   const base = { workflow: ctx.workflow, ...input, fields, ...channel(ctx) };
   if (ctx.draftId === undefined) {
@@ -72,13 +72,13 @@ function modalFor(
     }
   }
   const draftId = ctx.draftId ?? randomUUID();
-  deps.store.saveDraft(draftId, ctx.userId, input.values, deps.now());
+  await deps.store.drafts.save(draftId, ctx.userId, input.values, deps.now());
   return buildWorkflowModal({ ...base, draftId });
 }
 
 export function registerWorkflowModal(app: App, deps: BotDeps): void {
   app.view(WORKFLOW_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
-    const ctx = contextOf(deps, view, body.user.id);
+    const ctx = await contextOf(deps, view, body.user.id);
     if (ctx === undefined) {
       await ack({
         response_action: 'update',
@@ -94,7 +94,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
       handleSubmission(ctx.workflow, ctx.page, view.state.values, ctx.values, allowExpressions),
       { workflow: ctx.workflow, page: ctx.page, options: deps.options, budgetMs: PICKER_CHECK_BUDGET_MS },
     );
-    if (outcome.kind !== 'complete') rememberAnswers(deps, view.id, body.user.id, outcome.values);
+    if (outcome.kind !== 'complete') await rememberAnswers(deps, view.id, body.user.id, outcome.values);
     if (outcome.kind === 'errors') {
       if (outcome.page === ctx.page && outcome.redraw !== true)
         await ack({ response_action: 'errors', errors: outcome.errors });
@@ -104,7 +104,11 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
         );
         await ack({
           response_action: 'update',
-          view: modalFor(deps, ctx, { page: outcome.page, values: outcome.values, errors: fieldErrors }),
+          view: await modalFor(deps, ctx, {
+            page: outcome.page,
+            values: outcome.values,
+            errors: fieldErrors,
+          }),
         });
       }
       return;
@@ -112,7 +116,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     if (outcome.kind === 'next-page') {
       await ack({
         response_action: 'update',
-        view: modalFor(deps, ctx, { page: outcome.page, values: outcome.values }),
+        view: await modalFor(deps, ctx, { page: outcome.page, values: outcome.values }),
       });
       return;
     }
@@ -122,7 +126,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
         ? { allowed: false as const, reason: 'it is not bound' }
         : await deps.access.check(binding.access, body.user.id, ctx.channelId);
     if (!decision.allowed) {
-      deps.store.audit({
+      await deps.store.audit.record({
         at: deps.now(),
         actor: body.user.id,
         action: 'run.denied',
@@ -149,7 +153,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
       submissionKey: submissionKey(view),
     };
     // Recorded before anything else happens: a replay or double click finds it taken.
-    const run = deps.runs.claim(request);
+    const run = await deps.runs.claim(request);
     await ack();
     if (run === undefined) {
       deps.logger.info({ view: view.id, user: body.user.id }, 'ignored a repeated submission');
@@ -162,31 +166,31 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
   // learns a changed answer before submit. Kept before the ack, so the next options request sees it.
   app.action<BlockAction>(FIELD_DISPATCH_ACTION_PATTERN, async ({ ack, body }) => {
     const view = body.view;
-    const ctx = view === undefined ? undefined : contextOf(deps, view, body.user.id);
+    const ctx = view === undefined ? undefined : await contextOf(deps, view, body.user.id);
     if (view === undefined || ctx === undefined) {
       await ack();
       return;
     }
     const values = currentValues(ctx, view.state.values);
-    rememberAnswers(deps, view.id, body.user.id, values);
+    await rememberAnswers(deps, view.id, body.user.id, values);
     await ack();
-    await updateView(deps, view, modalFor(deps, ctx, { page: ctx.page, values }));
+    await updateView(deps, view, await modalFor(deps, ctx, { page: ctx.page, values }));
   });
 
   app.action<BlockAction>(PAGE_BACK_ACTION_ID, async ({ ack, body }) => {
     await ack();
     const view = body.view;
     if (view === undefined) return;
-    const ctx = contextOf(deps, view, body.user.id);
+    const ctx = await contextOf(deps, view, body.user.id);
     if (ctx === undefined || ctx.page === 0) return;
     const values = currentValues(ctx, view.state.values);
-    rememberAnswers(deps, view.id, body.user.id, values);
-    await updateView(deps, view, modalFor(deps, ctx, { page: ctx.page - 1, values }));
+    await rememberAnswers(deps, view.id, body.user.id, values);
+    await updateView(deps, view, await modalFor(deps, ctx, { page: ctx.page - 1, values }));
   });
 
   app.options(FIELD_OPTIONS_ACTION_PATTERN, async ({ ack, body }) => {
     const view = 'view' in body ? body.view : undefined;
-    const ctx = view === undefined ? undefined : contextOf(deps, view, body.user.id);
+    const ctx = view === undefined ? undefined : await contextOf(deps, view, body.user.id);
     const key = parseFieldBlockId(body.block_id)?.key;
     const field = ctx?.workflow.pages[ctx.page]?.allFields.find((f) => f.key === key);
     if (ctx === undefined || field === undefined) {
@@ -197,7 +201,7 @@ export function registerWorkflowModal(app: App, deps: BotDeps): void {
     if (field.input.type === 'picker') {
       const known = {
         ...currentValues(ctx, view?.state.values),
-        ...(view === undefined ? {} : recallAnswers(deps, view.id, body.user.id)),
+        ...(view === undefined ? {} : await recallAnswers(deps, view.id, body.user.id)),
       };
       const params = resolvePickerParams(field.input.source, known);
       if (!params.ok) {

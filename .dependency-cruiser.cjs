@@ -52,11 +52,7 @@ module.exports = {
         'through src/ports, never through the adapters that implement them.',
       severity: 'error',
       from: { path: CORE },
-      to: {
-        path: [ADAPTERS, '^src/(bot|cli|config)\\.ts$'],
-        // TEMP: removed when the store port lands
-        pathNot: '^src/store/store\\.ts$',
-      },
+      to: { path: [ADAPTERS, '^src/(bot|cli|config)\\.ts$'] },
     },
     {
       name: 'ports-import-no-adapter',

@@ -2,14 +2,14 @@
 //   blocks/      a leaf: data in, Block Kit views out
 //   core         src/runs, src/forms, src/catalogue, src/harness-model: no adapter
 //   ports        src/ports: the interfaces the core needs, implemented by the adapters
-//   adapters     src/slack, src/harness, src/store, src/sandbox: may import the core and ports
+//   adapters     src/slack, src/harness, src/store, src/sandbox, src/metrics: may import the core and ports
 //   root         src/bot.ts (the composition root) and src/cli.ts: may import anything
 // Folder cycles are checked by .dependency-cruiser-folders.cjs (it needs other options).
 // test/dependency-rules.test.ts runs these rules on a small tree with wrong-way imports, so a rule
 // that stops matching fails the suite instead of passing silently.
 
 const CORE = '^src/(runs|forms|catalogue|harness-model)/';
-const ADAPTERS = '^src/(slack|harness|store|sandbox)/';
+const ADAPTERS = '^src/(slack|harness|store|sandbox|metrics)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

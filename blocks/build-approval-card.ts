@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { ApprovalInstance } from '../src/harness/types.js';
+import type { ApprovalInstance } from '../src/harness-model/types.js';
 import {
   APPROVAL_INPUT_BLOCK_PREFIX,
   APPROVAL_MODAL_CALLBACK_ID,

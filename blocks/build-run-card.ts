@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { ExecutionView } from '../src/harness/types.js';
+import type { ExecutionView } from '../src/harness-model/types.js';
 import { elapsed, statusEmoji, statusLabel } from './format.js';
 import { ABORT_RUN_ACTION_ID, OPEN_IN_HARNESS_ACTION_ID } from './ids.js';
 import { LIMITS } from './limits.js';

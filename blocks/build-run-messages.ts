@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { ExecutionView, StepView } from '../src/harness/types.js';
+import type { ExecutionView, StepView } from '../src/harness-model/types.js';
 import { elapsed, slackDate, statusEmoji, statusLabel } from './format.js';
 import { LIMITS } from './limits.js';
 import { escapeMrkdwn, keepSlackDates, mrkdwn, oneLine, truncate } from './text.js';

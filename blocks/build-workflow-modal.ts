@@ -1,7 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Workflow } from '../src/catalogue/workflow.js';
-import { resolvePage } from '../src/forms/form-page.js';
-import type { FieldGroup } from '../src/forms/form-field.js';
+import type { FieldGroup, FormField } from '../src/forms/form-field.js';
 import type { FormValues } from '../src/forms/json-schema.js';
 import { buildFieldInput } from './field-input.js';
 import { dependencyRevision, groupBlockId, PAGE_BACK_ACTION_ID, WORKFLOW_MODAL_CALLBACK_ID } from './ids.js';
@@ -15,6 +14,11 @@ export interface WorkflowModalInput {
   page: number;
   /** Every answer so far (all pages); the current page's become initial values. */
   values: FormValues;
+  /**
+   * The page's fields to draw, decided by the caller: `fieldsOfPage(page, values)` (the fields
+   * these answers show), or `page.allFields` for the load-time size check.
+   */
+  fields: readonly FormField[];
   /** Field key → message, shown under the field (e.g. after a view update). */
   errors?: Record<string, string>;
   /** A message for the whole page, e.g. why the run could not start. */
@@ -22,8 +26,6 @@ export interface WorkflowModalInput {
   channelId?: string;
   /** Server-side draft holding the answers, when they do not fit private_metadata. */
   draftId?: string;
-  /** Load-time check only: render every conditional field at once (the largest the page can get). */
-  allConditionalFields?: boolean;
 }
 
 /**
@@ -58,12 +60,7 @@ export function buildWorkflowModal(input: WorkflowModalInput): ModalView {
     });
   }
 
-  const fields =
-    page === undefined
-      ? []
-      : input.allConditionalFields === true
-        ? page.allFields
-        : resolvePage(page, values);
+  const fields = page === undefined ? [] : input.fields;
   const controlling = new Set(page?.controllingKeys ?? []);
   let openGroups: readonly FieldGroup[] = [];
   for (const field of fields) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SlackLimitError } from '../src/errors.js';
+import { SlackLimitError } from './slack-limit-error.js';
 import type { FormValues, JsonValue } from '../src/forms/json-schema.js';
 import { LIMITS } from './limits.js';
 

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildWorkflowModal } from '../blocks/build-workflow-modal.js';
+import { SlackLimitError } from '../blocks/slack-limit-error.js';
+import { fieldsOfPage } from './forms/form-page.js';
 import { loadCatalogue } from './catalogue/load-catalogue.js';
 import { loadWorkflows } from './catalogue/load-workflow.js';
 import type { Binding } from './catalogue/bindings.js';
@@ -8,10 +10,10 @@ import type { Workflow } from './catalogue/workflow.js';
 import { loadConfig } from './config.js';
 import { ConfigError, errorMessage, formatProblem, IdpChatopsError } from './errors.js';
 import type { SourceProblem } from './errors.js';
-import { isRecord } from './forms/json-schema.js';
+import { isRecord } from './is-record.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
 import { fromParameters } from './forms/parameters.js';
-import { buildRuntimeInput } from './forms/submission.js';
+import { buildRuntimeInput } from './catalogue/workflow-parameters.js';
 import { validatePage } from './forms/validate-page.js';
 import { harnessSimCommand } from './harness/simulator/command.js';
 import { startBot } from './bot.js';
@@ -131,7 +133,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return 1;
     }
   } catch (err) {
-    if (err instanceof IdpChatopsError) {
+    if (err instanceof IdpChatopsError || err instanceof SlackLimitError) {
       io.err(err.message);
       return 1;
     }
@@ -283,7 +285,8 @@ async function preview(args: string[], io: CliIo): Promise<number> {
     io.err(`--page must be 1 to ${Math.max(1, wf.pages.length)} for ${wf.id}`);
     return 1;
   }
-  io.out(JSON.stringify(buildWorkflowModal({ workflow: wf, page: page - 1, values }), null, 2));
+  const fields = fieldsOfPage(wf.pages[page - 1], values);
+  io.out(JSON.stringify(buildWorkflowModal({ workflow: wf, page: page - 1, values, fields }), null, 2));
   return 0;
 }
 

@@ -36,15 +36,6 @@ export class RuntimeInputError extends IdpChatopsError {
   }
 }
 
-/** A built view would break a Slack limit; the builders never return such a view. */
-export class SlackLimitError extends IdpChatopsError {
-  readonly code = 'slack_limit';
-  constructor(readonly violations: readonly string[]) {
-    super(`The view would be rejected by Slack: ${violations.join('; ')}`);
-    this.name = 'SlackLimitError';
-  }
-}
-
 /** The message of anything thrown: an Error's own, or the thrown value as text. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

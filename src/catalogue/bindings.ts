@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SourceProblem } from '../errors.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { Workflow } from './workflow.js';
 import type { YamlSource } from './yaml-source.js';
 

@@ -1,6 +1,6 @@
 import type { SourceProblem } from '../errors.js';
 import type { FieldInput, FormField } from '../forms/form-field.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import { referenceOf } from '../forms/parameters.js';
 import { parseInputsetKey } from './runtime-input.js';
 import type { InputsetEntry } from './runtime-input.js';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { SourceProblem } from '../errors.js';
 import { buildFormPage } from '../forms/form-page.js';
 import type { FormPage, PageProblem } from '../forms/form-page.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { JsonSchema } from '../forms/json-schema.js';
 import { readInputset } from './inputset-check.js';
 import { parsePipelineUrl } from './pipeline-target.js';

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceProblem } from '../errors.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { Workflow } from './workflow.js';
 import { parseYamlSource } from './yaml-source.js';
 import type { YamlPath } from './yaml-source.js';

@@ -1,6 +1,6 @@
 import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { checkModalView } from '../../blocks/limits.js';
-import { SlackLimitError } from '../errors.js';
+import { SlackLimitError } from '../../blocks/slack-limit-error.js';
 import type { Workflow } from './workflow.js';
 
 /**
@@ -24,7 +24,8 @@ export function checkSlackFit(workflow: Workflow): { page: number; message: stri
         errors,
         notice: 'x'.repeat(500),
         channelId: 'C0000000000',
-        allConditionalFields: true,
+        // The largest the page can get: every conditional field at once.
+        fields: page.allFields,
       });
       violations = checkModalView(view);
     } catch (err) {

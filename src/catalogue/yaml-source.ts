@@ -11,7 +11,7 @@ import {
 } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { SourceProblem } from '../errors.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import { errorMessage } from '../errors.js';
 
 /** Workflow files are small; anything bigger is a mistake or an attack. */

@@ -1,4 +1,5 @@
-import { isRecord, toText } from './json-schema.js';
+import { toText } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { JsonSchema, JsonValue } from './json-schema.js';
 
 /** Radio buttons and checkboxes hold at most 10 options; static selects 100 (Slack limits). */

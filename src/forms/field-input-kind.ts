@@ -7,7 +7,7 @@ import {
 } from './choice-input.js';
 import type { FieldInput, FieldProblem } from './form-field.js';
 import { MULTI_PICKER_FIELDS, pickerSourceFor } from './option-source.js';
-import { isRecord } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { JsonSchema } from './json-schema.js';
 
 /** IDP's own fields that are text boxes with extra checks in IDP: plain text in Slack. */

@@ -1,7 +1,8 @@
-import type { PickerSource } from './option-source.js';
+import type { PickerSource } from '../ports/option-source.js';
 import type { ChoiceOption } from './choice-input.js';
 import { inputFor, secretInput } from './field-input-kind.js';
-import { isRecord, schemaProblem, schemaWarnings, stripUiKeys, validateAgainst } from './json-schema.js';
+import { schemaProblem, schemaWarnings, stripUiKeys, validateAgainst } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { JsonSchema, JsonValue } from './json-schema.js';
 
 export type { ChoiceOption } from './choice-input.js';

@@ -1,4 +1,4 @@
-import { isRecord } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { JsonSchema, JsonValue } from './json-schema.js';
 
 /**

@@ -2,7 +2,8 @@ import { Collector, fieldsOf, ordered } from './field-collector.js';
 import type { PageProblem } from './field-collector.js';
 import type { FormField } from './form-field.js';
 import { chooserName, chooserSchema, chosenBranch, isFieldGroup, withGroupDefaults } from './form-groups.js';
-import { hasValue, isRecord, validateAgainst } from './json-schema.js';
+import { hasValue, validateAgainst } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { FormValues, JsonSchema } from './json-schema.js';
 
 /**
@@ -27,6 +28,11 @@ export interface FormPage {
 export type { PageProblem } from './field-collector.js';
 
 /** The fields a page shows for the values given so far, in display order. */
+/** The fields a page shows for these answers (none past the last page): what its modal draws. */
+export function fieldsOfPage(page: FormPage | undefined, values: FormValues): FormField[] {
+  return page === undefined ? [] : resolvePage(page, values);
+}
+
 export function resolvePage(page: FormPage, values: FormValues): FormField[] {
   const c = new Collector();
   collect(page.schema, c, {

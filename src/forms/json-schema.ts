@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { RE2JS } from 're2js';
 import { errorMessage } from '../errors.js';
+import { isRecord } from '../is-record.js';
 
 /** JSON values as forms and pipelines see them. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -127,10 +128,6 @@ function pathOf(node: unknown, key: string, value: unknown): (string | number)[]
     }
   }
   return undefined;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A schema without its `ui:*` presentation keys, recursively, as a validator wants it. */

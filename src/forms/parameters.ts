@@ -1,5 +1,5 @@
 import type { FormField } from './form-field.js';
-import { isRecord } from './json-schema.js';
+import { isRecord } from '../is-record.js';
 import type { FormValues, JsonValue } from './json-schema.js';
 
 /**

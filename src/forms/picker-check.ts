@@ -1,39 +1,11 @@
-import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import { resolvePage } from './form-page.js';
 import type { FormPage } from './form-page.js';
 import type { FormValues, JsonValue } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
-import { fieldBlockIdOn } from './read-state.js';
-import type { OptionSource, PickerSource } from './option-source.js';
-import type { SubmissionOutcome } from './submission.js';
+import type { OptionSource, PickerSource } from '../ports/option-source.js';
 import { untilAborted } from '../until-aborted.js';
 import { pickerChooseFirst, pickerNotListed, pickerUncheckable } from '../../blocks/form-text.js';
-
-/** A page that passed validation still stays open if a picker answer is not one its source lists. */
-export async function withPickersChecked(
-  outcome: SubmissionOutcome,
-  o: { workflow: Workflow; page: number; options: OptionSource; budgetMs: number },
-): Promise<SubmissionOutcome> {
-  const page = o.workflow.pages[o.page];
-  if (outcome.kind === 'errors' || page === undefined) return outcome;
-  const errors = await checkPickerAnswers({
-    workflowId: o.workflow.id,
-    page,
-    values: outcome.values,
-    options: o.options,
-    budgetMs: o.budgetMs,
-  });
-  if (Object.keys(errors).length === 0) return outcome;
-  return {
-    kind: 'errors',
-    page: o.page,
-    values: outcome.values,
-    errors: Object.fromEntries(
-      Object.entries(errors).map(([k, m]) => [fieldBlockIdOn(page, k, outcome.values), m]),
-    ),
-  };
-}
 
 /**
  * A picker's answer comes back from Slack as a bare string, and a tampered client can send any

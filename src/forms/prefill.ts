@@ -1,11 +1,10 @@
-import { sameEntity } from '../harness/entity-ref.js';
+import { sameEntity } from '../harness-model/entity-ref.js';
 import type { Binding } from '../catalogue/bindings.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from './form-field.js';
 import { toText } from './json-schema.js';
 import type { FormValues } from './json-schema.js';
 import { resolvePickerParams } from './option-source.js';
-import type { OptionSource } from './option-source.js';
 import { untilAborted } from '../until-aborted.js';
 import {
   ignoredWord,
@@ -17,6 +16,7 @@ import {
   notFromCommandLine,
   pickedFromList,
 } from '../../blocks/form-text.js';
+import type { OptionSource } from '../ports/option-source.js';
 
 /**
  * Text after a slash command fills the binding's `prefill` fields in order, but only where a

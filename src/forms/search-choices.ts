@@ -1,5 +1,5 @@
 import type { FormField } from './form-field.js';
-import type { PickerOption } from './option-source.js';
+import type { PickerOption } from '../ports/option-source.js';
 
 /** Slack shows at most 100 options in a menu. */
 export const MAX_SUGGESTIONS = 100;

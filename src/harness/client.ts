@@ -1,13 +1,21 @@
 import { z } from 'zod';
-import { HarnessApiError, HarnessRunError } from './errors.js';
+import { HarnessApiError, HarnessRunError, mayHaveReachedHarness } from '../ports/harness-errors.js';
 import { parseExecutionGraph } from './execution-view.js';
-import { entityRef, entitySearchTerm } from './entity-ref.js';
-import { HarnessHttp, mayHaveReachedHarness } from './http.js';
+import { entityRef, entitySearchTerm } from '../harness-model/entity-ref.js';
+import { HarnessHttp } from './http.js';
 import type { HarnessHttpOptions } from './http.js';
 import { createRequestBudget } from './request-budget.js';
 import type { RequestBudget } from './request-budget.js';
-import type { ApprovalInstance, ExecutionView, HarnessUser, NamedEntity, Page, Scope } from './types.js';
+import type {
+  ApprovalInstance,
+  ExecutionView,
+  HarnessUser,
+  NamedEntity,
+  Page,
+  Scope,
+} from '../harness-model/types.js';
 import * as wire from './wire.js';
+import type { ApprovalDecision, HarnessPort, RunRequest } from '../ports/harness.js';
 
 export interface HarnessClientOptions {
   baseUrl: string;
@@ -28,24 +36,6 @@ export interface HarnessClientOptions {
   observe?: HarnessHttpOptions['observe'];
 }
 
-export interface RunRequest {
-  scope: Scope;
-  pipelineId: string;
-  runtimeInputYaml: string;
-  /** The pipeline's module (`idp`, `cd`, …), as in its URL. */
-  moduleType?: string;
-  branch?: string;
-  repoName?: string;
-  /** Shown on the execution; names the Slack user who asked. */
-  notes?: string;
-}
-
-export interface ApprovalDecision {
-  action: 'APPROVE' | 'REJECT';
-  comments?: string;
-  approverInputs?: { name: string; value: string }[];
-}
-
 export interface ListQuery {
   search?: string;
   page?: number;
@@ -54,6 +44,7 @@ export interface ListQuery {
   signal?: AbortSignal;
 }
 
+/** The whole client: the Harness port (checked below with `satisfies`) and the pickers' lists. */
 export type HarnessClient = ReturnType<typeof createHarnessClient>;
 
 const scopeParams = (s: Scope) => ({ orgIdentifier: s.orgId, projectIdentifier: s.projectId });
@@ -98,7 +89,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     pageSize: q.size ?? 50,
   });
 
-  return {
+  const client = {
     accountId: opts.accountId,
 
     /**
@@ -399,6 +390,8 @@ export function createHarnessClient(opts: HarnessClientOptions) {
       return { uuid: r.data.uuid, name: r.data.name ?? undefined, email: r.data.email ?? undefined };
     },
   };
+  // The type system checks that the client is the Harness port the core uses.
+  return client satisfies HarnessPort;
 }
 
 export function groupScope(

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { isRecord } from '../forms/json-schema.js';
-import { normaliseStatus, statusBucket } from './status.js';
-import type { ExecutionView, StageView, StepView } from './types.js';
+import { isRecord } from '../is-record.js';
+import { normaliseStatus, statusBucket } from '../harness-model/status.js';
+import type { ExecutionView, StageView, StepView } from '../harness-model/types.js';
 import type { executionDetail, executionNode, layoutNode } from './wire.js';
 
 type Detail = NonNullable<z.infer<typeof executionDetail>['data']>;

@@ -2,7 +2,7 @@ import axios, { AxiosError } from 'axios';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import axiosRetry from 'axios-retry';
 import type { z } from 'zod';
-import { HarnessApiError } from './errors.js';
+import { HarnessApiError, NOT_SENT } from '../ports/harness-errors.js';
 import type { RequestBudget } from './request-budget.js';
 import { harnessError } from './wire.js';
 import { errorMessage } from '../errors.js';
@@ -48,7 +48,6 @@ export interface HarnessRequest {
 }
 
 const MALFORMED = 'ERR_HARNESS_MALFORMED';
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const TIMEOUT = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
 export class HarnessHttp {
@@ -146,13 +145,6 @@ function isRetryable(err: AxiosError, policy: RetryPolicy): boolean {
   if (err.code === MALFORMED) return true;
   if (status === undefined) return err.code !== 'ERR_CANCELED';
   return status === 429 || status >= 500;
-}
-
-/** Whether the failed request may have been acted on by Harness. */
-export function mayHaveReachedHarness(err: HarnessApiError): boolean {
-  if (err.kind === 'network') return err.networkCode === undefined || !NOT_SENT.has(err.networkCode);
-  if (err.kind === 'timeout' || err.kind === 'malformed') return true;
-  return err.status === undefined || err.status >= 500;
 }
 
 function toHarnessError(endpoint: string, err: unknown): HarnessApiError {

@@ -1,6 +1,6 @@
-import type { OptionQuery, OptionSource, PickerOption } from '../forms/option-source.js';
+import type { OptionQuery, OptionSource, PickerOption } from '../ports/option-source.js';
 import type { HarnessClient } from './client.js';
-import type { Scope } from './types.js';
+import type { Scope } from '../harness-model/types.js';
 
 /** Options a picker shows at most; Slack lists 100. */
 const LIMIT = 100;

@@ -1,4 +1,4 @@
-import type { HarnessApiError } from '../harness/errors.js';
+import type { HarnessApiError } from '../ports/harness-errors.js';
 import type { RequestBudget } from '../harness/request-budget.js';
 import type { HarnessErrorKind, HarnessMetrics } from './registry.js';
 

@@ -1,5 +1,5 @@
-import type { HarnessClient } from '../harness/client.js';
-import type { ApprovalActivity, ApprovalInstance } from '../harness/types.js';
+import type { HarnessPort } from '../ports/harness.js';
+import type { ApprovalActivity, ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
 import { errorMessage } from '../errors.js';
@@ -57,7 +57,7 @@ export class ClickLedger {
   private readonly inFlight = new Set<string>();
 
   constructor(
-    private readonly d: { store: Store; harness: HarnessClient; logger: Logger; now: () => number },
+    private readonly d: { store: Store; harness: HarnessPort; logger: Logger; now: () => number },
     private readonly show: Shows,
   ) {}
 

@@ -15,11 +15,10 @@ import { oneLine, quotedText } from '../../blocks/text.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
-import { approvedWhere, decidableInSlack } from '../harness/approval-types.js';
-import type { HarnessClient } from '../harness/client.js';
-import { HarnessApiError } from '../harness/errors.js';
-import { mayHaveReachedHarness } from '../harness/http.js';
-import type { ApprovalInstance, StepView } from '../harness/types.js';
+import { approvedWhere, decidableInSlack } from '../harness-model/approval-types.js';
+import type { HarnessPort } from '../ports/harness.js';
+import { HarnessApiError, mayHaveReachedHarness } from '../ports/harness-errors.js';
+import type { ApprovalInstance, StepView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
@@ -49,7 +48,7 @@ import {
 
 export interface ApprovalServiceDeps {
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   slack: SlackPort;
   updater: MessageUpdater;
   deliveries: Deliveries;

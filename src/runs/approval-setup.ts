@@ -2,17 +2,17 @@ import path from 'node:path';
 import { startupApprovalText } from '../../blocks/approval-setup-text.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { PIPELINES_DIR } from '../catalogue/load-catalogue.js';
-import { isRecord } from '../forms/json-schema.js';
-import type { HarnessClient } from '../harness/client.js';
-import { HarnessApiError } from '../harness/errors.js';
-import { loadPipelines } from '../harness/simulator/pipeline-model.js';
-import type { HarnessUser, Scope } from '../harness/types.js';
+import { isRecord } from '../is-record.js';
+import type { HarnessPort } from '../ports/harness.js';
+import { HarnessApiError } from '../ports/harness-errors.js';
+import { loadPipelines } from '../catalogue/pipeline-model.js';
+import type { HarnessUser, Scope } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 
 export interface ApprovalSetupDeps {
   catalogue: Catalogue;
-  harness: HarnessClient;
+  harness: HarnessPort;
   approverApiKey: string | undefined;
   /** `/idp link` is on (an encryption key is configured). */
   linking: boolean;
@@ -23,7 +23,7 @@ export interface ApprovalSetupDeps {
 /** A principal a key belongs to: a user (checked per group) or a service account (no current user). */
 type Principal = { user: HarnessUser } | { serviceAccount: true } | { error: string };
 
-async function principalOf(harness: HarnessClient, key?: string): Promise<Principal> {
+async function principalOf(harness: HarnessPort, key?: string): Promise<Principal> {
   try {
     return { user: await harness.currentUser(key) };
   } catch (err) {
@@ -34,7 +34,7 @@ async function principalOf(harness: HarnessClient, key?: string): Promise<Princi
 }
 
 async function inAnyGroup(
-  harness: HarnessClient,
+  harness: HarnessPort,
   user: HarnessUser,
   groups: string[],
   scope: Scope,

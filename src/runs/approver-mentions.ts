@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { HarnessClient } from '../harness/client.js';
-import type { ApprovalInstance } from '../harness/types.js';
+import type { HarnessPort } from '../ports/harness.js';
+import type { ApprovalInstance } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord } from '../ports/store.js';
@@ -34,7 +34,7 @@ export class ApproverMentions {
 
   constructor(
     private readonly slack: SlackPort,
-    private readonly harness: HarnessClient,
+    private readonly harness: HarnessPort,
     private readonly logger: Logger,
     opts: ApproverMentionsOptions = {},
   ) {

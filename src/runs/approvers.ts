@@ -1,5 +1,5 @@
-import type { HarnessClient } from '../harness/client.js';
-import type { ApprovalInstance, HarnessUser, Scope } from '../harness/types.js';
+import type { HarnessPort } from '../ports/harness.js';
+import type { ApprovalInstance, HarnessUser, Scope } from '../harness-model/types.js';
 import type { SlackPort } from '../ports/slack.js';
 
 export type ApproverCheck = { eligible: true; user: HarnessUser } | { eligible: false; reason: string };
@@ -10,7 +10,7 @@ export type ApproverCheck = { eligible: true; user: HarnessUser } | { eligible: 
  */
 export async function checkApprover(
   slack: SlackPort,
-  harness: HarnessClient,
+  harness: HarnessPort,
   slackUserId: string,
   approval: ApprovalInstance,
   scope: Scope,

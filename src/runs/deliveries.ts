@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
-import { classifySlackError, permanentSlackError } from '../slack/slack-errors.js';
+import { classifySlackError, permanentSlackError } from '../ports/slack-errors.js';
 import type { Store } from '../ports/store.js';
 import { errorMessage } from '../errors.js';
 

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../logger.js';
-import { classifySlackError } from '../slack/slack-errors.js';
+import { classifySlackError } from '../ports/slack-errors.js';
 import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 
 /** What became of an edit: on Slack, given up (the message is gone or cannot be edited), or the bot stopped. */

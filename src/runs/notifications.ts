@@ -1,7 +1,7 @@
 import { buildPrivateNote, buildTeamNotification, outputLinks } from '../../blocks/build-run-messages.js';
 import { statusLabel } from '../../blocks/format.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { ExecutionView } from '../harness/types.js';
+import type { ExecutionView } from '../harness-model/types.js';
 import type { RunRecord } from '../ports/store.js';
 import type { Deliveries } from './deliveries.js';
 

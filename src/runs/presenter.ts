@@ -4,9 +4,9 @@ import type { SlackMessage } from '../../blocks/build-run-messages.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
-import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../harness/execution-link.js';
-import { isTerminal } from '../harness/status.js';
-import type { ExecutionView } from '../harness/types.js';
+import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../harness-model/execution-link.js';
+import { isTerminal } from '../harness-model/status.js';
+import type { ExecutionView } from '../harness-model/types.js';
 import type { RunRecord } from '../ports/store.js';
 import { fieldLabel } from '../forms/form-field.js';
 

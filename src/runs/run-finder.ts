@@ -1,4 +1,4 @@
-import type { HarnessClient } from '../harness/client.js';
+import type { HarnessPort } from '../ports/harness.js';
 import type { RunRecord } from '../ports/store.js';
 import { errorMessage } from '../errors.js';
 
@@ -48,7 +48,7 @@ export type FindResult =
  * it appears or `timing.boundMs` passes. `stopped` ends the search early (the bot is stopping).
  */
 export async function findStartedRun(
-  harness: HarnessClient,
+  harness: HarnessPort,
   run: RunRecord,
   timing: FinderTiming,
   stopped: () => boolean,
@@ -70,7 +70,7 @@ export async function findStartedRun(
   return lastError === undefined ? { absent: true } : { unknown: lastError };
 }
 
-async function lookOnce(harness: HarnessClient, run: RunRecord): Promise<string | undefined> {
+async function lookOnce(harness: HarnessPort, run: RunRecord): Promise<string | undefined> {
   const candidates = await harness.recentExecutions(
     run.pipelineId,
     { orgId: run.orgId, projectId: run.projectId },

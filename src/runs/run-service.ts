@@ -9,11 +9,11 @@ import {
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
-import type { HarnessClient } from '../harness/client.js';
-import { HarnessRunError } from '../harness/errors.js';
-import { moduleOfPipelineUrl } from '../harness/execution-link.js';
+import type { HarnessPort } from '../ports/harness.js';
+import { HarnessRunError } from '../ports/harness-errors.js';
+import { moduleOfPipelineUrl } from '../harness-model/execution-link.js';
 import type { Logger } from '../logger.js';
-import { permanentSlackError } from '../slack/slack-errors.js';
+import { permanentSlackError } from '../ports/slack-errors.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../ports/store.js';
 import type { MessageUpdater } from './message-updater.js';
@@ -26,7 +26,7 @@ import { errorMessage } from '../errors.js';
 
 export interface RunServiceDeps {
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   slack: SlackPort;
   updater: MessageUpdater;
   tracker: RunTracker;

@@ -1,8 +1,8 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { HarnessClient } from '../harness/client.js';
-import { HarnessApiError } from '../harness/errors.js';
-import { isTerminal } from '../harness/status.js';
-import type { ExecutionView } from '../harness/types.js';
+import type { HarnessPort } from '../ports/harness.js';
+import { HarnessApiError } from '../ports/harness-errors.js';
+import { isTerminal } from '../harness-model/status.js';
+import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../ports/store.js';
@@ -26,7 +26,7 @@ export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 10_000, bac
 
 export interface TrackerDeps {
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   slack: SlackPort;
   updater: MessageUpdater;
   deliveries: Deliveries;

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { startBot } from '../bot.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { loadConfig } from '../config.js';
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 import { DEFAULT_SEED } from '../harness/simulator/seed.js';
 import { startHarnessSimulator } from '../harness/simulator/server.js';
 import type { Logger } from '../logger.js';

@@ -1,4 +1,4 @@
-import { isRecord } from '../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 
 /** Block Kit as terminal text: what a person would read in Slack, without the styling. */
 export function renderBlocks(blocks: unknown, fallback = ''): string {

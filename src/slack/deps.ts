@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { OptionSource } from '../forms/option-source.js';
-import type { HarnessClient } from '../harness/client.js';
+import type { OptionSource } from '../ports/option-source.js';
+import type { HarnessPort } from '../ports/harness.js';
 import type { Logger } from '../logger.js';
 import type { RunService } from '../runs/run-service.js';
 import type { TokenVault } from '../runs/token-vault.js';
@@ -14,7 +14,7 @@ import { errorMessage } from '../errors.js';
 export interface BotDeps {
   catalogue: Catalogue;
   store: Store;
-  harness: HarnessClient;
+  harness: HarnessPort;
   options: OptionSource;
   slack: SlackPort;
   access: AccessChecker;

@@ -1,6 +1,6 @@
 import type { SlackPort } from '../ports/slack.js';
 import { WebClient } from '@slack/web-api';
-import { permanentSlackError } from './slack-errors.js';
+import { permanentSlackError } from '../ports/slack-errors.js';
 import { deliveryMarker, findMarkedMessage } from './slack-readback.js';
 import type { SlackScheduler } from './slack-scheduler.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pThrottle from 'p-throttle';
 import type { Logger } from '../logger.js';
-import { classifySlackError, SlackClosedError } from './slack-errors.js';
+import { classifySlackError, SlackClosedError } from '../ports/slack-errors.js';
 import { POST_MESSAGE_PER_CHANNEL, SLACK_METHOD_TIERS } from './rate-tiers.js';
 
 export interface SlackSchedulerOptions {

@@ -3,7 +3,7 @@ import { buildApprovalCard } from '../../blocks/build-approval-card.js';
 import { buildRunFinishedMessage } from '../../blocks/build-run-messages.js';
 import { buildRunCard } from '../../blocks/build-run-card.js';
 import { quoteValue } from '../../blocks/text.js';
-import type { ApprovalInstance, ExecutionView } from '../../src/harness/types.js';
+import type { ApprovalInstance, ExecutionView } from '../../src/harness-model/types.js';
 
 /** A value typed to pass for the bot's own status line, with a right-to-left override. */
 const FAKE = 'payments\n✅ *Succeeded* <!channel> :tada: `x` \u202Edesrever\u2066';

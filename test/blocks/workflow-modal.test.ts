@@ -1,9 +1,8 @@
 import type { InputBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { checkModalView } from '../../blocks/limits.js';
 import { decodeModalMetadata } from '../../blocks/modal-metadata.js';
-import { mustLoad, workflowYaml } from '../helpers/workflow.js';
+import { mustLoad, workflowYaml, modalFor } from '../helpers/workflow.js';
 
 const KITCHEN_SINK = `    - title: Everything
       required: [name, replicas, env]
@@ -41,7 +40,7 @@ const KITCHEN_SINK = `    - title: Everything
   .replace('MANY_ENUM', Array.from({ length: 20 }, (_, i) => `m${i}`).join(', '));
 
 const wf = mustLoad(workflowYaml(KITCHEN_SINK));
-const view = buildWorkflowModal({ workflow: wf, page: 0, values: {}, channelId: 'C123' });
+const view = modalFor({ workflow: wf, page: 0, values: {}, channelId: 'C123' });
 
 function input(key: string, v: ModalView = view): InputBlock {
   const block = v.blocks.find((b) => b.block_id === `f:0:${key}`);
@@ -165,7 +164,7 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('uses values so far as initial values, including a picked option', () => {
-    const v = buildWorkflowModal({
+    const v = modalFor({
       workflow: wf,
       page: 0,
       values: { name: 'abc', replicas: 7, env: 'staging', service: 'payments-api', features: ['a', 'c'] },
@@ -182,7 +181,7 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
   });
 
   it('drops an initial number outside the bounds instead of sending a view Slack rejects', () => {
-    const v = buildWorkflowModal({ workflow: wf, page: 0, values: { replicas: 99 } });
+    const v = modalFor({ workflow: wf, page: 0, values: { replicas: 99 } });
     expect(element('replicas', v).initial_value).toBeUndefined();
   });
 
@@ -203,7 +202,7 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
         'description: "<!channel> & <https://evil|click>"',
       ),
     );
-    const v = buildWorkflowModal({ workflow: evil, page: 0, values: {} });
+    const v = modalFor({ workflow: evil, page: 0, values: {} });
     expect(JSON.stringify(v.blocks[0])).toContain('&lt;!channel&gt; &amp; &lt;https://evil|click&gt;');
   });
 
@@ -213,7 +212,7 @@ describe('buildWorkflowModal: JSON Schema → Block Kit', () => {
         `    - properties:\n        x: { title: "${'L'.repeat(2500)}", type: string, enum: ["${'o'.repeat(200)}"] }`,
       ).replace('name: Test workflow', 'name: A workflow title much longer than twenty-four'),
     );
-    const v = buildWorkflowModal({ workflow: long, page: 0, values: {} });
+    const v = modalFor({ workflow: long, page: 0, values: {} });
     expect(Array.from(v.title.text)).toHaveLength(24);
     expect(v.title.text.endsWith('…')).toBe(true);
     expect(checkModalView(v)).toEqual([]);

@@ -43,7 +43,7 @@ describe('real IDP workflow files', () => {
           workflow: wf,
           page: page.index,
           values: {},
-          allConditionalFields: true,
+          fields: page.allFields,
         });
         expect(checkModalView(view), `${wf.id} page ${page.index + 1}`).toEqual([]);
       }

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
+import { modalFor } from '../helpers/workflow.js';
 import { checkModalView } from '../../blocks/limits.js';
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Workflow } from '../../src/catalogue/workflow.js';
 import { resolvePage } from '../../src/forms/form-page.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
-import { buildRuntimeInput } from '../../src/forms/submission.js';
+import { buildRuntimeInput } from '../../src/catalogue/workflow-parameters.js';
 import { validatePage } from '../../src/forms/validate-page.js';
 import { SEED_FIELDS } from '../helpers/seed.js';
 
@@ -79,12 +79,10 @@ describe('the shipped catalogue', () => {
       const filled = await values(id);
       for (const page of wf.pages) {
         expect(
-          checkModalView(buildWorkflowModal({ workflow: wf, page: page.index, values: {}, channelId: 'C1' })),
+          checkModalView(modalFor({ workflow: wf, page: page.index, values: {}, channelId: 'C1' })),
         ).toEqual([]);
         expect(
-          checkModalView(
-            buildWorkflowModal({ workflow: wf, page: page.index, values: filled, channelId: 'C1' }),
-          ),
+          checkModalView(modalFor({ workflow: wf, page: page.index, values: filled, channelId: 'C1' })),
         ).toEqual([]);
       }
     });

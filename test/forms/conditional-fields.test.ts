@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { resolvePage } from '../../src/forms/form-page.js';
-import { handleSubmission } from '../../src/forms/submission.js';
-import { mustLoad, workflowYaml } from '../helpers/workflow.js';
+import { handleSubmission } from '../../src/slack/submission.js';
+import { mustLoad, workflowYaml, modalFor } from '../helpers/workflow.js';
 
 const DEPENDENCIES = `    - title: Flag
       required: [action]
@@ -43,7 +42,7 @@ describe('conditional fields (dependencies with oneOf)', () => {
 
   it('marks controlling fields to dispatch their changes, so Slack asks for a view update', () => {
     expect(page.controllingKeys).toEqual(expect.arrayContaining(['action', 'note']));
-    const view = buildWorkflowModal({ workflow: wf, page: 0, values: { action: 'enable' } });
+    const view = modalFor({ workflow: wf, page: 0, values: { action: 'enable' } });
     const action = view.blocks.find((b) => b.block_id === 'f:0:action');
     expect(action).toMatchObject({ dispatch_action: true, element: { action_id: 'idp_field:dispatch' } });
     expect(view.blocks.map((b) => b.block_id)).toContain('f:0:target');

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 
 const wf = mustLoad(

@@ -1,11 +1,11 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
+import { modalFor } from '../helpers/workflow.js';
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Workflow } from '../../src/catalogue/workflow.js';
 import { resolvePage } from '../../src/forms/form-page.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { renderCard } from '../../src/runs/presenter.js';
 
 const r = await loadCatalogue('test/fixtures/idp-files');
@@ -28,7 +28,7 @@ const variables = (yaml: string): Record<string, string> => {
   return Object.fromEntries(doc.pipeline.variables.map((v) => [v.name, v.value]));
 };
 const blocksOf = (wf: Workflow, page: number, values: FormValues) =>
-  buildWorkflowModal({ workflow: wf, page, values }).blocks.map((b) => `${b.type} ${b.block_id ?? ''}`);
+  modalFor({ workflow: wf, page, values }).blocks.map((b) => `${b.type} ${b.block_id ?? ''}`);
 
 describe('nested objects', () => {
   const wf = workflow('provision_database');
@@ -101,7 +101,7 @@ describe('oneOf/anyOf without a field that tells the branches apart', () => {
   const wf = workflow('deploy-preview');
 
   it("shows a select of the branch titles, then the first branch's fields", () => {
-    const view = buildWorkflowModal({ workflow: wf, page: 0, values: {} });
+    const view = modalFor({ workflow: wf, page: 0, values: {} });
     const select = view.blocks.find((b) => b.block_id === 'f:0:source.__oneof_select');
     expect(select).toMatchObject({
       dispatch_action: true,
@@ -146,7 +146,7 @@ describe('oneOf/anyOf without a field that tells the branches apart', () => {
 
 describe('enum-backed custom fields and widgets', () => {
   const wf = workflow('maintenance_window');
-  const view = buildWorkflowModal({ workflow: wf, page: 0, values: {} });
+  const view = modalFor({ workflow: wf, page: 0, values: {} });
   const element = (key: string) => view.blocks.find((b) => b.block_id === `f:0:${key}`);
 
   it('are radio buttons or checkboxes, not text boxes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { mustLoad, problemsOf, workflowYaml } from '../helpers/workflow.js';
 
 const withPattern = (pattern: string): string =>

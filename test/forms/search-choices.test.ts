@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { buildSuggestionOptions } from '../../blocks/field-input.js';
 import { checkModalView } from '../../blocks/limits.js';
-import { handleSubmission } from '../../src/forms/submission.js';
+import { handleSubmission } from '../../src/slack/submission.js';
 import { searchChoices } from '../../src/forms/search-choices.js';
-import { mustLoad, workflowYaml } from '../helpers/workflow.js';
+import { mustLoad, workflowYaml, modalFor } from '../helpers/workflow.js';
 
 const zones = Array.from({ length: 150 }, (_, i) => `zone-${String(i).padStart(3, '0')}`);
 const wf = mustLoad(
@@ -58,7 +57,7 @@ describe('external select for long enums', () => {
   });
 
   it('renders the chosen value as the initial option of the external select', () => {
-    const view = buildWorkflowModal({ workflow: wf, page: 0, values: { zone: 'zone-007' } });
+    const view = modalFor({ workflow: wf, page: 0, values: { zone: 'zone-007' } });
     expect(view.blocks.find((b) => b.block_id === 'f:0:zone')).toMatchObject({
       element: { type: 'external_select', initial_option: { value: '7' } },
     });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHarnessClient } from '../../src/harness/client.js';
-import { HarnessApiError, HarnessRunError } from '../../src/harness/errors.js';
+import { HarnessApiError, HarnessRunError } from '../../src/ports/harness-errors.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
 import { errorMessage } from '../../src/errors.js';
 import { eventually } from '../helpers/stack.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseExecutionGraph } from '../../src/harness/execution-view.js';
-import { normaliseStatus, statusBucket } from '../../src/harness/status.js';
+import { normaliseStatus, statusBucket } from '../../src/harness-model/status.js';
 import { executionDetail } from '../../src/harness/wire.js';
 
 const load = async () => {

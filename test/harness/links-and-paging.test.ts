@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entitySearchTerm, sameEntity } from '../../src/harness/entity-ref.js';
-import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../../src/harness/execution-link.js';
+import { entitySearchTerm, sameEntity } from '../../src/harness-model/entity-ref.js';
+import {
+  executionLink,
+  moduleOfExecution,
+  moduleOfPipelineUrl,
+} from '../../src/harness-model/execution-link.js';
 import { DEFAULT_SEED } from '../../src/harness/simulator/seed.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { runExecutionLink } from '../../src/runs/presenter.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormValues } from '../../src/forms/json-schema.js';
 import { createHarnessClient } from '../../src/harness/client.js';
-import { HarnessRunError } from '../../src/harness/errors.js';
+import { HarnessRunError } from '../../src/ports/harness-errors.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { sampleRun } from '../helpers/catalogue.js';
 import { approvalIdOf, clientFor, SCOPE, simulator, waitFor, waitingApproval } from '../helpers/harness.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { FormValues } from '../../src/forms/json-schema.js';
-import { buildRuntimeInput } from '../../src/forms/submission.js';
+import { buildRuntimeInput } from '../../src/catalogue/workflow-parameters.js';
 
 let cached: Promise<Catalogue> | undefined;
 

@@ -1,8 +1,8 @@
 import { createHarnessClient } from '../../src/harness/client.js';
 import type { HarnessClient } from '../../src/harness/client.js';
 import { createRequestBudget } from '../../src/harness/request-budget.js';
-import type { ExecutionView, Scope } from '../../src/harness/types.js';
-import { isTerminal } from '../../src/harness/status.js';
+import type { ExecutionView, Scope } from '../../src/harness-model/types.js';
+import { isTerminal } from '../../src/harness-model/status.js';
 import { SEED_KEYS } from '../../src/harness/simulator/seed.js';
 import { startHarnessSimulator } from '../../src/harness/simulator/server.js';
 import type { HarnessSimulator, SimulatorOptions } from '../../src/harness/simulator/server.js';

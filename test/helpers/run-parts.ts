@@ -14,7 +14,7 @@ import { ApprovalService } from '../../src/runs/approval-service.js';
 import { Deliveries } from '../../src/runs/deliveries.js';
 import { MessageUpdater } from '../../src/runs/message-updater.js';
 import { createFinishedNotifier } from '../../src/runs/notifications.js';
-import { moduleOfPipelineUrl } from '../../src/harness/execution-link.js';
+import { moduleOfPipelineUrl } from '../../src/harness-model/execution-link.js';
 import { RunTracker } from '../../src/runs/tracker.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createSlackPort } from '../../src/slack/slack-client.js';

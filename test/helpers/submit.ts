@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isRecord } from '../../src/forms/json-schema.js';
+import { isRecord } from '../../src/is-record.js';
 import { answersFor, eventually } from './stack.js';
 import type { Stack } from './stack.js';
 

@@ -1,6 +1,10 @@
+import type { ModalView } from '@slack/types';
+import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
+import type { WorkflowModalInput } from '../../blocks/build-workflow-modal.js';
 import { loadWorkflow } from '../../src/catalogue/load-workflow.js';
 import type { Workflow } from '../../src/catalogue/workflow.js';
 import { formatProblem } from '../../src/errors.js';
+import { fieldsOfPage } from '../../src/forms/form-page.js';
 
 const TRIGGER = `
   steps:
@@ -37,4 +41,12 @@ export function mustLoad(yaml: string, file = 'test.yaml'): Workflow {
 
 export function problemsOf(yaml: string, file = 'test.yaml'): string[] {
   return loadWorkflow(file, yaml).problems.map(formatProblem);
+}
+
+/** A page's modal as the bot draws it: the fields these answers show, resolved as the listeners do. */
+export function modalFor(input: Omit<WorkflowModalInput, 'fields'>): ModalView {
+  return buildWorkflowModal({
+    ...input,
+    fields: fieldsOfPage(input.workflow.pages[input.page], input.values),
+  });
 }

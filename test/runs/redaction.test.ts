@@ -4,7 +4,7 @@ import { buildRunCard } from '../../blocks/build-run-card.js';
 import { checkMessageBlocks } from '../../blocks/limits.js';
 import { createLogger } from '../../src/logger.js';
 import { REDACTED, redactInputs, redactNamedValues } from '../../src/runs/redact.js';
-import type { ExecutionView } from '../../src/harness/types.js';
+import type { ExecutionView } from '../../src/harness-model/types.js';
 import { mustLoad, workflowYaml } from '../helpers/workflow.js';
 
 /**

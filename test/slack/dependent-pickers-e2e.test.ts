@@ -4,7 +4,7 @@ import { answersFor, eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 import { DEFAULT_SEED } from '../../src/harness/simulator/seed.js';
 import type { FormField } from '../../src/forms/form-field.js';
-import type { PickerSource } from '../../src/forms/option-source.js';
+import type { PickerSource } from '../../src/ports/option-source.js';
 
 let s: Stack;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createBackgroundClient } from '../../src/slack/slack-client.js';
-import { SlackClosedError, classifySlackError } from '../../src/slack/slack-errors.js';
+import { SlackClosedError, classifySlackError } from '../../src/ports/slack-errors.js';
 import { SlackScheduler } from '../../src/slack/slack-scheduler.js';
 import { eventually } from '../helpers/stack.js';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import { evaluateCondition, substituteAll } from './expressions.js';
 import type { Resolve } from './expressions.js';
-import type { SimPipeline, SimStage, SimStep } from './pipeline-model.js';
+import type { SimPipeline, SimStage, SimStep } from '../../catalogue/pipeline-model.js';
 import type { Seed, SimPrincipal } from './seed.js';
 import { stepDurationMs, stepOutcomes } from './step-outputs.js';
 import { errorMessage } from '../../errors.js';

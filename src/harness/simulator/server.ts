@@ -1,14 +1,14 @@
-import { heldUntilGone } from '../../sandbox/hold.js';
+import { heldUntilGone } from './hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { BodyTooLargeError, capBytes } from '../../cap-bytes.js';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import { HARNESS_DECIDED, SimEngine, SimHttpError } from './engine.js';
 import type { Execution, SimUser, StageRun, StepRun, WebhookEvent } from './engine.js';
-import { loadPipelines } from './pipeline-model.js';
+import { loadPipelines } from '../../catalogue/pipeline-model.js';
 import * as json from './responses.js';
 import { DEFAULT_SEED, principalOf, withAdminKey } from './seed.js';
 import type { Seed } from './seed.js';

@@ -1,4 +1,4 @@
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 
 /** How long each kind of step takes at speed 1, in ms: roughly what they take in Harness. */
 const DURATIONS: Record<string, number> = {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { heldUntilGone } from '../hold.js';
+import { heldUntilGone } from '../../harness/simulator/hold.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import { replyFromEnvelope, signedPost } from './delivery.js';
 import type { BotReply, Signing } from './delivery.js';
 import { enter, findInput, stateFor } from './form-state.js';

@@ -1,4 +1,4 @@
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 
 /** An answer as a person gives it: text, a number, an option's label (or value), several labels, a tick. */
 export type Answer = string | number | boolean | string[];

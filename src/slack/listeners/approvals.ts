@@ -10,7 +10,7 @@ import {
   REJECT_ACTION_ID,
 } from '../../../blocks/ids.js';
 import { expressionRefusal, holdsExpression } from '../../forms/expressions.js';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../../is-record.js';
 import type { ApprovalService } from '../../runs/approval-service.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';

@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { buildCannotPostHere, followInDmValue } from '../../../blocks/build-channel-reach.js';
 import { buildLinkModal } from '../../../blocks/build-link-modal.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
+import { fieldsOfPage } from '../../forms/form-page.js';
 import { buildHelp, buildWorkflowList } from '../../../blocks/build-idp-help.js';
 import type { WorkflowListing } from '../../../blocks/build-idp-help.js';
 import type { Binding } from '../../catalogue/bindings.js';
@@ -194,6 +195,7 @@ export async function openWorkflow(
     workflow,
     page: 0,
     values: prefill.values,
+    fields: fieldsOfPage(workflow.pages[0], prefill.values),
     channelId: req.channelId,
     ...(prefill.notes.length > 0 ? { notice: prefill.notes.join(' ') } : {}),
   });

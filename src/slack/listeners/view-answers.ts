@@ -1,6 +1,6 @@
 import type { Workflow } from '../../catalogue/workflow.js';
 import type { FormValues } from '../../forms/json-schema.js';
-import { readPageState, staleChoices } from '../../forms/read-state.js';
+import { readPageState, staleChoices } from '../read-state.js';
 import type { BotDeps } from '../deps.js';
 
 /**

@@ -4,6 +4,7 @@ import type { ModalView } from '@slack/types';
 import { buildSuggestionOptions } from '../../../blocks/field-input.js';
 import { buildNoticeModal } from '../../../blocks/build-idp-help.js';
 import { buildWorkflowModal } from '../../../blocks/build-workflow-modal.js';
+import { fieldsOfPage } from '../../forms/form-page.js';
 import {
   FIELD_DISPATCH_ACTION_PATTERN,
   FIELD_OPTIONS_ACTION_PATTERN,
@@ -13,13 +14,13 @@ import {
 } from '../../../blocks/ids.js';
 import { decodeModalMetadata } from '../../../blocks/modal-metadata.js';
 import type { Workflow } from '../../catalogue/workflow.js';
-import { errorMessage, SlackLimitError } from '../../errors.js';
+import { SlackLimitError } from '../../../blocks/slack-limit-error.js';
+import { errorMessage } from '../../errors.js';
 import type { FormValues } from '../../forms/json-schema.js';
 import { resolvePickerParams } from '../../forms/option-source.js';
-import type { PickerOption } from '../../forms/option-source.js';
+import type { PickerOption } from '../../ports/option-source.js';
 import { searchChoices } from '../../forms/search-choices.js';
-import { withPickersChecked } from '../../forms/picker-check.js';
-import { handleSubmission } from '../../forms/submission.js';
+import { handleSubmission, withPickersChecked } from '../submission.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
 import { untilAborted } from '../../until-aborted.js';
@@ -72,7 +73,8 @@ async function modalFor(
   ctx: ModalContext,
   input: { page: number; values: FormValues; errors?: Record<string, string> },
 ): Promise<ModalView> {
-  const base = { workflow: ctx.workflow, ...input, ...channel(ctx) };
+  const fields = fieldsOfPage(ctx.workflow.pages[input.page], input.values);
+  const base = { workflow: ctx.workflow, ...input, fields, ...channel(ctx) };
   if (ctx.draftId === undefined) {
     try {
       return buildWorkflowModal(base);

@@ -1,5 +1,13 @@
 import { IdpChatopsError } from '../errors.js';
 
+/**
+ * The errors any implementation of the Harness port throws, and what the core may ask of them:
+ * `instanceof`, `unauthorized`, `mayHaveStarted`, `mayHaveReachedHarness`.
+ */
+
+/** Network failures that happen before a request leaves the machine: Harness cannot have seen it. */
+export const NOT_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /** Harness answered with an error, or not at all. Carries what a person needs, never the key. */
 export class HarnessApiError extends IdpChatopsError {
   readonly code: string;
@@ -57,4 +65,11 @@ export class HarnessRunError extends IdpChatopsError {
     );
     this.name = 'HarnessRunError';
   }
+}
+
+/** Whether the failed request may have been acted on by Harness. */
+export function mayHaveReachedHarness(err: HarnessApiError): boolean {
+  if (err.kind === 'network') return err.networkCode === undefined || !NOT_SENT.has(err.networkCode);
+  if (err.kind === 'timeout' || err.kind === 'malformed') return true;
+  return err.status === undefined || err.status >= 500;
 }

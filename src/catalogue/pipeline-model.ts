@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { isRecord } from '../../forms/json-schema.js';
+import { isRecord } from '../is-record.js';
 
 /** What the simulator needs of a Harness pipeline YAML. */
 export interface SimStep {

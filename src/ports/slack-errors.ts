@@ -7,7 +7,9 @@ import {
 import { errorMessage, IdpChatopsError } from '../errors.js';
 
 /**
- * The one place that says which Slack failures are worth another try.
+ * The one place that says which Slack failures are worth another try. Part of the Slack port:
+ * every SlackPort implementation fails with Slack Web API's errors (or SlackClosedError), and
+ * the core branches on this classification without importing the Slack adapter.
  * - transient: 429 (wait its Retry-After), HTTP 5xx, network errors, and the few `ok:false` codes
  *   Slack documents as "try again" (`internal_error`, `fatal_error`, `service_unavailable`,
  *   `request_timeout`, `ratelimited`; see the Errors section of each method on api.slack.com/methods).

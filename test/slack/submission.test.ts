@@ -1,9 +1,8 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildWorkflowModal } from '../../blocks/build-workflow-modal.js';
 import { decodeModalMetadata } from '../../blocks/modal-metadata.js';
-import { handleSubmission } from '../../src/forms/submission.js';
-import { mustLoad, workflowYaml } from '../helpers/workflow.js';
+import { handleSubmission } from '../../src/slack/submission.js';
+import { mustLoad, workflowYaml, modalFor } from '../helpers/workflow.js';
 
 const PAGES = `    - title: What
       required: [service, replicas]
@@ -89,7 +88,7 @@ describe('handleSubmission', () => {
   it('keeps earlier answers across pages and renders the runtime input on the last page', () => {
     const first = handleSubmission(wf, 0, page1, {});
     if (first.kind !== 'next-page') throw new Error(first.kind);
-    const view = buildWorkflowModal({ workflow: wf, page: 1, values: first.values });
+    const view = modalFor({ workflow: wf, page: 1, values: first.values });
     const carried = decodeModalMetadata(view.private_metadata ?? '');
     expect(carried?.values).toEqual(first.values);
     expect(view.submit?.text).toBe('Run');

@@ -1,10 +1,11 @@
-import { renderRuntimeInput } from '../catalogue/runtime-input.js';
 import type { Workflow } from '../catalogue/workflow.js';
-import type { FormField } from './form-field.js';
-import type { FormValues } from './json-schema.js';
-import { toParameters } from './parameters.js';
+import type { FormField } from '../forms/form-field.js';
+import type { FormValues } from '../forms/json-schema.js';
 import { fieldBlockIdOn, readPageState, staleChoices } from './read-state.js';
-import { validatePage } from './validate-page.js';
+import { checkPickerAnswers } from '../forms/picker-check.js';
+import type { OptionSource } from '../ports/option-source.js';
+import { validatePage } from '../forms/validate-page.js';
+import { buildRuntimeInput, workflowParameters } from '../catalogue/workflow-parameters.js';
 
 export type SubmissionOutcome =
   /**
@@ -103,22 +104,6 @@ function complete(
   };
 }
 
-export function workflowParameters(workflow: Workflow, values: FormValues): FormValues {
-  return toParameters(
-    workflow.pages.flatMap((p) => p.allFields),
-    values,
-  );
-}
-
-/** The runtime input for answers keyed by field (`a.b` for nested fields). */
-export function buildRuntimeInput(workflow: Workflow, values: FormValues): string {
-  return renderRuntimeInput(
-    workflow.pipeline.pipelineId,
-    workflow.inputset,
-    workflowParameters(workflow, values),
-  );
-}
-
 /** A choice made from another list than its answers now give: chosen again, never run. */
 function staleErrors(workflow: Workflow, stale: FormField[]): Record<string, string> {
   const titleOf = (key: string) =>
@@ -133,4 +118,29 @@ function staleErrors(workflow: Workflow, stale: FormField[]): Record<string, str
 
 function withoutKeys(values: FormValues, keys: string[]): FormValues {
   return Object.fromEntries(Object.entries(values).filter(([k]) => !keys.includes(k)));
+}
+
+/** A page that passed validation still stays open if a picker answer is not one its source lists. */
+export async function withPickersChecked(
+  outcome: SubmissionOutcome,
+  o: { workflow: Workflow; page: number; options: OptionSource; budgetMs: number },
+): Promise<SubmissionOutcome> {
+  const page = o.workflow.pages[o.page];
+  if (outcome.kind === 'errors' || page === undefined) return outcome;
+  const errors = await checkPickerAnswers({
+    workflowId: o.workflow.id,
+    page,
+    values: outcome.values,
+    options: o.options,
+    budgetMs: o.budgetMs,
+  });
+  if (Object.keys(errors).length === 0) return outcome;
+  return {
+    kind: 'errors',
+    page: o.page,
+    values: outcome.values,
+    errors: Object.fromEntries(
+      Object.entries(errors).map(([k, m]) => [fieldBlockIdOn(page, k, outcome.values), m]),
+    ),
+  };
 }

@@ -1,8 +1,8 @@
 import { dependencyRevision, fieldBlockId, parseFieldBlockId } from '../../blocks/ids.js';
-import type { FormField } from './form-field.js';
-import type { FormPage } from './form-page.js';
-import { isRecord } from './json-schema.js';
-import type { FormValues, JsonValue } from './json-schema.js';
+import type { FormField } from '../forms/form-field.js';
+import type { FormPage } from '../forms/form-page.js';
+import { isRecord } from '../is-record.js';
+import type { FormValues, JsonValue } from '../forms/json-schema.js';
 
 export interface PageState {
   values: FormValues;

@@ -4,6 +4,7 @@ import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { RunRecord } from '../ports/store.js';
 import type { Deliveries } from './deliveries.js';
+import { isSucceeded } from './run-status.js';
 
 /**
  * When a run ends: the requester hears privately, and the team's channel (the binding's
@@ -20,7 +21,7 @@ export function createFinishedNotifier(d: {
     const title = d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
     const dm = await d.deliveries.post(run.id, 'dm-finished', { channel: run.requesterId }, () =>
       buildPrivateNote(
-        `Your run of ${title} ${view.bucket === 'succeeded' ? 'finished' : 'ended'}: ${statusLabel(view.status)}.${run.executionUrl === undefined ? '' : ` ${run.executionUrl}`}`,
+        `Your run of ${title} ${isSucceeded(view.bucket) ? 'finished' : 'ended'}: ${statusLabel(view.status)}.${run.executionUrl === undefined ? '' : ` ${run.executionUrl}`}`,
       ),
     );
     if (dm.state === 'busy') return false;

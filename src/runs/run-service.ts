@@ -21,6 +21,7 @@ import { renderCard, runExecutionLink } from './presenter.js';
 import { redactInputs } from './redact.js';
 import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
 import type { FinderTiming } from './run-finder.js';
+import { RUN_STATES } from './run-status.js';
 import type { RunTracker } from './tracker.js';
 
 export interface RunServiceDeps {
@@ -79,8 +80,7 @@ export class RunService {
       orgId: p.orgId,
       projectId: p.projectId,
       pipelineId: p.pipelineId,
-      status: 'starting',
-      bucket: 'starting',
+      ...RUN_STATES.starting,
       inputs: redactInputs(req.workflow, req.values),
       executionUrl: undefined,
       error: undefined,
@@ -190,8 +190,7 @@ export class RunService {
     const current = await this.d.store.runs.update(run.id, {
       executionId,
       executionUrl: url,
-      status: 'Running',
-      bucket: 'running',
+      ...RUN_STATES.started,
       updatedAt: this.d.now(),
     });
     await this.d.store.audit.record({
@@ -220,8 +219,7 @@ export class RunService {
     afterRestart = false,
   ): Promise<RunRecord> {
     const current = await this.d.store.runs.update(run.id, {
-      status: mayHaveStarted ? 'Unknown' : 'not_started',
-      bucket: mayHaveStarted ? 'unknown' : 'failed',
+      ...(mayHaveStarted ? RUN_STATES.mayHaveStarted : RUN_STATES.notStarted),
       error: reason,
       updatedAt: this.d.now(),
       finishedAt: this.d.now(),
@@ -261,8 +259,7 @@ export class RunService {
     const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
     const now = this.d.now();
     const current = await this.d.store.runs.update(run.id, {
-      status: 'not_started',
-      bucket: 'failed',
+      ...RUN_STATES.notStarted,
       error: reason,
       updatedAt: now,
       finishedAt: now,

@@ -1,7 +1,6 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { HarnessClient } from '../harness/client.js';
 import { HarnessApiError } from '../harness/errors.js';
-import { isTerminal } from '../harness/status.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
@@ -10,6 +9,7 @@ import type { ApprovalService } from './approval-service.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
+import { isMoving, isTerminal } from './run-status.js';
 
 export interface TrackerTiming {
   /** Poll interval while the run moves. */
@@ -184,7 +184,7 @@ export class RunTracker {
     t.signature = signature;
     // Moving fast while things change; backing off while nothing does or a person must act.
     t.delay =
-      changed && view.bucket === 'running'
+      changed && isMoving(view.bucket)
         ? this.timing.fastMs
         : Math.min(this.timing.slowMs, Math.max(this.timing.fastMs, t.delay * this.timing.backoff));
     if (this.d.approvals !== undefined && run.cardTs !== undefined) {

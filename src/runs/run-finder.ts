@@ -22,6 +22,9 @@ function carriesMarker(notes: string, runId: string): boolean {
   return at >= 0 && !/\w/.test(notes.charAt(at + marker.length));
 }
 
+/** The Harness calls the finder makes. */
+export type FinderHarness = Pick<HarnessClient, 'recentExecutions' | 'executionNotes'>;
+
 export interface FinderTiming {
   /** How long to keep looking before saying the run did not start. */
   boundMs: number;
@@ -47,7 +50,7 @@ export type FindResult =
  * it appears or `timing.boundMs` passes. `stopped` ends the search early (the bot is stopping).
  */
 export async function findStartedRun(
-  harness: HarnessClient,
+  harness: FinderHarness,
   run: RunRecord,
   timing: FinderTiming,
   stopped: () => boolean,
@@ -69,7 +72,7 @@ export async function findStartedRun(
   return lastError === undefined ? { absent: true } : { unknown: lastError };
 }
 
-async function lookOnce(harness: HarnessClient, run: RunRecord): Promise<string | undefined> {
+async function lookOnce(harness: FinderHarness, run: RunRecord): Promise<string | undefined> {
   const candidates = await harness.recentExecutions(
     run.pipelineId,
     { orgId: run.orgId, projectId: run.projectId },

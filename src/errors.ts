@@ -56,3 +56,8 @@ export class SlackLimitError extends IdpChatopsError {
     this.name = 'SlackLimitError';
   }
 }
+
+/** The message of anything thrown: an Error's own, or the thrown value as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -7,6 +7,7 @@ import {
 } from '../../blocks/build-run-messages.js';
 import { statusLabel } from '../../blocks/format.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
+import { errorMessage } from '../errors.js';
 import type { ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
@@ -62,7 +63,7 @@ export function startNotices(d: { slack: SlackPort; catalogue: Catalogue; logger
     await d.slack
       .postEphemeral(run.channelId, run.requesterId, buildPrivateNote(text))
       .catch((e: unknown) => {
-        d.logger.error({ runId: run.id, err: (e as Error).message }, 'could not reach the requester');
+        d.logger.error({ runId: run.id, err: errorMessage(e) }, 'could not reach the requester');
       });
   };
   return {
@@ -86,7 +87,7 @@ export function startNotices(d: { slack: SlackPort; catalogue: Catalogue; logger
             buildPrivateNote(`Your run of ${title(run)} was not started: ${e.reason}`),
           )
           .catch((err: unknown) => {
-            d.logger.error({ runId: run.id, err: (err as Error).message }, 'could not reach the requester');
+            d.logger.error({ runId: run.id, err: errorMessage(err) }, 'could not reach the requester');
           });
         return 'done';
       }
@@ -98,7 +99,7 @@ export function startNotices(d: { slack: SlackPort; catalogue: Catalogue; logger
         )
         .catch((err: unknown) => {
           d.logger.error(
-            { runId: run.id, err: (err as Error).message },
+            { runId: run.id, err: errorMessage(err) },
             'could not tell the requester that the run did not start',
           );
         });

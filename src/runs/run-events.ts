@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { ApprovalInstance, ExecutionView } from '../harness/types.js';
 import type { Logger } from '../logger.js';
 import type { RunRecord } from '../ports/store.js';
@@ -101,7 +102,7 @@ export class RunEvents {
         verdict = await subscriber(event);
       } catch (err) {
         this.logger.warn(
-          { runId: event.run.id, event: name, err: err instanceof Error ? err.message : String(err) },
+          { runId: event.run.id, event: name, err: errorMessage(err) },
           'a subscriber could not handle a run event',
         );
         return 'later';
@@ -113,7 +114,7 @@ export class RunEvents {
         await observer(event);
       } catch (err) {
         this.logger.error(
-          { runId: event.run.id, event: name, err: err instanceof Error ? err.message : String(err) },
+          { runId: event.run.id, event: name, err: errorMessage(err) },
           'a run event observer failed',
         );
       }

@@ -1,4 +1,5 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Deliveries } from './deliveries.js';
 import { threadEvents } from './presenter.js';
@@ -27,7 +28,7 @@ export function threadPosts(d: { deliveries: Deliveries; catalogue: Catalogue; l
         if (r.state === 'busy') return 'later';
       } catch (err) {
         d.logger.warn(
-          { runId: run.id, event: e.key, err: (err as Error).message },
+          { runId: run.id, event: e.key, err: errorMessage(err) },
           'could not post a thread reply; will retry',
         );
         return 'later';

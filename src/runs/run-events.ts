@@ -75,8 +75,9 @@ function emptyLists(): { [K in RunEventName]: [] } {
  * in the order they subscribed, stops at the first that is not done, and resolves to the verdict,
  * so an emitter never moves a run on while something it owes people is still out. Subscribers
  * must be idempotent: the same event comes again until all are done (and after a restart).
- * Observers (metrics) never hold a run up: they see an event once its subscribers are done, and
- * their failures are logged, never the run's.
+ * Observers (metrics) never hold a run up: they see an event once its subscribers are done (so
+ * once per delivery, not per attempt), and a failing one is logged and changes no verdict. They
+ * are awaited in turn, so keep them quick (counters, not calls).
  */
 export class RunEvents {
   private readonly subscribers: { [K in RunEventName]: RunSubscriber<K>[] } = emptyLists();

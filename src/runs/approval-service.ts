@@ -28,6 +28,7 @@ import { checkApprover } from './approvers.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
+import type { RunEvents } from './run-events.js';
 import type { TokenVault } from './token-vault.js';
 import { fieldLabel } from '../forms/form-field.js';
 import { errorMessage } from '../errors.js';
@@ -59,6 +60,8 @@ export interface ApprovalServiceDeps {
   approverApiKey: string | undefined;
   /** Opens personal tokens linked with `/idp link`. */
   vault: TokenVault | undefined;
+  /** Where approvals' beginnings and ends go (`run.approval_waiting`, `run.approval_decided`). */
+  events: RunEvents;
 }
 
 /** What the card says about sending approvals from Slack, and whether it has buttons. */
@@ -168,14 +171,8 @@ export class ApprovalService {
       status: 'WAITING',
       updatedAt: this.d.now(),
     });
-    await this.d.store.audit.record({
-      at: this.d.now(),
-      actor: 'harness',
-      action: 'approval.requested',
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
-    });
+    // Once, when the card is out (found in the thread after a restart counts).
+    await this.d.events.emit('run.approval_waiting', { run, approval, stepName, at: this.d.now() });
     return approval;
   }
 
@@ -512,18 +509,14 @@ export class ApprovalService {
       approval.status !== 'WAITING',
     );
     if (!changed) return;
-    await this.d.store.audit.record({
+    // Not recorded yet (the audit trail failed): the card stays open and the next refresh emits again.
+    const verdict = await this.d.events.emit('run.approval_decided', {
+      run,
+      approval,
+      stepName: card.stepName,
       at: this.d.now(),
-      actor: 'harness',
-      action: `approval.outcome`,
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: {
-        approvalId: approval.id,
-        status: approval.status,
-        activities: approval.activities.map((a) => ({ by: a.user.email ?? a.user.name, action: a.action })),
-      },
     });
+    if (verdict !== 'done') return;
     // The requester's note goes out (exactly once) before the new status is recorded, so a
     // crash in between leaves the card open and the next refresh sends what is missing.
     await this.tellOutcome(run, card, approval);

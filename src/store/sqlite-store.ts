@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { ApprovalCardRecord, AuditEvent, RunRecord, Store } from '../ports/store.js';
+import { parseRunBucket } from '../runs/run-status.js';
 import type { Store as SyncStore } from './store.js';
 
 /** Schema changes, applied in order once each; `PRAGMA user_version` records how far a file is. */
@@ -138,7 +139,7 @@ function fromRow(raw: unknown): RunRecord {
     projectId: r.project_id,
     pipelineId: r.pipeline_id,
     status: r.status,
-    bucket: r.bucket,
+    bucket: parseRunBucket(r.bucket),
     inputs: z.record(z.string(), z.unknown()).parse(JSON.parse(r.inputs)),
     executionUrl: r.execution_url ?? undefined,
     error: r.error ?? undefined,

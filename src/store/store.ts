@@ -1,3 +1,5 @@
+import type { RunBucket } from '../runs/run-status.js';
+
 /**
  * What the bot remembers, behind an interface so a server database can replace SQLite.
  * Everything that must survive a restart lives here: runs and their cards, submissions
@@ -14,9 +16,9 @@ export interface RunRecord {
   orgId: string;
   projectId: string;
   pipelineId: string;
-  /** Last known Harness status and bucket; `starting` before Harness answered. */
+  /** Last known Harness status and bucket; `starting` before Harness answered (`src/runs/run-status.ts`). */
   status: string;
-  bucket: string;
+  bucket: RunBucket;
   /** The answers, secret-like values already redacted. */
   inputs: Record<string, unknown>;
   executionUrl: string | undefined;

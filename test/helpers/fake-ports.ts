@@ -1,3 +1,4 @@
+import type { RunRecord } from '../../src/ports/store.js';
 import { Gate } from './scripted-calls.js';
 
 /**
@@ -14,6 +15,7 @@ import { Gate } from './scripted-calls.js';
  *   waits (`await gate.reached`, then `gate.release()` or `gate.fail(err)`); `called(method, n)`
  *   waits until a method was called n times (the event that proves progress, not a sleep).
  * - `ManualClock`: the time the module reads (`now`), moved by the test.
+ * - `runRecord(patch)`: a run of `scale_service` (shipped catalogue) as the store keeps it.
  * - `holdAnswer(obj, method)`: the real method runs at once but its answer waits at a Gate, as a
  *   server database's would; to open the window between a write and its caller going on.
  */
@@ -32,6 +34,30 @@ export class ManualClock {
   advance(ms: number): void {
     this.t += ms;
   }
+}
+
+/** A run as the store keeps it: `scale_service` asked by U0ALICE in #ops (C0OPS), running. */
+export function runRecord(patch: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: 'r1',
+    workflowId: 'scale_service',
+    requesterId: 'U0ALICE',
+    channelId: 'C0OPS',
+    cardTs: '1700000000.000001',
+    executionId: 'exec1',
+    orgId: 'default',
+    projectId: 'platform',
+    pipelineId: 'scale_service',
+    status: 'Running',
+    bucket: 'running',
+    inputs: {},
+    executionUrl: 'https://harness.example/executions/exec1',
+    error: undefined,
+    createdAt: 0,
+    updatedAt: 0,
+    finishedAt: undefined,
+    ...patch,
+  };
 }
 
 type AsyncMethodName<T> = {

@@ -45,7 +45,8 @@ export function waitingApproval(patch: Partial<ApprovalInstance> & { id: string 
  * `groups` (group ref → member uuids), keys Harness refuses decisions from (`refuse`), and the
  * user each key acts as (`keyUsers`; undefined is the bot's key). A decision is recorded on the
  * approval as Harness would (an activity; APPROVED once `minimumCount` approve, REJECTED at the
- * first reject). Scripting (`fail`, `hold`, `calls`) is ScriptedCalls's. `client()` is what the
+ * first reject; HTTP 400 when it is not waiting, the key is refused, or the approval is not a
+ * Harness approval). Scripting (`fail`, `hold`, `calls`) is ScriptedCalls's. `client()` is what the
  * module under test gets.
  */
 export class FakeHarness extends ScriptedCalls<HarnessMethod> implements Pick<HarnessClient, HarnessMethod> {
@@ -77,8 +78,10 @@ export class FakeHarness extends ScriptedCalls<HarnessMethod> implements Pick<Ha
 
   async decideApproval(approvalId: string, decision: ApprovalDecision, apiKey?: string) {
     await this.step('decideApproval', [approvalId, decision, apiKey]);
-    const a = this.approval(approvalId);
+    const a = this.harnessApproval(approvalId);
     if (a.status !== 'WAITING') throw harnessErrors.http(400, `approval is ${a.status}`);
+    const refusal = this.refusals.get(apiKey);
+    if (refusal !== undefined) throw harnessErrors.http(400, `Invalid request: ${refusal}`);
     const by = this.keyUsers.get(apiKey) ?? { uuid: 'u-shared', name: 'approver-key', email: undefined };
     a.activities.push({
       user: by,
@@ -95,6 +98,7 @@ export class FakeHarness extends ScriptedCalls<HarnessMethod> implements Pick<Ha
 
   async approvalAuthorization(approvalId: string, apiKey?: string) {
     await this.step('approvalAuthorization', [approvalId, apiKey]);
+    this.harnessApproval(approvalId);
     const reason = this.refusals.get(apiKey);
     return reason === undefined ? { authorized: true, reason: '' } : { authorized: false, reason };
   }
@@ -142,6 +146,14 @@ export class FakeHarness extends ScriptedCalls<HarnessMethod> implements Pick<Ha
       isUserGroupMember: (group, uuid, scope) => this.isUserGroupMember(group, uuid, scope),
       listGroupMembers: (group, scope) => this.listGroupMembers(group, scope),
     };
+  }
+
+  /** As Harness: its approval endpoints (/harness/…) refuse Jira, ServiceNow and custom approvals. */
+  private harnessApproval(id: string): ApprovalInstance {
+    const a = this.approval(id);
+    if (!['HarnessApproval', 'IACMApproval'].includes(a.type))
+      throw harnessErrors.http(400, `Invalid request: Invalid harness approval instance id: ${id}`);
+    return a;
   }
 
   private approval(id: string): ApprovalInstance {

@@ -16,6 +16,7 @@ import {
   harnessErrors,
   ManualClock,
   runRecord,
+  slackErrors,
   waitingApproval,
 } from '../helpers/fake-ports.js';
 
@@ -123,6 +124,35 @@ describe('ApprovalService: the card', () => {
     expect(await audited('approval.requested')).toHaveLength(1);
   });
 
+  it('Slack refusing the card for good: the requester is told once where to decide, nothing is retried', async () => {
+    slack.fail('postMessage', slackErrors.platform('is_archived'), {
+      when: (a) => a[0] === 'C0OPS',
+      times: Infinity,
+    });
+    await service.ensureCard(run, step);
+    await service.ensureCard(run, step);
+    expect(slack.argsOf('postMessage').filter((a) => a[0] === 'C0OPS')).toHaveLength(1);
+    expect(approvalCards()).toEqual([]);
+    expect(notes()).toHaveLength(1);
+    expect(notes()[0]?.content.text).toMatch(/is_archived/);
+    expect(await store.approvalCards.get('ap1')).toBeUndefined();
+    expect(await audited('slack.gave_up')).toHaveLength(1);
+  });
+
+  it('an approval Slack cannot decide (Jira) gets a card without buttons, and the requester hears where', async () => {
+    setApproval({
+      type: 'JiraApproval',
+      ticket: { key: 'OPS-42', url: 'https://jira.example/browse/OPS-42' },
+    });
+    await service.ensureCard(run, step);
+    expect(approvalCards()).toHaveLength(1);
+    expect(hasButtons(approvalCards()[0]?.content)).toBe(false);
+    expect(notes()).toHaveLength(1);
+    expect(notes()[0]?.content.text).toMatch(/OPS-42/);
+    await expect(service.click('U0BOB', 'ap1', 'APPROVE', 'trigger')).resolves.toMatch(/Jira/);
+    expect(decisions()).toEqual([]);
+  });
+
   const ended: [string, Partial<ApprovalInstance> & { status: string }][] = [
     ['expired', { status: 'EXPIRED' }],
     [
@@ -227,6 +257,17 @@ describe('ApprovalService: a click', () => {
     await expect(service.click('U0ALICE', 'ap1', 'APPROVE', 'trigger')).resolves.toMatch(/approved/i);
     expect(decisions()).toHaveLength(1);
     expect(await audited('approval.denied')).toEqual([]);
+  });
+
+  it('Harness would refuse every key the bot has: the card has no buttons, a click claims and sends nothing', async () => {
+    harness.refuse(undefined, 'the bot is not in ops_approvers');
+    const ts = await posted();
+    expect(hasButtons(slack.message('C0OPS', ts)?.content)).toBe(false);
+    await expect(service.click('U0BOB', 'ap1', 'APPROVE', 'trigger')).resolves.toMatch(/Harness/);
+    // The same from a modal's submission (a reason given), which goes straight to decide.
+    await expect(service.decide('U0BOB', 'ap1', 'REJECT', 'not now', [])).resolves.toMatch(/Harness/);
+    expect(decisions()).toEqual([]);
+    expect(await store.claims.approvalClick('ap1', 'U0BOB')).toBeUndefined();
   });
 
   it('Harness refusing the decision leaves no claim: the person hears why and can click again', async () => {

@@ -57,7 +57,8 @@ describe('Deliveries', () => {
   });
 
   it('a leftover claim (claimed, not sent: the bot died) whose message landed is read back, not posted again', async () => {
-    await store.claims.claimThreadEvent('r1', 'finished', clock.now());
+    const claimedAt = clock.now();
+    await store.claims.claimThreadEvent('r1', 'finished', claimedAt);
     const landed = slack.seed(
       'C0OPS',
       { ...note('Run finished'), deliveryKey: 'r1:finished' },
@@ -69,7 +70,7 @@ describe('Deliveries', () => {
       ts: landed.ts,
     });
     expect(slack.argsOf('findDelivered')).toEqual([
-      ['C0OPS', 'r1:finished', { threadTs: toThread.threadTs, since: expect.any(Number) }],
+      ['C0OPS', 'r1:finished', { threadTs: toThread.threadTs, since: claimedAt }],
     ]);
     expect(posts()).toHaveLength(0);
     expect(await store.claims.threadEvent('r1', 'finished')).toMatchObject({ sent: true, ts: landed.ts });

@@ -7,6 +7,10 @@ import { createRequestBudget } from './harness/request-budget.js';
 import type { HarnessClient } from './harness/client.js';
 import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
+import { harnessObserver, measuredBudget } from './metrics/harness-observer.js';
+import { createBotMetrics } from './metrics/registry.js';
+import type { BotMetrics } from './metrics/registry.js';
+import { countingFetch } from './metrics/slack-fetch.js';
 import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
 import { reportApprovalSetup } from './runs/approval-setup.js';
@@ -20,6 +24,8 @@ import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp, startStandbyConnection } from './slack/app.js';
+import { metricsRoute, readinessRoute } from './slack/ops-routes.js';
+import { createReadiness, slackAuthCheck } from './health/readiness.js';
 import type { BotDeps } from './slack/deps.js';
 import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
@@ -63,6 +69,8 @@ export interface RunningBot {
   url: string;
   app: App;
   deps: BotDeps;
+  /** This bot's own metrics registry (served at `GET /metrics`). */
+  metrics: BotMetrics;
   /** `clean` is false when pending Slack work had to be given up to stop in time. */
   stop(): Promise<{ clean: boolean }>;
 }
@@ -85,16 +93,40 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     throw new Error('startBot needs a connected configuration (Slack and Harness)');
   const now = o.now ?? Date.now;
   const store = o.store ?? openSqliteStore(config.databasePath);
+  const metrics = createBotMetrics();
   const harness =
     o.harness ??
     createHarnessClient({
       baseUrl: config.harness.apiUrl,
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
-      budget: createRequestBudget(config.harness.requestsPerMinute),
+      budget: measuredBudget(createRequestBudget(config.harness.requestsPerMinute), metrics.harness),
       executeTimeoutMs: config.harness.executeTimeoutMs,
+      observe: harnessObserver(metrics.harness),
       ...o.harnessRetry,
     });
+  const slackFetch = countingFetch(metrics.slack);
+  const background = createBackgroundClient(
+    config.slack.botToken,
+    config.slack.apiUrl,
+    o.slackRetry,
+    slackFetch,
+  );
+  const slackAuth = slackAuthCheck(
+    () => background.auth.test(),
+    (err: unknown) => {
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'Slack auth.test failed: not ready',
+      );
+    },
+  );
+  const ready = createReadiness({
+    // A cheap read: answers whether the store is reachable.
+    store: () => store.runs.get('readyz').then(() => true),
+    catalogue: () => Promise.resolve(o.catalogue.workflows.size > 0),
+    slack_auth: () => slackAuth.check(),
+  });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};
   const appOptions = {
@@ -105,6 +137,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     pokeExecution: async (id: string) => (await late.tracker?.poke(id)) ?? false,
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
     ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
+    fetch: slackFetch,
+    routes: [metricsRoute(metrics, logger), readinessRoute(ready)],
   };
   const app = createBoltApp(appOptions);
   const scheduler = new SlackScheduler({
@@ -113,7 +147,6 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     perMinute: { 'chat.update': config.slackEditsPerMinute },
     ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
   });
-  const background = createBackgroundClient(config.slack.botToken, config.slack.apiUrl, o.slackRetry);
   const slack = createSlackPort(app.client, background, scheduler);
   const updater = new MessageUpdater(slack, logger, {
     ...o.updater,
@@ -211,6 +244,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   });
 
   const url = listeningUrl(await app.start(o.port ?? config.port));
+  // Not awaited: a failed check keeps the replica unready and is tried again by the probe.
+  void slackAuth.start();
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = await tracker.resume();
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
@@ -241,6 +276,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     url,
     app,
     deps,
+    metrics,
     async stop() {
       deps.runs.stop();
       // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so

@@ -37,6 +37,9 @@ const envSchema = z.object({
   LOCAL_TRANSPORT: optionalText,
 });
 
+/** Every environment variable the bot reads: deployment files may name these and no others. */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 

@@ -121,10 +121,15 @@ export async function loadCatalogue(dir: string): Promise<CatalogueLoad> {
 async function yamlFiles(dir: string): Promise<string[] | undefined> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
-      .map((e) => path.join(dir, e.name))
-      .sort();
+    return (
+      entries
+        // A Kubernetes ConfigMap volume holds each file as a symlink into its hidden `..data/`.
+        .filter(
+          (e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && /\.ya?ml$/i.test(e.name),
+        )
+        .map((e) => path.join(dir, e.name))
+        .sort()
+    );
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@ import { HarnessApiError, HarnessRunError } from './errors.js';
 import { parseExecutionGraph } from './execution-view.js';
 import { entityRef, entitySearchTerm } from './entity-ref.js';
 import { HarnessHttp, mayHaveReachedHarness } from './http.js';
+import type { HarnessHttpOptions } from './http.js';
 import { createRequestBudget } from './request-budget.js';
 import type { RequestBudget } from './request-budget.js';
 import type { ApprovalInstance, ExecutionView, HarnessUser, NamedEntity, Page, Scope } from './types.js';
@@ -23,6 +24,8 @@ export interface HarnessClientOptions {
   retries?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Told of each request once its retries are over (metrics). */
+  observe?: HarnessHttpOptions['observe'];
 }
 
 export interface RunRequest {
@@ -64,6 +67,7 @@ export function createHarnessClient(opts: HarnessClientOptions) {
     retries: opts.retries ?? 4,
     retryBaseMs: opts.retryBaseMs ?? 250,
     retryMaxMs: opts.retryMaxMs ?? 8_000,
+    ...(opts.observe === undefined ? {} : { observe: opts.observe }),
   });
 
   const list = async <T, R>(

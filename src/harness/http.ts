@@ -20,6 +20,8 @@ export interface HarnessHttpOptions {
   retries: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Told of each request once its retries are over (metrics); `error` is what it throws. */
+  observe?: (method: string, path: string, seconds: number, error: HarnessApiError | undefined) => void;
 }
 
 /** When a failed request may be sent again. */
@@ -87,6 +89,20 @@ export class HarnessHttp {
   }
 
   async request<T extends z.ZodType>(schema: T, req: HarnessRequest): Promise<z.infer<T>> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const result = await this.send(schema, req);
+      this.opts.observe?.(req.method, req.path, seconds(), undefined);
+      return result;
+    } catch (err) {
+      const error = err instanceof HarnessApiError ? err : toHarnessError(`${req.method} ${req.path}`, err);
+      this.opts.observe?.(req.method, req.path, seconds(), error);
+      throw err;
+    }
+  }
+
+  private async send<T extends z.ZodType>(schema: T, req: HarnessRequest): Promise<z.infer<T>> {
     const endpoint = `${req.method} ${req.path}`;
     const config: AxiosRequestConfig = {
       method: req.method,

@@ -21,12 +21,16 @@ export interface SlackAppOptions {
    * connection (5 s by default); tests shorten it.
    */
   socketPingTimeoutMs?: number;
+  /** More routes on the same server (`/metrics`, `/readyz`). */
+  routes?: CustomRoute[];
+  /** The fetch both Web API clients use (counts calls for the metrics). */
+  fetch?: typeof globalThis.fetch;
 }
 
 /**
  * The Bolt app: Socket Mode when an app token is set, HTTP otherwise (`POST /slack/events` for
  * commands, interactivity, options and events, signatures checked by Bolt). The same server
- * answers `GET /healthz` and `POST /harness/events`.
+ * answers `GET /healthz`, `POST /harness/events` and the routes given (`/metrics`, `/readyz`).
  */
 export function createBoltApp(o: SlackAppOptions): App {
   const routes: CustomRoute[] = [
@@ -43,6 +47,7 @@ export function createBoltApp(o: SlackAppOptions): App {
       method: ['POST'],
       handler: harnessWebhookHandler(o.harnessWebhookSecret, o.pokeExecution, o.logger),
     },
+    ...(o.routes ?? []),
   ];
   const logger = boltLogger(o.logger);
   let receiver: SocketModeReceiver | HTTPReceiver;
@@ -66,6 +71,7 @@ export function createBoltApp(o: SlackAppOptions): App {
     logger,
     clientOptions: {
       ...apiUrlOption(o.slack.apiUrl),
+      ...(o.fetch === undefined ? {} : { fetch: o.fetch }),
       ...(o.retryConfig === undefined ? {} : { retryConfig: o.retryConfig }),
     },
   });
@@ -97,7 +103,13 @@ function socketModeReceiver(o: SlackAppOptions, appToken: string, routes: Custom
     customRoutes: routes,
     // apps.connections.open goes where the Web API goes (SocketModeReceiver hands
     // installerOptions.clientOptions to its SocketModeClient's WebClient).
-    installerOptions: { port: o.port, clientOptions: apiUrlOption(o.slack.apiUrl) },
+    installerOptions: {
+      port: o.port,
+      clientOptions: {
+        ...apiUrlOption(o.slack.apiUrl),
+        ...(o.fetch === undefined ? {} : { fetch: o.fetch }),
+      },
+    },
     ...(o.socketPingTimeoutMs === undefined ? {} : { clientPingTimeout: o.socketPingTimeoutMs }),
     logger: boltLogger(o.logger),
   });

@@ -24,9 +24,11 @@ export function createBackgroundClient(
     minTimeout: 1000,
     maxTimeout: 10_000,
   },
+  fetch?: typeof globalThis.fetch,
 ): WebClient {
   return new WebClient(token, {
     ...(apiUrl === undefined ? {} : { slackApiUrl: apiUrl }),
+    ...(fetch === undefined ? {} : { fetch }),
     rejectRateLimitedCalls: true,
     retryConfig,
     timeout: 15_000,

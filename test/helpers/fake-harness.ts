@@ -1,6 +1,7 @@
-import type { ApprovalDecision, HarnessClient } from '../../src/harness/client.js';
-import { HarnessApiError } from '../../src/harness/errors.js';
-import type { ApprovalInstance, HarnessUser, Scope } from '../../src/harness/types.js';
+import type { HarnessClient } from '../../src/harness/client.js';
+import type { ApprovalDecision } from '../../src/ports/harness.js';
+import { HarnessApiError } from '../../src/ports/harness-errors.js';
+import type { ApprovalInstance, HarnessUser, Scope } from '../../src/harness-model/types.js';
 import { ScriptedCalls } from './scripted-calls.js';
 
 /** The Harness calls the approval code makes; the fake answers these and refuses the rest. */

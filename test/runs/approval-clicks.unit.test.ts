@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ApprovalInstance } from '../../src/harness/types.js';
+import type { ApprovalInstance } from '../../src/harness-model/types.js';
 import { createLogger } from '../../src/logger.js';
 import type { ApprovalCardRecord, Store } from '../../src/ports/store.js';
 import { ClickLedger, decisionComment } from '../../src/runs/approval-clicks.js';

@@ -1,13 +1,15 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
-import type { ApprovalDecision } from '../../src/harness/client.js';
-import type { ApprovalInstance, StepView } from '../../src/harness/types.js';
+import type { ApprovalDecision } from '../../src/ports/harness.js';
+import type { ApprovalInstance, StepView } from '../../src/harness-model/types.js';
 import { createLogger } from '../../src/logger.js';
 import type { SlackMessageContent } from '../../src/ports/slack.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import { ApprovalService } from '../../src/runs/approval-service.js';
 import { Deliveries } from '../../src/runs/deliveries.js';
 import { MessageUpdater } from '../../src/runs/message-updater.js';
+import { RunEvents } from '../../src/runs/run-events.js';
+import { subscribeRunConsumers } from '../../src/runs/subscribers.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { shippedCatalogue } from '../helpers/catalogue.js';
 import {
@@ -66,7 +68,11 @@ beforeEach(async () => {
   const logger = createLogger('silent');
   updater = new MessageUpdater(slack, logger, { retryDelayMs: 5 });
   const deliveries = new Deliveries({ store, slack, logger, now: clock.now });
+  // The audit trail hears of approvals through the run's events, as in the bot.
+  const events = new RunEvents(logger);
+  subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now: clock.now });
   service = new ApprovalService({
+    events,
     store,
     harness: harness.client(),
     slack,

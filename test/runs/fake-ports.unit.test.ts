@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySlackError } from '../../src/slack/slack-errors.js';
+import { classifySlackError } from '../../src/ports/slack-errors.js';
 import { FakeSlack, slackErrors } from '../helpers/fake-ports.js';
 
 /** The fakes the unit tests lean on say what they claim: errors shaped and classified as Slack's. */

@@ -9,6 +9,7 @@ import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { errorMessage } from './errors.js';
 import { harnessObserver, measuredBudget } from './metrics/harness-observer.js';
+import { observeRuns } from './metrics/observe-runs.js';
 import { createBotMetrics } from './metrics/registry.js';
 import type { BotMetrics } from './metrics/registry.js';
 import { countingFetch } from './metrics/slack-fetch.js';
@@ -180,6 +181,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     events,
   });
   subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now, approvals });
+  observeRuns(events, metrics.runs, { now, runsFollowed: () => late.tracker?.tracking ?? 0 });
   const tracker = new RunTracker({
     links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
     store,

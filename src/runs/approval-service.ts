@@ -25,6 +25,7 @@ import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
 import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
+import type { RefusalCode } from './approvers.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
@@ -424,18 +425,19 @@ export class ApprovalService {
       prior === undefined ||
       (!prior.sent && (await this.clicks.settle(run, card, slackUser, prior.action)) === 'released');
     if (!open) return await this.already(card.approvalId, slackUser);
-    const deny = async (reason: string): Promise<void> => {
-      await this.d.store.audit.record({
+    // The refusal is told at once whatever its audit entry does (the subscriber logs a failure).
+    const deny = async (code: RefusalCode, reason: string): Promise<void> => {
+      await this.d.events.emit('run.approval_refused', {
+        run,
+        approvalId: card.approvalId,
+        slackUser,
+        code,
+        reason,
         at: this.d.now(),
-        actor: slackUser,
-        action: 'approval.denied',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId: card.approvalId, reason },
       });
     };
     if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
-      await deny('requester');
+      await deny('requester', 'requester');
       return REQUESTER_CANNOT_APPROVE;
     }
     const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
@@ -443,7 +445,7 @@ export class ApprovalService {
       projectId: run.projectId,
     });
     if (!eligible.eligible) {
-      await deny(eligible.reason);
+      await deny(eligible.code, eligible.reason);
       return cannotDecide(card.stepName, eligible.reason);
     }
     return approval;

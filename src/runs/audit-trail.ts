@@ -63,6 +63,23 @@ export function auditTrail(audit: AuditLog) {
       });
       return 'done';
     },
+    approvalRefused: async ({
+      run,
+      approvalId,
+      slackUser,
+      reason,
+      at,
+    }: RunEventMap['run.approval_refused']): Promise<Delivery> => {
+      await audit.record({
+        at,
+        actor: slackUser,
+        action: 'approval.denied',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { approvalId, reason },
+      });
+      return 'done';
+    },
     approvalDecided: async ({
       run,
       approval,

@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { ApprovalInstance, ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { RunRecord } from '../ports/store.js';
+import type { RefusalCode } from './approvers.js';
 
 /**
  * What happens in a run's life, each with what its consumers need. `at` is when the bot saw it
@@ -35,6 +36,16 @@ export interface RunEventMap {
   'run.unreachable': { run: RunRecord; unauthorized: boolean; failures: number; at: number };
   /** An approval card is out: the run waits on people. */
   'run.approval_waiting': { run: RunRecord; approval: ApprovalInstance; stepName: string; at: number };
+  /** The bot refused a person's click on an approval (not an approver, the requester where barred). */
+  'run.approval_refused': {
+    run: RunRecord;
+    approvalId: string;
+    slackUser: string;
+    code: RefusalCode;
+    /** What the person was told (may name their email: never a metric label). */
+    reason: string;
+    at: number;
+  };
   /** An approval reached its end (approved, rejected, expired, aborted), as its card now shows. */
   'run.approval_decided': { run: RunRecord; approval: ApprovalInstance; stepName: string; at: number };
   /** Harness says the run is over; it is marked finished once every subscriber is done. */
@@ -64,6 +75,7 @@ function emptyLists(): { [K in RunEventName]: [] } {
     'run.step_changed': [],
     'run.unreachable': [],
     'run.approval_waiting': [],
+    'run.approval_refused': [],
     'run.approval_decided': [],
     'run.finished': [],
   };

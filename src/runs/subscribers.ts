@@ -63,6 +63,7 @@ export function subscribeRunConsumers(events: RunEvents, d: RunConsumerDeps): vo
   events.on('run.step_changed', threadPosts(d));
 
   events.on('run.approval_waiting', audit.approvalWaiting);
+  events.on('run.approval_refused', audit.approvalRefused);
   events.on('run.approval_decided', audit.approvalDecided);
 
   events.on('run.finished', finishedNotices(d));

@@ -145,3 +145,22 @@ export function linkRefused(why: string): { modal: string; message: string } {
 export function linkedMessage(who: string): string {
   return `Your Harness account ${who} is linked: your approvals now go to Harness as you.`;
 }
+
+// Run notes (sent privately to the requester).
+
+export function runEndedNote(
+  title: string,
+  succeeded: boolean,
+  status: string,
+  url: string | undefined,
+): string {
+  return `Your run of ${title} ${succeeded ? 'finished' : 'ended'}: ${status}.${url === undefined ? '' : ` ${url}`}`;
+}
+
+export function runStartedUnpostableNote(title: string, url: string | undefined): string {
+  return `Your run of ${title} started, but the bot cannot post in this channel (invite it to see progress): ${url ?? ''}`;
+}
+
+export function runNotStartedNote(title: string, reason: string): string {
+  return `Your run of ${title} was not started: ${reason}`;
+}

@@ -9,6 +9,7 @@ import { createHarnessOptionSource } from './harness/option-source.js';
 import type { Logger } from './logger.js';
 import { errorMessage } from './errors.js';
 import { harnessObserver, measuredBudget } from './metrics/harness-observer.js';
+import { observeRuns } from './metrics/observe-runs.js';
 import { createBotMetrics } from './metrics/registry.js';
 import type { BotMetrics } from './metrics/registry.js';
 import { countingFetch } from './metrics/slack-fetch.js';
@@ -16,11 +17,12 @@ import { MessageUpdater } from './runs/message-updater.js';
 import { ApprovalService } from './runs/approval-service.js';
 import { reportApprovalSetup } from './runs/approval-setup.js';
 import { Deliveries } from './runs/deliveries.js';
-import { createFinishedNotifier } from './runs/notifications.js';
+import { RunEvents } from './runs/run-events.js';
 import { RunService } from './runs/run-service.js';
 import { DEFAULT_FINDER_TIMING } from './runs/run-finder.js';
 import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
+import { subscribeRunConsumers } from './runs/subscribers.js';
 import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
@@ -163,6 +165,9 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const deliveries = new Deliveries({ store, slack, logger, now });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
+  // The run's life as events: the tracker, the run service and approvals emit; the card, the
+  // thread, approvals, notifications and the audit trail subscribe (src/runs/subscribers.ts).
+  const events = new RunEvents(logger);
   const approvals = new ApprovalService({
     store,
     harness,
@@ -174,16 +179,15 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     now,
     approverApiKey: config.harness.approverApiKey,
     vault,
+    events,
   });
+  subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now, approvals });
+  observeRuns(events, metrics.runs, { now, runsFollowed: () => late.tracker?.tracking ?? 0 });
   const tracker = new RunTracker({
-    approvals,
     links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
-    onFinished: createFinishedNotifier({ deliveries, catalogue: o.catalogue, now }),
     store,
     harness,
-    slack,
-    updater,
-    deliveries,
+    events,
     catalogue,
     logger,
     now,
@@ -209,7 +213,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       store,
       harness,
       slack,
-      updater,
+      events,
       tracker,
       catalogue,
       logger,

@@ -1,3 +1,5 @@
+import type { RunBucket } from '../runs/run-status.js';
+
 /**
  * What the bot remembers, split by concern and asynchronous, so a server database (PostgreSQL)
  * can implement it as well as the embedded SQLite file. Everything that must survive a restart
@@ -15,9 +17,9 @@ export interface RunRecord {
   orgId: string;
   projectId: string;
   pipelineId: string;
-  /** Last known Harness status and bucket; `starting` before Harness answered. */
+  /** Last known Harness status and bucket; `starting` before Harness answered (`src/runs/run-status.ts`). */
   status: string;
-  bucket: string;
+  bucket: RunBucket;
   /** The answers, secret-like values already redacted. */
   inputs: Record<string, unknown>;
   executionUrl: string | undefined;

@@ -25,9 +25,11 @@ import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
 import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
+import type { RefusalCode } from './approvers.js';
 import type { Deliveries } from './deliveries.js';
 import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
+import type { RunEvents } from './run-events.js';
 import type { TokenVault } from './token-vault.js';
 import { fieldLabel } from '../forms/form-field.js';
 import { errorMessage } from '../errors.js';
@@ -59,6 +61,8 @@ export interface ApprovalServiceDeps {
   approverApiKey: string | undefined;
   /** Opens personal tokens linked with `/idp link`. */
   vault: TokenVault | undefined;
+  /** Where approvals' beginnings and ends go (`run.approval_waiting`, `run.approval_decided`). */
+  events: RunEvents;
 }
 
 /** What the card says about sending approvals from Slack, and whether it has buttons. */
@@ -168,14 +172,8 @@ export class ApprovalService {
       status: 'WAITING',
       updatedAt: this.d.now(),
     });
-    await this.d.store.audit.record({
-      at: this.d.now(),
-      actor: 'harness',
-      action: 'approval.requested',
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { approvalId: id, groups: approval.userGroups, minimumCount: approval.minimumCount },
-    });
+    // Once, when the card is out (found in the thread after a restart counts).
+    await this.d.events.emit('run.approval_waiting', { run, approval, stepName, at: this.d.now() });
     return approval;
   }
 
@@ -427,18 +425,19 @@ export class ApprovalService {
       prior === undefined ||
       (!prior.sent && (await this.clicks.settle(run, card, slackUser, prior.action)) === 'released');
     if (!open) return await this.already(card.approvalId, slackUser);
-    const deny = async (reason: string): Promise<void> => {
-      await this.d.store.audit.record({
+    // The refusal is told at once whatever its audit entry does (the subscriber logs a failure).
+    const deny = async (code: RefusalCode, reason: string): Promise<void> => {
+      await this.d.events.emit('run.approval_refused', {
+        run,
+        approvalId: card.approvalId,
+        slackUser,
+        code,
+        reason,
         at: this.d.now(),
-        actor: slackUser,
-        action: 'approval.denied',
-        workflowId: run.workflowId,
-        runId: run.id,
-        details: { approvalId: card.approvalId, reason },
       });
     };
     if (approval.disallowPipelineExecutor && slackUser === run.requesterId) {
-      await deny('requester');
+      await deny('requester', 'requester');
       return REQUESTER_CANNOT_APPROVE;
     }
     const eligible = await checkApprover(this.d.slack, this.d.harness, slackUser, approval, {
@@ -446,7 +445,7 @@ export class ApprovalService {
       projectId: run.projectId,
     });
     if (!eligible.eligible) {
-      await deny(eligible.reason);
+      await deny(eligible.code, eligible.reason);
       return cannotDecide(card.stepName, eligible.reason);
     }
     return approval;
@@ -512,18 +511,14 @@ export class ApprovalService {
       approval.status !== 'WAITING',
     );
     if (!changed) return;
-    await this.d.store.audit.record({
+    // Not recorded yet (the audit trail failed): the card stays open and the next refresh emits again.
+    const verdict = await this.d.events.emit('run.approval_decided', {
+      run,
+      approval,
+      stepName: card.stepName,
       at: this.d.now(),
-      actor: 'harness',
-      action: `approval.outcome`,
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: {
-        approvalId: approval.id,
-        status: approval.status,
-        activities: approval.activities.map((a) => ({ by: a.user.email ?? a.user.name, action: a.action })),
-      },
     });
+    if (verdict !== 'done') return;
     // The requester's note goes out (exactly once) before the new status is recorded, so a
     // crash in between leaves the card open and the next refresh sends what is missing.
     await this.tellOutcome(run, card, approval);

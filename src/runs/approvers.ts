@@ -2,7 +2,11 @@ import type { HarnessPort } from '../ports/harness.js';
 import type { ApprovalInstance, HarnessUser, Scope } from '../harness-model/types.js';
 import type { SlackPort } from '../ports/slack.js';
 
-export type ApproverCheck = { eligible: true; user: HarnessUser } | { eligible: false; reason: string };
+/** Why a click was refused, as a short code (for counting; `reason` is what the person reads). */
+export type RefusalCode = 'requester' | 'no_email' | 'not_a_harness_user' | 'not_an_approver';
+
+export type ApproverCheck =
+  { eligible: true; user: HarnessUser } | { eligible: false; code: RefusalCode; reason: string };
 
 /**
  * Whether a Slack user may act on an approval: their Slack email must be a Harness user who
@@ -19,15 +23,22 @@ export async function checkApprover(
   if (email === undefined)
     return {
       eligible: false,
+      code: 'no_email',
       reason: 'your Slack profile has no email, so the bot cannot find you in Harness',
     };
   const user = await harness.findUserByEmail(email);
-  if (user === undefined) return { eligible: false, reason: `no Harness user has your email (${email})` };
+  if (user === undefined)
+    return {
+      eligible: false,
+      code: 'not_a_harness_user',
+      reason: `no Harness user has your email (${email})`,
+    };
   for (const group of approval.userGroups) {
     if (await harness.isUserGroupMember(group, user.uuid, scope)) return { eligible: true, user };
   }
   return {
     eligible: false,
+    code: 'not_an_approver',
     reason: `you are not in ${approval.userGroups.length === 1 ? 'the approver group' : 'any of the approver groups'} ${approval.userGroups.join(', ')}`,
   };
 }

@@ -5,10 +5,10 @@ import type { Workflow } from '../catalogue/workflow.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
 import { executionLink, moduleOfExecution, moduleOfPipelineUrl } from '../harness-model/execution-link.js';
-import { isTerminal } from '../harness-model/status.js';
 import type { ExecutionView } from '../harness-model/types.js';
 import type { RunRecord } from '../ports/store.js';
 import { fieldLabel } from '../forms/form-field.js';
+import { isTerminal } from './run-status.js';
 
 /**
  * The Harness UI page of a run's execution: module and Git details from the execution when it

@@ -23,6 +23,9 @@ function carriesMarker(notes: string, runId: string): boolean {
   return at >= 0 && !/\w/.test(notes.charAt(at + marker.length));
 }
 
+/** The Harness calls the finder makes. */
+export type FinderHarness = Pick<HarnessPort, 'recentExecutions' | 'executionNotes'>;
+
 export interface FinderTiming {
   /** How long to keep looking before saying the run did not start. */
   boundMs: number;
@@ -48,7 +51,7 @@ export type FindResult =
  * it appears or `timing.boundMs` passes. `stopped` ends the search early (the bot is stopping).
  */
 export async function findStartedRun(
-  harness: HarnessPort,
+  harness: FinderHarness,
   run: RunRecord,
   timing: FinderTiming,
   stopped: () => boolean,
@@ -70,7 +73,7 @@ export async function findStartedRun(
   return lastError === undefined ? { absent: true } : { unknown: lastError };
 }
 
-async function lookOnce(harness: HarnessPort, run: RunRecord): Promise<string | undefined> {
+async function lookOnce(harness: FinderHarness, run: RunRecord): Promise<string | undefined> {
   const candidates = await harness.recentExecutions(
     run.pipelineId,
     { orgId: run.orgId, projectId: run.projectId },

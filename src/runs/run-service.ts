@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  buildLookingForRunNote,
-  buildPrivateNote,
-  buildRunFoundAfterRestartNote,
-  buildRunNeverAppearedReason,
-  buildRunNotStartedMessage,
-} from '../../blocks/build-run-messages.js';
+import { buildLookingForRunNote, buildRunNeverAppearedReason } from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
@@ -16,20 +10,26 @@ import type { Logger } from '../logger.js';
 import { permanentSlackError } from '../ports/slack-errors.js';
 import type { SlackPort } from '../ports/slack.js';
 import type { RunRecord, Store } from '../ports/store.js';
-import type { MessageUpdater } from './message-updater.js';
 import { renderCard, runExecutionLink } from './presenter.js';
 import { redactInputs } from './redact.js';
+import type { RunEvents } from './run-events.js';
 import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
-import type { FinderTiming } from './run-finder.js';
+import type { FinderHarness, FinderTiming } from './run-finder.js';
+import { RUN_STATES } from './run-status.js';
 import type { RunTracker } from './tracker.js';
 import { errorMessage } from '../errors.js';
 
 export interface RunServiceDeps {
   store: Store;
-  harness: HarnessPort;
-  slack: SlackPort;
-  updater: MessageUpdater;
-  tracker: RunTracker;
+  harness: Pick<HarnessPort, 'runPipeline'> & FinderHarness;
+  /** Posts the status card: a run whose card cannot be shown is never started. */
+  slack: Pick<SlackPort, 'postMessage'>;
+  /**
+   * Where a run's start goes (`run.requested`, `run.start_unconfirmed`, `run.started`,
+   * `run.not_started`): the card, the requester's notes and the audit trail subscribe.
+   */
+  events: RunEvents;
+  tracker: Pick<RunTracker, 'track'>;
   catalogue: Catalogue;
   logger: Logger;
   now: () => number;
@@ -53,8 +53,8 @@ export interface RunRequest {
 
 /**
  * Starts runs: the submission is recorded first (so a replay or a double click does nothing),
- * the card is posted, then Harness is asked once. Whatever Harness answers ends up on the card
- * and, when the run did not start, privately with the requester.
+ * the card is posted, then Harness is asked once. Whatever Harness answers is emitted, and ends
+ * up on the card and, when the run did not start, privately with the requester.
  */
 export class RunService {
   private stopped = false;
@@ -80,8 +80,7 @@ export class RunService {
       orgId: p.orgId,
       projectId: p.projectId,
       pipelineId: p.pipelineId,
-      status: 'starting',
-      bucket: 'starting',
+      ...RUN_STATES.starting,
       inputs: redactInputs(req.workflow, req.values),
       executionUrl: undefined,
       error: undefined,
@@ -90,14 +89,9 @@ export class RunService {
       finishedAt: undefined,
     };
     await this.d.store.runs.create(run);
-    await this.d.store.audit.record({
-      at: now,
-      actor: req.requesterId,
-      action: 'run.requested',
-      workflowId: req.workflow.id,
-      runId: id,
-      details: { inputs: run.inputs, channel: req.channelId },
-    });
+    // Who asked for what is on record before anything is done for it.
+    if ((await this.d.events.emit('run.requested', { run, at: now })) !== 'done')
+      throw new Error(`run ${id} could not be recorded as requested`);
     return run;
   }
 
@@ -133,7 +127,7 @@ export class RunService {
         return this.findLost(current, `${err.cause.message}.`, false);
       return this.notStarted(current, errorMessage(err), false);
     }
-    return this.attach(current, executionId, undefined);
+    return this.attach(current, executionId, false);
   }
 
   /**
@@ -158,20 +152,24 @@ export class RunService {
    * carries the run's marker, never start a second one.
    */
   private async findLost(run: RunRecord, reason: string, afterRestart: boolean): Promise<RunRecord> {
-    const title = this.title(run);
     this.d.logger.warn({ runId: run.id, err: reason }, 'the run’s start was not confirmed; looking for it');
     const looking = await this.d.store.runs.update(run.id, {
       error: buildLookingForRunNote(),
       updatedAt: this.d.now(),
     });
-    await this.showCard(looking);
+    await this.d.events.emit('run.start_unconfirmed', {
+      run: looking,
+      reason,
+      afterRestart,
+      at: this.d.now(),
+    });
     const result = await findStartedRun(this.d.harness, looking, this.finder, () => this.stopped);
     if ('stopped' in result) return looking;
     if ('found' in result) {
       const attached = this.attach(
         await this.d.store.runs.update(run.id, { error: undefined }),
         result.found,
-        afterRestart ? buildRunFoundAfterRestartNote(title) : undefined,
+        afterRestart,
       );
       return attached;
     }
@@ -185,31 +183,17 @@ export class RunService {
     return this.notStarted(looking, `${reason} ${result.unknown}`, true, afterRestart);
   }
 
-  private async attach(run: RunRecord, executionId: string, note: string | undefined): Promise<RunRecord> {
+  private async attach(run: RunRecord, executionId: string, afterRestart: boolean): Promise<RunRecord> {
     const wf = this.d.catalogue.workflows.get(run.workflowId);
     const url = runExecutionLink(this.d.harnessUiUrl, this.d.accountId, run, wf, executionId);
     const current = await this.d.store.runs.update(run.id, {
       executionId,
       executionUrl: url,
-      status: 'Running',
-      bucket: 'running',
+      ...RUN_STATES.started,
       updatedAt: this.d.now(),
     });
-    await this.d.store.audit.record({
-      at: this.d.now(),
-      actor: run.requesterId,
-      action: 'run.started',
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { executionId },
-    });
-    if (current.cardTs !== undefined) await this.showCard(current);
-    if (current.cardTs === undefined || note !== undefined)
-      await this.tell(
-        current,
-        note ??
-          `Your run of ${this.title(run)} started, but the bot cannot post in this channel (invite it to see progress): ${url}`,
-      );
+    // Followed whatever its subscribers managed: the tracker edits the card from here on.
+    await this.d.events.emit('run.started', { run: current, executionId, afterRestart, at: this.d.now() });
     this.d.tracker.track(run.id);
     return current;
   }
@@ -221,34 +205,21 @@ export class RunService {
     afterRestart = false,
   ): Promise<RunRecord> {
     const current = await this.d.store.runs.update(run.id, {
-      status: mayHaveStarted ? 'Unknown' : 'not_started',
-      bucket: mayHaveStarted ? 'unknown' : 'failed',
+      ...(mayHaveStarted ? RUN_STATES.mayHaveStarted : RUN_STATES.notStarted),
       error: reason,
       updatedAt: this.d.now(),
       finishedAt: this.d.now(),
     });
-    await this.d.store.audit.record({
-      at: this.d.now(),
-      actor: run.requesterId,
-      action: 'run.not_started',
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { reason, mayHaveStarted, afterRestart },
-    });
     this.d.logger.warn({ runId: run.id, err: reason, mayHaveStarted }, 'the run did not start');
-    if (current.cardTs !== undefined) await this.showCard(current);
-    await this.d.slack
-      .postEphemeral(
-        run.channelId,
-        run.requesterId,
-        buildRunNotStartedMessage(this.title(run), reason, mayHaveStarted),
-      )
-      .catch((e: unknown) => {
-        this.d.logger.error(
-          { runId: run.id, err: errorMessage(e) },
-          'could not tell the requester that the run did not start',
-        );
-      });
+    // The run is already over (finishedAt is set): its notes are said once, never again.
+    await this.d.events.emit('run.not_started', {
+      run: current,
+      reason,
+      mayHaveStarted,
+      afterRestart,
+      cardError: undefined,
+      at: this.d.now(),
+    });
     return current;
   }
 
@@ -262,51 +233,20 @@ export class RunService {
     const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
     const now = this.d.now();
     const current = await this.d.store.runs.update(run.id, {
-      status: 'not_started',
-      bucket: 'failed',
+      ...RUN_STATES.notStarted,
       error: reason,
       updatedAt: now,
       finishedAt: now,
     });
-    await this.d.store.audit.record({
-      at: now,
-      actor: req.requesterId,
-      action: 'run.not_started',
-      workflowId: req.workflow.id,
-      runId: run.id,
-      details: { reason: `status card: ${error}`, mayHaveStarted: false },
-    });
     this.d.logger.warn({ runId: run.id, err: error }, 'no status card, so the run was not started');
-    // The app's DM with the requester takes posts wherever the command came from.
-    await this.d.slack
-      .postMessage(
-        req.requesterId,
-        buildPrivateNote(`Your run of ${req.workflow.title} was not started: ${reason}`),
-      )
-      .catch((e: unknown) => {
-        this.d.logger.error({ runId: run.id, err: errorMessage(e) }, 'could not reach the requester');
-      });
+    await this.d.events.emit('run.not_started', {
+      run: current,
+      reason,
+      mayHaveStarted: false,
+      afterRestart: false,
+      cardError: error,
+      at: now,
+    });
     return current;
-  }
-
-  private async showCard(run: RunRecord): Promise<void> {
-    if (run.cardTs === undefined) return;
-    await this.d.updater.set(
-      run.channelId,
-      run.cardTs,
-      renderCard(run, this.d.catalogue.workflows.get(run.workflowId), undefined, undefined, this.d.now()),
-    );
-  }
-
-  private title(run: RunRecord): string {
-    return this.d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
-  }
-
-  private async tell(run: RunRecord, text: string): Promise<void> {
-    await this.d.slack
-      .postEphemeral(run.channelId, run.requesterId, buildPrivateNote(text))
-      .catch((e: unknown) => {
-        this.d.logger.error({ runId: run.id, err: errorMessage(e) }, 'could not reach the requester');
-      });
   }
 }

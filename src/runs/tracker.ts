@@ -1,17 +1,13 @@
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { HarnessPort } from '../ports/harness.js';
 import { HarnessApiError } from '../ports/harness-errors.js';
-import { isTerminal } from '../harness-model/status.js';
 import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
-import type { SlackPort } from '../ports/slack.js';
-import type { RunRecord, Store } from '../ports/store.js';
-import type { ApprovalService } from './approval-service.js';
-import type { Deliveries } from './deliveries.js';
-import type { MessageUpdater } from './message-updater.js';
-import { renderCard, runExecutionLink, threadEvents } from './presenter.js';
 import { errorMessage } from '../errors.js';
-import { HARNESS_NOT_ANSWERING_NOTE, HARNESS_REFUSES_KEY_NOTE } from '../../blocks/messages.js';
+import type { RunRecord, Store } from '../ports/store.js';
+import type { RunEvents } from './run-events.js';
+import { runExecutionLink } from './presenter.js';
+import { isMoving, isTerminal } from './run-status.js';
 
 export interface TrackerTiming {
   /** Poll interval while the run moves. */
@@ -26,22 +22,18 @@ export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 10_000, bac
 
 export interface TrackerDeps {
   store: Store;
-  harness: HarnessPort;
-  slack: SlackPort;
-  updater: MessageUpdater;
-  deliveries: Deliveries;
+  harness: Pick<HarnessPort, 'getExecution'>;
+  /**
+   * Where what the tracker reads goes (`run.observed`, `run.step_changed`, `run.unreachable`,
+   * `run.finished`): the card, the thread, approvals, notifications and the audit trail subscribe.
+   */
+  events: RunEvents;
   catalogue: Catalogue;
   logger: Logger;
   now: () => number;
   timing?: TrackerTiming;
-  approvals?: ApprovalService;
   /** Harness's UI and the account, to correct execution links once the execution is read. */
   links?: { uiBase: string; accountId: string };
-  /**
-   * When a run ends: the team's channel and the requester hear about it. False (or a throw)
-   * when something is still to deliver: the run stays open and the next poll tries again.
-   */
-  onFinished?: (run: RunRecord, view: ExecutionView) => Promise<boolean>;
 }
 
 interface Tracked {
@@ -56,8 +48,8 @@ interface Tracked {
 
 /**
  * Follows every open run until Harness says it is over: polls through the shared Harness budget
- * (faster while things change, slower while a step waits on a person, at once on a webhook),
- * keeps the card up to date and posts each thread event once.
+ * (faster while things change, slower while a step waits on a person, at once on a webhook) and
+ * emits what it reads; its subscribers keep the card up to date and post each thread event once.
  */
 export class RunTracker {
   private readonly runs = new Map<string, Tracked>();
@@ -161,17 +153,14 @@ export class RunTracker {
         { runId: run.id, err: errorMessage(err), failures: t.failures },
         'could not read the execution from Harness',
       );
-      if (t.failures === 3 && run.cardTs !== undefined) {
-        const note =
-          err instanceof HarnessApiError && err.unauthorized
-            ? HARNESS_REFUSES_KEY_NOTE
-            : HARNESS_NOT_ANSWERING_NOTE;
-        void this.d.updater.set(
-          run.channelId,
-          run.cardTs,
-          renderCard(run, this.d.catalogue.workflows.get(run.workflowId), undefined, note, this.d.now()),
-        );
-      }
+      // Not awaited: the card's edit may wait on Slack, and the polls go on meanwhile.
+      if (t.failures === 3)
+        void this.d.events.emit('run.unreachable', {
+          run,
+          unauthorized: err instanceof HarnessApiError && err.unauthorized,
+          failures: t.failures,
+          at: this.d.now(),
+        });
       return;
     }
     await this.apply(run, view, t);
@@ -186,14 +175,11 @@ export class RunTracker {
     t.signature = signature;
     // Moving fast while things change; backing off while nothing does or a person must act.
     t.delay =
-      changed && view.bucket === 'running'
+      changed && isMoving(view.bucket)
         ? this.timing.fastMs
         : Math.min(this.timing.slowMs, Math.max(this.timing.fastMs, t.delay * this.timing.backoff));
-    if (this.d.approvals !== undefined && run.cardTs !== undefined) {
-      for (const step of view.steps)
-        if (step.approvalInstanceId !== undefined) await this.d.approvals.ensureCard(run, step);
-      await this.d.approvals.refresh(run);
-    }
+    // Approval cards follow every look, changed or not (reminders, decisions made in Harness).
+    await this.d.events.emit('run.observed', { run, view, at: now });
     const link =
       this.d.links === undefined
         ? run.executionUrl
@@ -214,74 +200,21 @@ export class RunTracker {
       bucket: view.bucket,
       updatedAt: now,
     });
-    if (run.cardTs !== undefined) {
-      const edit = await this.d.updater.set(
-        run.channelId,
-        run.cardTs,
-        renderCard(updated, workflow, view, undefined, now),
-        terminal,
-      );
-      // 'shown', or 'gave_up' (Slack refuses edits of that card for good, audited by the updater):
-      // either way nothing more can be done for the card, so the run may finish. 'closed': the bot
-      // is stopping before the card shows its end; the run stays open and the next life edits it.
-      if (edit === 'closed') return;
-      if (!(await this.postThreadEvents(run, run.cardTs, view, workflow?.title ?? run.workflowId, now)))
-        return;
-    }
-    if (terminal) await this.finish(run, view, now);
+    // The card, then the thread: anything not out yet (the bot stopping before the card shows the
+    // change, a reply Slack did not take) leaves the run as it is, and the next poll emits again.
+    if ((await this.d.events.emit('run.step_changed', { run: updated, view, terminal, at: now })) !== 'done')
+      return;
+    if (terminal) await this.finish(updated, view, now);
   }
 
   /**
-   * Each thread event once; false when one could not go out yet (tried again next poll). One
-   * Slack refuses for good (the card was deleted, the channel archived) is given up and audited
-   * by `Deliveries`: the requester still hears by DM, and the run can finish.
+   * Marked finished only once every subscriber of `run.finished` is done (the requester and the
+   * team told, the audit trail written): until then the run stays open and the next poll (or the
+   * next life of the bot) emits it again.
    */
-  private async postThreadEvents(
-    run: RunRecord,
-    cardTs: string,
-    view: ExecutionView,
-    title: string,
-    now: number,
-  ): Promise<boolean> {
-    for (const e of threadEvents(view, title, run.executionUrl, now)) {
-      try {
-        const r = await this.d.deliveries.post(
-          run.id,
-          e.key,
-          { channel: run.channelId, threadTs: cardTs },
-          () => e.message,
-        );
-        if (r.state === 'busy') return false;
-      } catch (err) {
-        this.d.logger.warn(
-          { runId: run.id, event: e.key, err: errorMessage(err) },
-          'could not post a thread reply; will retry',
-        );
-        return false;
-      }
-    }
-    return true;
-  }
-
   private async finish(run: RunRecord, view: ExecutionView, now: number): Promise<void> {
-    try {
-      if (this.d.onFinished !== undefined && !(await this.d.onFinished(run, view))) return;
-    } catch (err) {
-      this.d.logger.warn(
-        { runId: run.id, err: errorMessage(err) },
-        'could not tell people the run ended; will retry',
-      );
-      return;
-    }
+    if ((await this.d.events.emit('run.finished', { run, view, at: now })) !== 'done') return;
     await this.d.store.runs.update(run.id, { finishedAt: now });
-    await this.d.store.audit.record({
-      at: now,
-      actor: 'harness',
-      action: 'run.finished',
-      workflowId: run.workflowId,
-      runId: run.id,
-      details: { status: view.status },
-    });
     this.runs.delete(run.id);
   }
 }

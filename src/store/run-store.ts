@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunRecord, RunStore } from '../ports/store.js';
+import { parseRunBucket } from '../runs/run-status.js';
 import type { Db, Tables } from './database.js';
 
 type RunRow = Tables['runs'];
@@ -75,7 +76,7 @@ function fromRow(raw: unknown): RunRecord {
     projectId: r.project_id,
     pipelineId: r.pipeline_id,
     status: r.status,
-    bucket: r.bucket,
+    bucket: parseRunBucket(r.bucket),
     inputs: z.record(z.string(), z.unknown()).parse(JSON.parse(r.inputs)),
     executionUrl: r.execution_url ?? undefined,
     error: r.error ?? undefined,

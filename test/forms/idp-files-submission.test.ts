@@ -82,7 +82,7 @@ describe('nested objects', () => {
     const run = {
       ...{ id: 'r1', workflowId: wf.id, requesterId: 'U1', channelId: 'C1', cardTs: undefined },
       ...{ executionId: undefined, orgId: 'default', projectId: 'platform', pipelineId: 'provision_db' },
-      ...{ status: 'starting', bucket: 'running', inputs: out.values, executionUrl: undefined },
+      ...{ status: 'starting', bucket: 'running' as const, inputs: out.values, executionUrl: undefined },
       ...{ error: undefined, createdAt: 0, updatedAt: 0, finishedAt: undefined },
     };
     // The card names nested answers with their group, so two groups' "Name" stay apart.

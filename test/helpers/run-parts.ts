@@ -13,7 +13,8 @@ import { createLogger } from '../../src/logger.js';
 import { ApprovalService } from '../../src/runs/approval-service.js';
 import { Deliveries } from '../../src/runs/deliveries.js';
 import { MessageUpdater } from '../../src/runs/message-updater.js';
-import { createFinishedNotifier } from '../../src/runs/notifications.js';
+import { RunEvents } from '../../src/runs/run-events.js';
+import { subscribeRunConsumers } from '../../src/runs/subscribers.js';
 import { moduleOfPipelineUrl } from '../../src/harness-model/execution-link.js';
 import { RunTracker } from '../../src/runs/tracker.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
@@ -75,12 +76,12 @@ export async function runParts(
   const harness = botHarness(sim, opts.harnessTimeoutMs);
   const updater = new MessageUpdater(port, logger, { retryDelayMs: 20 });
   const deliveries = new Deliveries({ store, slack: port, logger, now });
-  const shared = { store, harness, slack: port, updater, deliveries, catalogue, logger, now };
+  const events = new RunEvents(logger);
+  const shared = { store, harness, slack: port, updater, deliveries, catalogue, logger, now, events };
   const approvals = new ApprovalService({ ...shared, approverApiKey: SEED_KEYS.carol, vault: undefined });
+  subscribeRunConsumers(events, { ...shared, approvals });
   const tracker = new RunTracker({
     ...shared,
-    approvals,
-    onFinished: createFinishedNotifier({ deliveries, catalogue, now }),
     timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
   });
   return {

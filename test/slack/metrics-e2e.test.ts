@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../helpers/metrics-text.js';
 import { answersFor, eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
+import { runUntilApproval } from '../helpers/approvals.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -12,12 +13,14 @@ afterAll(async () => {
   await s.stop();
 });
 
-const metricsText = async (): Promise<string> => {
-  const r = await fetch(`${s.bot.url}/metrics`);
+const metricsText = (): Promise<string> => metricsOf(s);
+
+async function metricsOf(stack: Stack): Promise<string> {
+  const r = await fetch(`${stack.bot.url}/metrics`);
   expect(r.status).toBe(200);
   expect(r.headers.get('content-type')).toContain('text/plain');
   return r.text();
-};
+}
 
 /** Runs the feature-flag workflow (no approval) from its slash command to Succeeded. */
 async function runFlagWorkflow(): Promise<void> {
@@ -78,9 +81,15 @@ describe('GET /metrics', () => {
     ).toBeGreaterThan(0);
     expect(sample(text, 'idp_chatops_process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'idp_chatops_nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
-    // The run-level metrics are defined (fed from the run lifecycle).
-    expect(text).toContain('# TYPE idp_chatops_runs_started_total counter');
-    expect(text).toContain('# TYPE idp_chatops_card_lag_seconds histogram');
+    // The run-level metrics, fed from the run's events.
+    expect(sample(text, 'idp_chatops_runs_started_total', { workflow: 'toggle_feature_flag' })).toBe(1);
+    expect(
+      sample(text, 'idp_chatops_runs_finished_total', {
+        workflow: 'toggle_feature_flag',
+        outcome: 'succeeded',
+      }),
+    ).toBe(1);
+    expect(sample(text, 'idp_chatops_card_lag_seconds_count')).toBeGreaterThan(0);
   }, 40_000);
 
   it('counts each 429 by method when Slack rate-limits card edits', async () => {
@@ -101,5 +110,45 @@ describe('GET /metrics', () => {
     expect(
       sample(text, 'idp_chatops_slack_rate_limited_total', { method: 'chat.postMessage' }),
     ).toBeUndefined();
+  }, 40_000);
+});
+
+describe('GET /metrics with approvals', () => {
+  // The bot's key may decide (an approver in the simulator), so the card carries the buttons.
+  let a: Stack;
+  beforeAll(async () => {
+    a = await startStack({ approverKey: 'sim-key-carol' });
+  });
+  afterAll(async () => {
+    await a.stop();
+  });
+
+  it('counts approval refusals by code (never the sentence, which names an email) and decisions', async () => {
+    const r = await runUntilApproval(a, 'scale_service');
+    await a.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0EVE', 'idp_approval_approve');
+    await a.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0ALICE', 'idp_approval_approve');
+    await eventually(
+      () => metricsOf(a),
+      (t) =>
+        sample(t, 'idp_chatops_approval_refusals_total', {
+          workflow: 'scale_service',
+          reason: 'not_a_harness_user',
+        }) === 1 &&
+        sample(t, 'idp_chatops_approval_refusals_total', {
+          workflow: 'scale_service',
+          reason: 'not_an_approver',
+        }) === 1,
+    );
+    await a.slack.clickMessageButton('C0OPS', r.approvalCardTs, 'U0BOB', 'idp_approval_approve');
+    const text = await eventually(
+      () => metricsOf(a),
+      (t) =>
+        sample(t, 'idp_chatops_approval_decisions_total', {
+          workflow: 'scale_service',
+          decision: 'approve',
+        }) === 1,
+      20_000,
+    );
+    expect(text).not.toContain('elsewhere.example');
   }, 40_000);
 });

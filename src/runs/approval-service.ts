@@ -12,22 +12,18 @@ import {
   buildPrivateNote,
 } from '../../blocks/build-run-messages.js';
 import { oneLine, quotedText } from '../../blocks/text.js';
-import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
 import { approvedWhere, decidableInSlack } from '../harness-model/approval-types.js';
-import type { HarnessPort } from '../ports/harness.js';
+import type { RunCorePorts, RunMessaging } from './core-deps.js';
 import { HarnessApiError, mayHaveReachedHarness } from '../ports/harness-errors.js';
 import type { ApprovalInstance, StepView } from '../harness-model/types.js';
-import type { Logger } from '../logger.js';
-import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
-import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
+import type { SlackMessageContent } from '../ports/slack.js';
+import type { ApprovalCardRecord, RunRecord } from '../ports/store.js';
 import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
 import type { RefusalCode } from './approvers.js';
-import type { Deliveries } from './deliveries.js';
-import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
 import type { RunEvents } from './run-events.js';
 import type { TokenVault } from './token-vault.js';
@@ -48,15 +44,7 @@ import {
   REQUESTER_CANNOT_APPROVE,
 } from '../../blocks/messages.js';
 
-export interface ApprovalServiceDeps {
-  store: Store;
-  harness: HarnessPort;
-  slack: SlackPort;
-  updater: MessageUpdater;
-  deliveries: Deliveries;
-  catalogue: Catalogue;
-  logger: Logger;
-  now: () => number;
+export interface ApprovalServiceDeps extends RunCorePorts, RunMessaging {
   /** HARNESS_APPROVER_API_KEY: acts on approvals after the bot's own checks. */
   approverApiKey: string | undefined;
   /** Opens personal tokens linked with `/idp link`. */

@@ -1,9 +1,5 @@
-import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { Logger } from '../logger.js';
-import type { HarnessPort } from '../ports/harness.js';
-import type { SlackPort } from '../ports/slack.js';
-import type { Store } from '../ports/store.js';
 import { ApprovalService } from './approval-service.js';
+import type { RunCorePorts, RunMessaging } from './core-deps.js';
 import { Deliveries } from './deliveries.js';
 import { MessageUpdater } from './message-updater.js';
 import type { MessageUpdaterOptions } from './message-updater.js';
@@ -15,15 +11,7 @@ import type { TokenVault } from './token-vault.js';
 import { RunTracker } from './tracker.js';
 import type { TrackerTiming } from './tracker.js';
 
-/** What the run core talks through: the ports, the catalogue, a logger and a clock. */
-export interface RunCorePorts {
-  store: Store;
-  slack: SlackPort;
-  harness: HarnessPort;
-  catalogue: Catalogue;
-  logger: Logger;
-  now: () => number;
-}
+export type { RunCorePorts } from './core-deps.js';
 
 export interface RunCoreOptions {
   /** Harness's web UI and the account, for execution links (the run service's and the tracker's). */
@@ -37,9 +25,7 @@ export interface RunCoreOptions {
 }
 
 /** The run's life, built once: who emits its events and who hears them. */
-export interface RunCore {
-  updater: MessageUpdater;
-  deliveries: Deliveries;
+export interface RunCore extends RunMessaging {
   events: RunEvents;
   approvals: ApprovalService;
   tracker: RunTracker;

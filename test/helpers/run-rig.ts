@@ -62,6 +62,12 @@ export async function runRig(dbFile = ':memory:', slack = new FakeSlack()) {
     channelId: 'C0OPS',
     submissionKey,
   });
+  /** Claims the submission; a test fails here when it was already taken. */
+  const claim = async (req: RunRequest) => {
+    const claimed = await runs.claim(req);
+    if (claimed === undefined) throw new Error('the submission was already taken');
+    return claimed;
+  };
   let closed = false;
   return {
     store,
@@ -74,6 +80,7 @@ export async function runRig(dbFile = ':memory:', slack = new FakeSlack()) {
     runs,
     seen,
     request,
+    claim,
     title: workflow.title,
     /** Names of the delivered events, `run.observed` (every poll) left out. */
     names: () => seen.map((s) => s.name).filter((n) => n !== 'run.observed'),

@@ -43,8 +43,7 @@ describe('the run service, driven through its ports', () => {
     const r = await rig();
     r.harness.fail('runPipeline', refused());
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const run = await r.runs.start(claimed, req);
     expect(run).toMatchObject({ ...RUN_STATES.notStarted, executionId: undefined });
     expect(run.finishedAt).toBe(r.clock.now());
@@ -72,8 +71,7 @@ describe('the run service, driven through its ports', () => {
     const r = await rig();
     r.slack.fail('postMessage', slackErrors.platform('is_archived'), { when: (args) => args[0] === 'C0OPS' });
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const run = await r.runs.start(claimed, req);
     expect(run).toMatchObject({ ...RUN_STATES.notStarted, cardTs: undefined });
     expect(methods(r)).toEqual([]);
@@ -93,8 +91,7 @@ describe('the run service, driven through its ports', () => {
     const answer = holdAnswer(r.harness, 'runPipeline');
     r.harness.views = [execution('Success', [['Toggle', 'Success']])];
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const starting = r.runs.start(claimed, req);
     await answer.reached;
     answer.fail(lost());
@@ -124,8 +121,7 @@ describe('the run service, driven through its ports', () => {
     const r = await rig();
     r.harness.fail('runPipeline', lost());
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const run = await r.runs.start(claimed, req);
     expect(run).toMatchObject({ ...RUN_STATES.notStarted, executionId: undefined });
     expect(r.harness.argsOf('runPipeline')).toHaveLength(1);
@@ -143,8 +139,7 @@ describe('the run service, driven through its ports', () => {
   it('a restart while starting: the run found by its marker is followed and its requester told', async () => {
     const r = await rig();
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     // The bot died before Harness answered; Harness had started it.
     r.harness.executions.push({ executionId: 'ex7', notes: runNotes('alice', 'U0ALICE', claimed.id) });
     r.harness.views = [execution('Running', [['Toggle', 'Running']])];

@@ -32,9 +32,7 @@ const cardEdits = (r: Rig) => r.slack.edits().map((c) => c.text);
 /** Starts a run through the run service; Harness answers with `ex1`. */
 async function started(r: Rig) {
   const req = await r.request();
-  const claimed = await r.runs.claim(req);
-  if (claimed === undefined) throw new Error('the submission was already taken');
-  return r.runs.start(claimed, req);
+  return r.runs.start(await r.claim(req), req);
 }
 
 /** Each read moves the clock a second: a run's times tell which poll did what. */

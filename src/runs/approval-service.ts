@@ -8,6 +8,7 @@ import {
 } from '../../blocks/approval-setup-text.js';
 import {
   buildApprovalReminder,
+  buildApprovalWaitingNote,
   buildExternalApprovalNote,
   buildPrivateNote,
 } from '../../blocks/build-run-messages.js';
@@ -108,7 +109,7 @@ export class ApprovalService {
         run,
         noted,
         decidableInSlack(approval.type)
-          ? `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`
+          ? buildApprovalWaitingNote(this.title(run), step.name, approval.userGroups)
           : buildExternalApprovalNote(
               this.title(run),
               step.name,

@@ -25,7 +25,7 @@ export type HarnessMethod =
   | 'listGroupMembers';
 
 /**
- * Harness errors as the client throws them (`src/harness/errors.ts`): `http(403)` Harness
+ * Harness errors as the client throws them (`src/ports/harness-errors.ts`): `http(403)` Harness
  * refused (nothing recorded), `http(500)` / `timeout()` Harness may or may not have recorded it.
  */
 export const harnessErrors = {

@@ -11,7 +11,7 @@ import { ScriptedCalls } from './scripted-calls.js';
 export type SlackMethod = keyof SlackPort;
 
 /**
- * Failures as @slack/web-api throws them (`src/slack/slack-errors.ts` classifies them):
+ * Failures as @slack/web-api throws them (`src/ports/slack-errors.ts` classifies them):
  * `platform` is an `ok: false` answer (`code: 'slack_webapi_platform_error'`, `data.error`):
  * permanent (`message_not_found`, `channel_not_found`, `is_archived`…) unless Slack documents it
  * as "try again" (`internal_error`…); `rateLimited` a 429 with Retry-After; `http` a bad HTTP

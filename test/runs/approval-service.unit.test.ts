@@ -5,11 +5,9 @@ import type { ApprovalInstance, StepView } from '../../src/harness-model/types.j
 import { createLogger } from '../../src/logger.js';
 import type { SlackMessageContent } from '../../src/ports/slack.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
-import { ApprovalService } from '../../src/runs/approval-service.js';
-import { Deliveries } from '../../src/runs/deliveries.js';
-import { MessageUpdater } from '../../src/runs/message-updater.js';
-import { RunEvents } from '../../src/runs/run-events.js';
-import { subscribeRunConsumers } from '../../src/runs/subscribers.js';
+import type { ApprovalService } from '../../src/runs/approval-service.js';
+import type { MessageUpdater } from '../../src/runs/message-updater.js';
+import { createRunCore } from '../../src/runs/run-core.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { shippedCatalogue } from '../helpers/catalogue.js';
 import {
@@ -66,24 +64,16 @@ beforeEach(async () => {
   harness.approvals.set('ap1', waitingApproval({ id: 'ap1', userGroups: ['ops_approvers'] }));
   clock = new ManualClock();
   const logger = createLogger('silent');
-  updater = new MessageUpdater(slack, logger, { retryDelayMs: 5 });
-  const deliveries = new Deliveries({ store, slack, logger, now: clock.now });
-  // The audit trail hears of approvals through the run's events, as in the bot.
-  const events = new RunEvents(logger);
-  subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now: clock.now });
-  service = new ApprovalService({
-    events,
-    store,
-    harness: harness.client(),
-    slack,
-    updater,
-    deliveries,
-    catalogue,
-    logger,
-    now: clock.now,
-    approverApiKey: undefined,
-    vault: undefined,
-  });
+  // Built as the bot builds it: the audit trail hears of approvals through the run's events.
+  ({ updater, approvals: service } = createRunCore(
+    { store, slack, harness: harness.client(), catalogue, logger, now: clock.now },
+    {
+      links: { uiBase: 'https://harness.example', accountId: 'acc' },
+      approverApiKey: undefined,
+      vault: undefined,
+      updater: { retryDelayMs: 5 },
+    },
+  ));
   const runCard = slack.seed('C0OPS', { text: 'Scale a Kubernetes workload: running', blocks: [] });
   run = runRecord({ cardTs: runCard.ts });
   await store.runs.create(run);

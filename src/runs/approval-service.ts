@@ -69,6 +69,8 @@ export class ApprovalService {
   private readonly setups = new Map<string, CardSetup>();
   private readonly mentions: ApproverMentions;
   private readonly clicks: ClickLedger;
+  /** The card being shown, per approval: shows of one approval run one after the other. */
+  private readonly showing = new Map<string, Promise<void>>();
 
   constructor(private readonly d: ApprovalServiceDeps) {
     this.mentions = new ApproverMentions(d.slack, d.harness, d.logger);
@@ -484,7 +486,29 @@ export class ApprovalService {
     return alreadyDecided(prior);
   }
 
-  private async show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
+  /**
+   * A click's decision and a poll's refresh can both see an approval change at once: they take
+   * turns, and each reads the card as the one before left it, so the change is announced once.
+   */
+  private show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
+    const id = card.approvalId;
+    const turn = (this.showing.get(id) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.showNow(run, card, approval));
+    this.showing.set(id, turn);
+    const forget = () => {
+      if (this.showing.get(id) === turn) this.showing.delete(id);
+    };
+    turn.then(forget, forget);
+    return turn;
+  }
+
+  private async showNow(
+    run: RunRecord,
+    given: ApprovalCardRecord,
+    approval: ApprovalInstance,
+  ): Promise<void> {
+    const card = (await this.d.store.approvalCards.get(given.approvalId)) ?? given;
     const changed = approval.status !== card.status;
     await this.d.updater.set(
       card.channelId,

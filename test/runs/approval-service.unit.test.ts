@@ -216,6 +216,15 @@ describe('ApprovalService: a click', () => {
     expect(decisions()).toHaveLength(1);
   });
 
+  it('a decision seen by two looks at once (a click and a poll) is announced once', async () => {
+    await posted();
+    setApproval({ status: 'APPROVED' });
+    await Promise.all([service.refresh(run), service.refresh(run)]);
+    expect(await audited('approval.outcome')).toHaveLength(1);
+    expect(notes().filter((n) => n.deliveryKey === `${run.id}:approval-outcome:ap1`)).toHaveLength(1);
+    expect((await store.approvalCards.get('ap1'))?.status).toBe('APPROVED');
+  });
+
   it('a person outside the approver groups is refused with the reason, audited, and Harness hears nothing', async () => {
     const ts = await posted();
     await expect(service.click('U0MALLORY', 'ap1', 'APPROVE', 'trigger')).resolves.toMatch(/ops_approvers/);

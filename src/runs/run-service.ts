@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { buildLookingForRunNote, buildRunNeverAppearedReason } from '../../blocks/build-run-messages.js';
+import {
+  buildLookingForRunNote,
+  buildNoCardReason,
+  buildRestartedWhileStartingReason,
+  buildRunNeverAppearedReason,
+} from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
@@ -137,9 +142,7 @@ export class RunService {
   async repairStarting(): Promise<Promise<RunRecord>[]> {
     return (await this.d.store.runs.open())
       .filter((r) => r.executionId === undefined)
-      .map((r) =>
-        this.findLost(r, 'The bot restarted while starting this run, before Harness confirmed it.', true),
-      );
+      .map((r) => this.findLost(r, buildRestartedWhileStartingReason(), true));
   }
 
   /** Stops looking for lost runs (the bot is stopping; a restart looks again). */
@@ -226,11 +229,7 @@ export class RunService {
   /** Never started: the status card could not be posted, so nobody could follow or approve the run. */
   private async notStartedWithoutCard(run: RunRecord, req: RunRequest, err: unknown): Promise<RunRecord> {
     const error = permanentSlackError(err) ?? errorMessage(err);
-    const fix =
-      error === 'is_archived'
-        ? 'the channel is archived; run it from another channel'
-        : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
-    const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
+    const reason = buildNoCardReason(req.channelId, error);
     const now = this.d.now();
     const current = await this.d.store.runs.update(run.id, {
       ...RUN_STATES.notStarted,

@@ -29,7 +29,7 @@ export function describeError(field: FormField, err: ErrorObject): string {
       return p.type === 'integer'
         ? `${t} must be a whole number`
         : p.type === 'number'
-          ? `${t} must be a number`
+          ? mustBeANumber(t)
           : `${t} must be ${String(p.type)}`;
     case 'minimum':
     case 'maximum':
@@ -73,4 +73,17 @@ export function describeError(field: FormField, err: ErrorObject): string {
  */
 export function expressionRefusal(label: string, start: string): string {
   return `${label} cannot contain "${start}": Harness would run it as an expression with the bot's access. Remove it`;
+}
+
+/** A number box whose text is not a number (src/slack/read-state.ts). */
+export function mustBeANumber(fieldTitle: string): string {
+  return `${fieldTitle} must be a number`;
+}
+
+/**
+ * A choice made from a list that the answers it depends on no longer give (src/slack/submission.ts);
+ * `dependsOn` names those answers' fields.
+ */
+export function chosenForAnother(fieldTitle: string, dependsOn: readonly string[]): string {
+  return `${fieldTitle} was chosen for another ${dependsOn.join(' and ')}; choose it again from the list.`;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, expressionRefusal } from '../../blocks/form-errors.js';
+import {
+  chosenForAnother,
+  describeError,
+  expressionRefusal,
+  mustBeANumber,
+} from '../../blocks/form-errors.js';
 import { EXPRESSION_START } from '../../src/forms/expressions.js';
 import { describeField } from '../../src/forms/form-field.js';
 import type { JsonSchema, JsonValue } from '../../src/forms/json-schema.js';
@@ -91,6 +96,21 @@ describe('form errors', () => {
   it('refuses a Harness expression, quoting how one starts', () => {
     expect(expressionRefusal('Summary', EXPRESSION_START)).toBe(
       `Summary cannot contain "<+": Harness would run it as an expression with the bot's access. Remove it`,
+    );
+  });
+});
+
+describe('answers read from the modal', () => {
+  it('a number box holding something else', () => {
+    expect(mustBeANumber('Replicas')).toBe('Replicas must be a number');
+  });
+
+  it('a choice from a list its answers no longer give', () => {
+    expect(chosenForAnother('Infrastructure', ['Environment'])).toBe(
+      'Infrastructure was chosen for another Environment; choose it again from the list.',
+    );
+    expect(chosenForAnother('Service', ['Org', 'Project'])).toBe(
+      'Service was chosen for another Org and Project; choose it again from the list.',
     );
   });
 });

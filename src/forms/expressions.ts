@@ -1,3 +1,4 @@
+import { expressionRefusal as refusal } from '../../blocks/form-errors.js';
 import type { FormField } from './form-field.js';
 import type { JsonValue } from './json-schema.js';
 
@@ -20,7 +21,7 @@ export function holdsExpression(value: JsonValue | undefined): boolean {
 
 /** The sentence shown under a field (or next to a text) that holds an expression. */
 export function expressionRefusal(label: string): string {
-  return `${label} cannot contain "${EXPRESSION_START}": Harness would run it as an expression with the bot's access. Remove it`;
+  return refusal(label, EXPRESSION_START);
 }
 
 /**

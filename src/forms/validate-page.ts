@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
+import { describeError } from '../../blocks/form-errors.js';
 import { expressionError } from './expressions.js';
-import type { FormField } from './form-field.js';
 import { resolvePage } from './form-page.js';
 import type { FormPage } from './form-page.js';
 import { validateAgainst } from './json-schema.js';
@@ -57,65 +57,4 @@ function keyOf(err: ErrorObject): string | undefined {
   if (err.keyword === 'required' && err.instancePath === '') return String(err.params.missingProperty);
   const first = err.instancePath.split('/')[1];
   return first === undefined ? undefined : first.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-const FORMATS: Record<string, string> = {
-  email: 'an email address (name@example.com)',
-  uri: 'a full URL (https://…)',
-  url: 'a full URL (https://…)',
-  date: 'a date',
-  'iso-time': 'a time',
-  time: 'a time',
-  'date-time': 'a date and time',
-};
-
-/** One sentence, naming the field the way the form labels it. */
-export function describeError(field: FormField, err: ErrorObject): string {
-  const t = field.title;
-  const s = field.schema;
-  const p = err.params as Record<string, unknown>;
-  const num = (v: unknown): string => String(v);
-  switch (err.keyword) {
-    case 'required':
-      return `${t} is required`;
-    case 'type':
-      return p.type === 'integer'
-        ? `${t} must be a whole number`
-        : p.type === 'number'
-          ? `${t} must be a number`
-          : `${t} must be ${String(p.type)}`;
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum': {
-      if (typeof s.minimum === 'number' && typeof s.maximum === 'number')
-        return `${t} must be between ${num(s.minimum)} and ${num(s.maximum)}`;
-      if (err.keyword === 'minimum') return `${t} must be at least ${num(p.limit)}`;
-      if (err.keyword === 'maximum') return `${t} must be at most ${num(p.limit)}`;
-      return `${t} must be ${err.keyword === 'exclusiveMinimum' ? 'greater' : 'less'} than ${num(p.limit)}`;
-    }
-    case 'multipleOf':
-      return `${t} must be a multiple of ${num(p.multipleOf)}`;
-    case 'minLength':
-      return `${t} must be at least ${num(p.limit)} character${p.limit === 1 ? '' : 's'} long`;
-    case 'maxLength':
-      return `${t} must be at most ${num(p.limit)} characters long`;
-    case 'pattern':
-      return field.description === undefined
-        ? `${t} is not in the expected format (${String(p.pattern)})`
-        : `${t} is not in the expected format: ${field.description}`;
-    case 'format':
-      return `${t} must be ${FORMATS[String(p.format)] ?? `in ${String(p.format)} format`}`;
-    case 'enum':
-    case 'const':
-      return `${t} must be one of the listed choices`;
-    case 'minItems':
-      return `Choose at least ${num(p.limit)} for ${t}`;
-    case 'maxItems':
-      return `Choose at most ${num(p.limit)} for ${t}`;
-    case 'uniqueItems':
-      return `${t} lists the same value twice`;
-    default:
-      return `${t} ${err.message ?? 'is not valid'}`;
-  }
 }

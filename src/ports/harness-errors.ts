@@ -1,3 +1,4 @@
+import { harnessFailed, runStartFailed } from '../../blocks/harness-error-text.js';
 import { IdpChatopsError } from '../errors.js';
 
 /**
@@ -8,6 +9,9 @@ import { IdpChatopsError } from '../errors.js';
 /** Network failures that happen before a request leaves the machine: Harness cannot have seen it. */
 export const NOT_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** How a request to Harness failed: an HTTP error, no connection, no answer in time, an unreadable answer. */
+export type HarnessFailureKind = 'http' | 'network' | 'timeout' | 'malformed';
+
 /** Harness answered with an error, or not at all. Carries what a person needs, never the key. */
 export class HarnessApiError extends IdpChatopsError {
   readonly code: string;
@@ -15,12 +19,12 @@ export class HarnessApiError extends IdpChatopsError {
     readonly endpoint: string,
     readonly status: number | undefined,
     readonly harnessMessage: string | undefined,
-    readonly kind: 'http' | 'network' | 'timeout' | 'malformed',
+    readonly kind: HarnessFailureKind,
     readonly correlationId?: string,
     /** ECONNREFUSED, ECONNRESET, …: tells whether the request can have reached Harness. */
     readonly networkCode?: string,
   ) {
-    super(describe(endpoint, status, harnessMessage, kind));
+    super(harnessFailed(endpoint, status, harnessMessage, kind));
     this.name = 'HarnessApiError';
     this.code = kind === 'http' ? `harness_http_${String(status)}` : `harness_${kind}`;
   }
@@ -28,23 +32,6 @@ export class HarnessApiError extends IdpChatopsError {
   get unauthorized(): boolean {
     return this.status === 401 || this.status === 403;
   }
-}
-
-function describe(
-  endpoint: string,
-  status: number | undefined,
-  message: string | undefined,
-  kind: string,
-): string {
-  const what =
-    kind === 'timeout'
-      ? 'did not answer in time'
-      : kind === 'network'
-        ? 'could not be reached'
-        : kind === 'malformed'
-          ? `sent a response the bot cannot read${status === undefined ? '' : ` (HTTP ${String(status)})`}`
-          : `answered HTTP ${String(status)}`;
-  return `Harness ${what} on ${endpoint}${message === undefined ? '' : `: ${message}`}`;
 }
 
 /**
@@ -58,11 +45,7 @@ export class HarnessRunError extends IdpChatopsError {
     readonly mayHaveStarted: boolean,
     override readonly cause: HarnessApiError,
   ) {
-    super(
-      mayHaveStarted
-        ? `${cause.message}. The run may have started: check the pipeline's executions in Harness before trying again.`
-        : `${cause.message}. The run did not start.`,
-    );
+    super(runStartFailed(cause.message, mayHaveStarted));
     this.name = 'HarnessRunError';
   }
 }

@@ -1,3 +1,4 @@
+import { mustBeANumber } from '../../blocks/form-errors.js';
 import { dependencyRevision, fieldBlockId, parseFieldBlockId } from '../../blocks/ids.js';
 import type { FormField } from '../forms/form-field.js';
 import type { FormPage } from '../forms/form-page.js';
@@ -72,7 +73,7 @@ function readValue(field: FormField, a: Record<string, unknown>): Read {
     case 'number': {
       if (text === undefined || text.trim() === '') return { value: undefined };
       const n = Number(text);
-      if (!Number.isFinite(n)) return { error: `${field.title} must be a number` };
+      if (!Number.isFinite(n)) return { error: mustBeANumber(field.title) };
       return { value: n };
     }
     case 'date':

@@ -1,3 +1,4 @@
+import { chosenForAnother } from '../../blocks/form-errors.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormField } from '../forms/form-field.js';
 import type { FormValues } from '../forms/json-schema.js';
@@ -110,8 +111,8 @@ function staleErrors(workflow: Workflow, stale: FormField[]): Record<string, str
     workflow.pages.flatMap((p) => p.allFields).find((f) => f.key === key)?.title ?? key;
   return Object.fromEntries(
     stale.map((f) => {
-      const on = f.input.type === 'picker' ? f.input.source.dependsOn.map(titleOf).join(' and ') : '';
-      return [f.key, `${f.title} was chosen for another ${on}; choose it again from the list.`];
+      const on = f.input.type === 'picker' ? f.input.source.dependsOn.map(titleOf) : [];
+      return [f.key, chosenForAnother(f.title, on)];
     }),
   );
 }

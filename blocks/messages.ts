@@ -164,3 +164,19 @@ export function runStartedUnpostableNote(title: string, url: string | undefined)
 export function runNotStartedNote(title: string, reason: string): string {
   return `Your run of ${title} was not started: ${reason}`;
 }
+
+// Why a click on an approval is refused (shown after "You can't decide on …:").
+
+export const NO_SLACK_EMAIL = 'your Slack profile has no email, so the bot cannot find you in Harness';
+
+export function noHarnessUser(email: string): string {
+  return `no Harness user has your email (${email})`;
+}
+
+export function notAnApprover(groups: readonly string[]): string {
+  return `you are not in ${groups.length === 1 ? 'the approver group' : 'any of the approver groups'} ${groups.join(', ')}`;
+}
+
+export function notACommand(text: string): string {
+  return `"${text}" is not an idp-chatops command.`;
+}

@@ -1,3 +1,4 @@
+import { NO_SLACK_EMAIL, noHarnessUser, notAnApprover } from '../../blocks/messages.js';
 import type { HarnessPort } from '../ports/harness.js';
 import type { ApprovalInstance, HarnessUser, Scope } from '../harness-model/types.js';
 import type { SlackPort } from '../ports/slack.js';
@@ -24,14 +25,14 @@ export async function checkApprover(
     return {
       eligible: false,
       code: 'no_email',
-      reason: 'your Slack profile has no email, so the bot cannot find you in Harness',
+      reason: NO_SLACK_EMAIL,
     };
   const user = await harness.findUserByEmail(email);
   if (user === undefined)
     return {
       eligible: false,
       code: 'not_a_harness_user',
-      reason: `no Harness user has your email (${email})`,
+      reason: noHarnessUser(email),
     };
   for (const group of approval.userGroups) {
     if (await harness.isUserGroupMember(group, user.uuid, scope)) return { eligible: true, user };
@@ -39,6 +40,6 @@ export async function checkApprover(
   return {
     eligible: false,
     code: 'not_an_approver',
-    reason: `you are not in ${approval.userGroups.length === 1 ? 'the approver group' : 'any of the approver groups'} ${approval.userGroups.join(', ')}`,
+    reason: notAnApprover(approval.userGroups),
   };
 }

@@ -102,4 +102,16 @@ describe('messages', () => {
       'Your Harness account Alice is linked: your approvals now go to Harness as you.',
     );
   });
+
+  it('why a click is refused, and an unknown /idp verb', () => {
+    expect(m.NO_SLACK_EMAIL).toBe('your Slack profile has no email, so the bot cannot find you in Harness');
+    expect(m.noHarnessUser('eve@elsewhere.example')).toBe(
+      'no Harness user has your email (eve@elsewhere.example)',
+    );
+    expect(m.notAnApprover(['account.sre_oncall'])).toBe(
+      'you are not in the approver group account.sre_oncall',
+    );
+    expect(m.notAnApprover(['a', 'b'])).toBe('you are not in any of the approver groups a, b');
+    expect(m.notACommand('frobnicate')).toBe('"frobnicate" is not an idp-chatops command.');
+  });
 });

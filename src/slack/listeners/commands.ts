@@ -1,4 +1,5 @@
 import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
+import { notACommand } from '../../../blocks/messages.js';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { buildCannotPostHere, followInDmValue } from '../../../blocks/build-channel-reach.js';
@@ -85,7 +86,7 @@ export function registerCommands(app: App, deps: BotDeps): void {
     }
     await ack({
       response_type: 'ephemeral',
-      ...buildHelp(verb === 'help' ? undefined : `"${cmd.text.trim()}" is not an idp-chatops command.`),
+      ...buildHelp(verb === 'help' ? undefined : notACommand(cmd.text.trim())),
     });
   });
 }

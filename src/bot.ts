@@ -24,6 +24,8 @@ import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
 import { subscribeRunConsumers } from './runs/subscribers.js';
 import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
+import { leaseTiming, newReplicaId, RunLeases } from './runs/run-leases.js';
+import { routePoke } from './runs/route-poke.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp, startStandbyConnection } from './slack/app.js';
@@ -41,6 +43,8 @@ import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
 import { SlackScheduler } from './slack/slack-scheduler.js';
 import { openStore } from './store/open-store.js';
+import { isPostgresUrl } from './store/database-url.js';
+import { listenForPokes } from './store/poke-channel.js';
 import type { Store } from './ports/store.js';
 
 export interface BotOptions {
@@ -65,6 +69,10 @@ export interface BotOptions {
   finder?: FinderTiming;
   /** Harness client retry timing (tests shorten it). */
   harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number; executeTimeoutMs?: number };
+  /** This replica's id in the run leases (default: hostname, pid and a random part). */
+  replicaId?: string;
+  /** Run lease TTL in ms (default: RUN_LEASE_SECONDS). */
+  leaseMs?: number;
 }
 
 export interface RunningBot {
@@ -74,6 +82,8 @@ export interface RunningBot {
   deps: BotDeps;
   /** This bot's own metrics registry (served at `GET /metrics`). */
   metrics: BotMetrics;
+  /** The run leases this replica holds. */
+  leases: RunLeases;
   /** `clean` is false when pending Slack work had to be given up to stop in time. */
   stop(): Promise<{ clean: boolean }>;
 }
@@ -122,20 +132,42 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       logger.warn({ err: errorMessage(err) }, 'Slack auth.test failed: not ready');
     },
   );
+  let stopping = false;
   const ready = createReadiness({
+    // First to fail on a stop, so the load balancer sends new work elsewhere.
+    stopping: () => Promise.resolve(!stopping),
     // A cheap read: answers whether the store is reachable.
     store: () => store.runs.get('readyz').then(() => true),
     catalogue: () => Promise.resolve(o.catalogue.workflows.size > 0),
     slack_auth: () => slackAuth.check(),
   });
+  const replicaId = o.replicaId ?? newReplicaId();
+  const leases = new RunLeases({
+    store,
+    owner: replicaId,
+    timing: leaseTiming(o.leaseMs ?? config.runLeaseMs),
+    now,
+    logger,
+  });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};
+  // On PostgreSQL a webhook may reach a replica that does not follow the run: it is passed on.
+  const pokes = isPostgresUrl(config.databaseUrl)
+    ? listenForPokes(
+        config.databaseUrl,
+        (id) => {
+          void late.tracker?.poke(id).catch(() => false);
+        },
+        logger,
+      )
+    : undefined;
   const appOptions = {
     slack: config.slack,
     port: o.port ?? config.port,
     logger,
     harnessWebhookSecret: config.harness.webhookSecret,
-    pokeExecution: async (id: string) => (await late.tracker?.poke(id)) ?? false,
+    pokeExecution: (id: string) =>
+      late.tracker === undefined ? Promise.resolve(false) : routePoke(id, late.tracker, store, pokes),
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
     ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
     fetch: slackFetch,
@@ -182,7 +214,11 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     events,
   });
   subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now, approvals });
-  observeRuns(events, metrics.runs, { now, runsFollowed: () => late.tracker?.tracking ?? 0 });
+  observeRuns(events, metrics.runs, {
+    now,
+    runsFollowed: () => late.tracker?.tracking ?? 0,
+    leasesHeld: () => leases.held,
+  });
   const tracker = new RunTracker({
     links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
     store,
@@ -191,6 +227,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     catalogue,
     logger,
     now,
+    leases,
     timing: o.timing ?? {
       fastMs: config.pollIntervalMs,
       slowMs: config.pollIntervalMs * 5,
@@ -220,6 +257,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       now,
       harnessUiUrl: config.harness.apiUrl,
       accountId: config.harness.accountId,
+      leases,
       finder: o.finder ?? {
         boundMs: config.harness.lostRunSearchMs,
         intervalMs: Math.min(DEFAULT_FINDER_TIMING.intervalMs, config.harness.lostRunSearchMs),
@@ -252,6 +290,18 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = await tracker.resume();
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
+  // From now on, runs whose follower died (or stopped) are taken over here or by another replica.
+  leases.start({
+    follow: (run) => {
+      tracker.track(run.id);
+    },
+    repair: (run) => {
+      inBackground(deps, deps.runs.repair(run));
+    },
+    lost: (runId) => {
+      tracker.drop(runId);
+    },
+  });
   inBackground(
     deps,
     reportApprovalSetup({
@@ -270,6 +320,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       url,
       workflows: catalogue.workflows.size,
       resumed,
+      replica: replicaId,
       mode: config.slack.appToken === undefined ? 'http' : 'socket',
     },
     'idp-chatops is running',
@@ -280,12 +331,17 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     app,
     deps,
     metrics,
+    leases,
     async stop() {
+      // No new work: unready first (the load balancer stops sending), then the open runs handed
+      // over (their leases released as soon as the tracker stopped, for another replica's next scan).
+      stopping = true;
       deps.runs.stop();
       // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so
       // stopping always ends (the store keeps what is needed to pick the runs up again).
       const settled = (async () => {
         await tracker.stop();
+        await leases.stop();
         await Promise.allSettled([...deps.background]);
         await updater.drain();
       })();
@@ -300,6 +356,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
       await closeStandby?.();
       await app.stop();
+      await pokes?.close();
       await store.close();
       return { clean };
     },

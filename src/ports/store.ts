@@ -151,7 +151,10 @@ export interface DraftStore {
 export interface LeaseStore {
   /** Takes the run's lease when it is free, expired, or already `owner`'s: true when it is now ours. */
   acquire(runId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
-  /** Extends those of `runIds` that `owner` still holds; returns them (the rest were lost). */
+  /**
+   * Extends those of `runIds` that `owner` still holds, on runs not finished; returns them (the
+   * rest were lost, or their runs are over).
+   */
   renew(owner: string, runIds: string[], now: number, ttlMs: number): Promise<string[]>;
   /** Gives the leases up at once (a graceful stop, a finished run), so another replica need not wait. */
   release(owner: string, runIds: string[]): Promise<void>;

@@ -16,6 +16,7 @@ import type { RunEvents } from './run-events.js';
 import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
 import type { FinderHarness, FinderTiming } from './run-finder.js';
 import { RUN_STATES } from './run-status.js';
+import type { RunLeases } from './run-leases.js';
 import type { RunTracker } from './tracker.js';
 import { errorMessage } from '../errors.js';
 
@@ -38,6 +39,11 @@ export interface RunServiceDeps {
   accountId: string;
   /** How long and how often to look for a run whose start Harness did not confirm. */
   finder?: FinderTiming;
+  /**
+   * Several replicas: the replica starting a run holds its lease from before the run is written,
+   * so no other replica takes a run being started for one whose starter died.
+   */
+  leases?: Pick<RunLeases, 'acquire'>;
 }
 
 export interface RunRequest {
@@ -69,6 +75,8 @@ export class RunService {
     const now = this.d.now();
     const id = randomUUID().slice(0, 8);
     if (!(await this.d.store.claims.claimSubmission(req.submissionKey, id, now))) return undefined;
+    if (this.d.leases !== undefined && !(await this.d.leases.acquire(id)))
+      throw new Error(`run ${id}: its new lease is held by another replica`);
     const p = req.workflow.pipeline;
     const run: RunRecord = {
       id,
@@ -135,11 +143,23 @@ export class RunService {
    * Harness by its marker, followed when found, and its requester told either way.
    */
   async repairStarting(): Promise<Promise<RunRecord>[]> {
-    return (await this.d.store.runs.open())
-      .filter((r) => r.executionId === undefined)
-      .map((r) =>
-        this.findLost(r, 'The bot restarted while starting this run, before Harness confirmed it.', true),
-      );
+    const repairs: Promise<RunRecord>[] = [];
+    for (const run of await this.d.store.runs.open()) {
+      if (run.executionId !== undefined) continue;
+      // Another replica may be starting it right now: only a run whose lease is free is repaired.
+      if (this.d.leases !== undefined && !(await this.d.leases.acquire(run.id))) continue;
+      repairs.push(this.repair(run));
+    }
+    return repairs;
+  }
+
+  /** A run whose start was never confirmed, taken over from its starter (a restart, a dead replica). */
+  repair(run: RunRecord): Promise<RunRecord> {
+    return this.findLost(
+      run,
+      'The bot restarted while starting this run, before Harness confirmed it.',
+      true,
+    );
   }
 
   /** Stops looking for lost runs (the bot is stopping; a restart looks again). */

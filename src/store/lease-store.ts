@@ -38,6 +38,19 @@ export function createLeaseStore(db: Db): LeaseStore {
         .set({ expires_at: now + ttlMs })
         .where('owner', '=', owner)
         .where('run_id', 'in', runIds)
+        // A finished run needs no follower: its lease lapses (the run's starter takes the lease
+        // before it writes the run, so a run not written yet is not finished).
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('runs')
+                .select('runs.id')
+                .whereRef('runs.id', '=', 'run_leases.run_id')
+                .where('runs.finished_at', 'is not', null),
+            ),
+          ),
+        )
         .returning('run_id')
         .execute();
       return rows.map((r) => idRow.parse(r).run_id);

@@ -117,6 +117,15 @@ describe.each(backends)('run leases on $name', (backend) => {
     expect(await a.leases.renew('A', [], T, TTL)).toEqual([]);
   });
 
+  it('stops renewing the lease of a finished run, and renews one whose run is not written yet', async () => {
+    await a.runs.create(run('r1'));
+    await a.leases.acquire('r1', 'A', T, TTL);
+    await a.leases.acquire('r2', 'A', T, TTL);
+    expect((await a.leases.renew('A', ['r1', 'r2'], T + 1, TTL)).sort()).toEqual(['r1', 'r2']);
+    await a.runs.update('r1', { finishedAt: T + 2 });
+    expect(await a.leases.renew('A', ['r1', 'r2'], T + 3, TTL)).toEqual(['r2']);
+  });
+
   it('frees released leases at once, and only the owner’s', async () => {
     await a.leases.acquire('r1', 'A', T, TTL);
     await b.leases.release('B', ['r1']);

@@ -141,7 +141,9 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     catalogue: () => Promise.resolve(o.catalogue.workflows.size > 0),
     slack_auth: () => slackAuth.check(),
   });
-  const replicaId = o.replicaId ?? newReplicaId();
+  // SQLite is one process per file: every life of the bot is the same replica, so a restart
+  // after a crash owns the leases its previous life held and resumes the runs at once.
+  const replicaId = o.replicaId ?? (isPostgresUrl(config.databaseUrl) ? newReplicaId() : 'sqlite');
   const leases = new RunLeases({
     store,
     owner: replicaId,

@@ -60,7 +60,7 @@ export interface BotOptions {
   updater?: { retryDelayMs?: number };
   /** Multiplies the bot's own Slack pacing (tests against an emulator that does not enforce tiers). */
   slackScale?: number;
-  /** How long stop() waits for pending Slack work before giving it up (default 10 s). */
+  /** How long stop() waits for pending Slack work before giving it up (default 7 s: a SIGTERM ends within 10 s). */
   stopGraceMs?: number;
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Socket Mode pong timeout and reconnect delay (tests shorten it). */
@@ -350,12 +350,15 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       const grace = new Promise<false>((r) => {
         setTimeout(() => {
           r(false);
-        }, o.stopGraceMs ?? 10_000).unref();
+        }, o.stopGraceMs ?? 7000).unref();
       });
       const clean = await Promise.race([settled.then(() => true), grace]);
+      // Handed over even when a poll is still stuck on Slack or Harness: the next replica repeats
+      // nothing (claims), and a late card edit of ours shows the same truth.
+      if (!clean) await leases.stop();
       scheduler.close();
       updater.close();
-      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
       await closeStandby?.();
       await app.stop();
       await pokes?.close();

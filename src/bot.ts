@@ -292,6 +292,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = await tracker.resume();
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
+  // Webhooks for runs another replica follows are passed on once this one listens too.
+  await pokes?.ready;
   // From now on, runs whose follower died (or stopped) are taken over here or by another replica.
   leases.start({
     follow: (run) => {

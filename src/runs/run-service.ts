@@ -75,8 +75,10 @@ export class RunService {
     const now = this.d.now();
     const id = randomUUID().slice(0, 8);
     if (!(await this.d.store.claims.claimSubmission(req.submissionKey, id, now))) return undefined;
+    // Refused only while this replica stops: the run is then another replica's to pick up, as
+    // after a crash (found by its marker once started), and the person's request is not lost.
     if (this.d.leases !== undefined && !(await this.d.leases.acquire(id)))
-      throw new Error(`run ${id}: its new lease is held by another replica`);
+      this.d.logger.warn({ runId: id }, 'stopping: the new run is left for another replica to follow');
     const p = req.workflow.pipeline;
     const run: RunRecord = {
       id,

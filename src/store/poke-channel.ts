@@ -10,6 +10,8 @@ const message = z.object({ schema: z.string(), executionId: z.string() });
 
 /** Tells every replica (through the database) that an execution changed. */
 export interface PokeChannel {
+  /** Settles once the first LISTEN was tried (a failed one is tried again in the background). */
+  ready: Promise<void>;
   notify(executionId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export function listenForPokes(
   const ready = connect();
 
   return {
+    ready,
     async notify(executionId) {
       await ready;
       const c = client;

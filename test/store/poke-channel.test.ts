@@ -62,6 +62,8 @@ describe('webhook pokes between replicas (PostgreSQL LISTEN/NOTIFY)', () => {
     const ca = listen(schema.url, a);
     listen(schema.url, b);
     const cx = listen(other.url, elsewhere);
+    // Each listens before anything is sent: a notification sent earlier is not for it.
+    await Promise.all(channels.map((c) => c.ready));
     await ca.notify('exec-1');
     await eventually(
       () => a.length + b.length,

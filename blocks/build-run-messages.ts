@@ -199,3 +199,22 @@ export function buildExternalApprovalNote(
     ticket === undefined ? '' : ` on ${ticket.key}${ticket.url === undefined ? '' : ` (${ticket.url})`}`;
   return `Your run of ${workflowTitle} is waiting for approval (${stepName})${on}: approve it in ${where}.`;
 }
+
+/** To the requester: their run waits on a Harness approval, which the card in the thread can decide. */
+export function buildApprovalWaitingNote(workflowTitle: string, stepName: string, groups: string[]): string {
+  return `Your run of ${workflowTitle} is waiting for approval (${stepName}) from ${groups.join(', ') || 'its approvers'}.`;
+}
+
+/** Why a run is looked for after a restart: the bot stopped before Harness answered. */
+export function buildRestartedWhileStartingReason(): string {
+  return 'The bot restarted while starting this run, before Harness confirmed it.';
+}
+
+/** Why a run was not started: its status card could not be posted in the channel (Slack's error). */
+export function buildNoCardReason(channelId: string, error: string): string {
+  const fix =
+    error === 'is_archived'
+      ? 'the channel is archived; run it from another channel'
+      : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
+  return `the bot could not post its status card in <#${channelId}> (${error}): ${fix}.`;
+}

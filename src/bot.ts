@@ -13,19 +13,15 @@ import { observeRuns } from './metrics/observe-runs.js';
 import { createBotMetrics } from './metrics/registry.js';
 import type { BotMetrics } from './metrics/registry.js';
 import { countingFetch } from './metrics/slack-fetch.js';
-import { MessageUpdater } from './runs/message-updater.js';
-import { ApprovalService } from './runs/approval-service.js';
 import { reportApprovalSetup } from './runs/approval-setup.js';
-import { Deliveries } from './runs/deliveries.js';
-import { RunEvents } from './runs/run-events.js';
-import { RunService } from './runs/run-service.js';
+import { createRunCore } from './runs/run-core.js';
 import { DEFAULT_FINDER_TIMING } from './runs/run-finder.js';
 import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
-import { subscribeRunConsumers } from './runs/subscribers.js';
-import { DEFAULT_TIMING, RunTracker } from './runs/tracker.js';
+import { DEFAULT_TIMING } from './runs/tracker.js';
 import { leaseTiming, newReplicaId, RunLeases } from './runs/run-leases.js';
 import { routePoke } from './runs/route-poke.js';
+import type { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
 import { createBoltApp, startStandbyConnection } from './slack/app.js';
@@ -183,58 +179,45 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
   });
   const slack = createSlackPort(app.client, background, scheduler);
-  const updater = new MessageUpdater(slack, logger, {
-    ...o.updater,
-    onGiveUp: async (channel, ts, error) => {
-      await store.audit.record({
-        at: now(),
-        actor: 'slack',
-        action: 'slack.gave_up',
-        workflowId: undefined,
-        runId: undefined,
-        details: { method: 'chat.update', channel, ts, error },
-      });
-    },
-  });
-  const deliveries = new Deliveries({ store, slack, logger, now });
   const catalogue = o.catalogue;
   const vault = config.encryptionKey === undefined ? undefined : new TokenVault(config.encryptionKey);
   // The run's life as events: the tracker, the run service and approvals emit; the card, the
-  // thread, approvals, notifications and the audit trail subscribe (src/runs/subscribers.ts).
-  const events = new RunEvents(logger);
-  const approvals = new ApprovalService({
-    store,
-    harness,
-    slack,
-    updater,
-    deliveries,
-    catalogue: o.catalogue,
-    logger,
-    now,
-    approverApiKey: config.harness.approverApiKey,
-    vault,
-    events,
-  });
-  subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now, approvals });
+  // thread, approvals, notifications and the audit trail subscribe (src/runs/run-core.ts).
+  const { updater, events, approvals, tracker, runs } = createRunCore(
+    { store, slack, harness, catalogue, logger, now },
+    {
+      links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
+      approverApiKey: config.harness.approverApiKey,
+      vault,
+      leases,
+      updater: {
+        ...o.updater,
+        onGiveUp: async (channel, ts, error) => {
+          await store.audit.record({
+            at: now(),
+            actor: 'slack',
+            action: 'slack.gave_up',
+            workflowId: undefined,
+            runId: undefined,
+            details: { method: 'chat.update', channel, ts, error },
+          });
+        },
+      },
+      timing: o.timing ?? {
+        fastMs: config.pollIntervalMs,
+        slowMs: config.pollIntervalMs * 5,
+        backoff: DEFAULT_TIMING.backoff,
+      },
+      finder: o.finder ?? {
+        boundMs: config.harness.lostRunSearchMs,
+        intervalMs: Math.min(DEFAULT_FINDER_TIMING.intervalMs, config.harness.lostRunSearchMs),
+      },
+    },
+  );
   observeRuns(events, metrics.runs, {
     now,
-    runsFollowed: () => late.tracker?.tracking ?? 0,
+    runsFollowed: () => tracker.tracking,
     leasesHeld: () => leases.held,
-  });
-  const tracker = new RunTracker({
-    links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
-    store,
-    harness,
-    events,
-    catalogue,
-    logger,
-    now,
-    leases,
-    timing: o.timing ?? {
-      fastMs: config.pollIntervalMs,
-      slowMs: config.pollIntervalMs * 5,
-      backoff: DEFAULT_TIMING.backoff,
-    },
   });
   late.tracker = tracker;
   const scopeOf = (workflowId: string) => {
@@ -248,23 +231,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     options: createHarnessOptionSource(harness, scopeOf),
     slack,
     access: new AccessChecker(slack, now),
-    runs: new RunService({
-      store,
-      harness,
-      slack,
-      events,
-      tracker,
-      catalogue,
-      logger,
-      now,
-      harnessUiUrl: config.harness.apiUrl,
-      accountId: config.harness.accountId,
-      leases,
-      finder: o.finder ?? {
-        boundMs: config.harness.lostRunSearchMs,
-        intervalMs: Math.min(DEFAULT_FINDER_TIMING.intervalMs, config.harness.lostRunSearchMs),
-      },
-    }),
+    runs,
     tracker,
     logger,
     now,

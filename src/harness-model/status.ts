@@ -75,6 +75,12 @@ export function statusBucket(status: string): StatusBucket {
   return BUCKETS[normaliseStatus(status)] ?? 'unknown';
 }
 
+/** Stopped by a person or a freeze window (a `failed` bucket, but not a failure of the pipeline). */
+export function isAborted(status: string): boolean {
+  const s = normaliseStatus(status);
+  return s === 'Aborted' || s === 'AbortedByFreeze';
+}
+
 export function isTerminal(bucket: StatusBucket): boolean {
   return bucket === 'succeeded' || bucket === 'failed';
 }

@@ -1,4 +1,6 @@
+import { isAborted } from '../harness-model/status.js';
 import type { RunEvents } from '../runs/run-events.js';
+import { isSucceeded } from '../runs/run-status.js';
 import type { RunOutcome, RunMetrics } from './run-metrics.js';
 
 /**
@@ -17,12 +19,11 @@ export function observeRuns(
     m.runFinished(run.workflowId, mayHaveStarted ? 'lost' : 'not_started');
   });
   events.observe('run.finished', ({ run, view }) => {
-    const outcome: RunOutcome =
-      view.status === 'Aborted' || view.status === 'AbortedByFreeze'
-        ? 'aborted'
-        : view.bucket === 'succeeded'
-          ? 'succeeded'
-          : 'failed';
+    const outcome: RunOutcome = isAborted(view.status)
+      ? 'aborted'
+      : isSucceeded(view.bucket)
+        ? 'succeeded'
+        : 'failed';
     m.runFinished(run.workflowId, outcome);
   });
   // Observed once the card and the thread show the change: from the poll that saw it to then.

@@ -8,26 +8,23 @@ import {
 } from '../../blocks/approval-setup-text.js';
 import {
   buildApprovalReminder,
+  buildApprovalWaitingNote,
   buildExternalApprovalNote,
   buildPrivateNote,
 } from '../../blocks/build-run-messages.js';
 import { oneLine, quotedText } from '../../blocks/text.js';
-import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { toText } from '../forms/json-schema.js';
 import type { JsonValue } from '../forms/json-schema.js';
 import { approvedWhere, decidableInSlack } from '../harness-model/approval-types.js';
-import type { HarnessPort } from '../ports/harness.js';
+import type { RunCorePorts, RunMessaging } from './core-deps.js';
 import { HarnessApiError, mayHaveReachedHarness } from '../ports/harness-errors.js';
 import type { ApprovalInstance, StepView } from '../harness-model/types.js';
-import type { Logger } from '../logger.js';
-import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
-import type { ApprovalCardRecord, RunRecord, Store } from '../ports/store.js';
+import type { SlackMessageContent } from '../ports/slack.js';
+import type { ApprovalCardRecord, RunRecord } from '../ports/store.js';
 import { ClickLedger, decisionComment } from './approval-clicks.js';
 import { ApproverMentions } from './approver-mentions.js';
 import { checkApprover } from './approvers.js';
 import type { RefusalCode } from './approvers.js';
-import type { Deliveries } from './deliveries.js';
-import type { MessageUpdater } from './message-updater.js';
 import { redactNamedValues } from './redact.js';
 import type { RunEvents } from './run-events.js';
 import type { TokenVault } from './token-vault.js';
@@ -48,15 +45,7 @@ import {
   REQUESTER_CANNOT_APPROVE,
 } from '../../blocks/messages.js';
 
-export interface ApprovalServiceDeps {
-  store: Store;
-  harness: HarnessPort;
-  slack: SlackPort;
-  updater: MessageUpdater;
-  deliveries: Deliveries;
-  catalogue: Catalogue;
-  logger: Logger;
-  now: () => number;
+export interface ApprovalServiceDeps extends RunCorePorts, RunMessaging {
   /** HARNESS_APPROVER_API_KEY: acts on approvals after the bot's own checks. */
   approverApiKey: string | undefined;
   /** Opens personal tokens linked with `/idp link`. */
@@ -80,6 +69,8 @@ export class ApprovalService {
   private readonly setups = new Map<string, CardSetup>();
   private readonly mentions: ApproverMentions;
   private readonly clicks: ClickLedger;
+  /** The card being shown, per approval: shows of one approval run one after the other. */
+  private readonly showing = new Map<string, Promise<void>>();
 
   constructor(private readonly d: ApprovalServiceDeps) {
     this.mentions = new ApproverMentions(d.slack, d.harness, d.logger);
@@ -120,7 +111,7 @@ export class ApprovalService {
         run,
         noted,
         decidableInSlack(approval.type)
-          ? `Your run of ${this.title(run)} is waiting for approval (${step.name}) from ${approval.userGroups.join(', ') || 'its approvers'}.`
+          ? buildApprovalWaitingNote(this.title(run), step.name, approval.userGroups)
           : buildExternalApprovalNote(
               this.title(run),
               step.name,
@@ -495,7 +486,29 @@ export class ApprovalService {
     return alreadyDecided(prior);
   }
 
-  private async show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
+  /**
+   * A click's decision and a poll's refresh can both see an approval change at once: they take
+   * turns, and each reads the card as the one before left it, so the change is announced once.
+   */
+  private show(run: RunRecord, card: ApprovalCardRecord, approval: ApprovalInstance): Promise<void> {
+    const id = card.approvalId;
+    const turn = (this.showing.get(id) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.showNow(run, card, approval));
+    this.showing.set(id, turn);
+    const forget = () => {
+      if (this.showing.get(id) === turn) this.showing.delete(id);
+    };
+    turn.then(forget, forget);
+    return turn;
+  }
+
+  private async showNow(
+    run: RunRecord,
+    given: ApprovalCardRecord,
+    approval: ApprovalInstance,
+  ): Promise<void> {
+    const card = (await this.d.store.approvalCards.get(given.approvalId)) ?? given;
     const changed = approval.status !== card.status;
     await this.d.updater.set(
       card.channelId,

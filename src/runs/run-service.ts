@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { buildLookingForRunNote, buildRunNeverAppearedReason } from '../../blocks/build-run-messages.js';
+import {
+  buildLookingForRunNote,
+  buildNoCardReason,
+  buildRestartedWhileStartingReason,
+  buildRunNeverAppearedReason,
+} from '../../blocks/build-run-messages.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import type { Workflow } from '../catalogue/workflow.js';
 import type { FormValues } from '../forms/json-schema.js';
@@ -157,11 +162,7 @@ export class RunService {
 
   /** A run whose start was never confirmed, taken over from its starter (a restart, a dead replica). */
   repair(run: RunRecord): Promise<RunRecord> {
-    return this.findLost(
-      run,
-      'The bot restarted while starting this run, before Harness confirmed it.',
-      true,
-    );
+    return this.findLost(run, buildRestartedWhileStartingReason(), true);
   }
 
   /** Stops looking for lost runs (the bot is stopping; a restart looks again). */
@@ -248,11 +249,7 @@ export class RunService {
   /** Never started: the status card could not be posted, so nobody could follow or approve the run. */
   private async notStartedWithoutCard(run: RunRecord, req: RunRequest, err: unknown): Promise<RunRecord> {
     const error = permanentSlackError(err) ?? errorMessage(err);
-    const fix =
-      error === 'is_archived'
-        ? 'the channel is archived; run it from another channel'
-        : 'invite the bot there, or run it from a channel where the bot is or from your DM with it';
-    const reason = `the bot could not post its status card in <#${req.channelId}> (${error}): ${fix}.`;
+    const reason = buildNoCardReason(req.channelId, error);
     const now = this.d.now();
     const current = await this.d.store.runs.update(run.id, {
       ...RUN_STATES.notStarted,

@@ -1,8 +1,9 @@
+import { isTerminal as isHarnessTerminal } from '../harness-model/status.js';
 import type { StatusBucket } from '../harness-model/status.js';
 
 /**
  * Where a run is, as the bot records it (`RunRecord.bucket`): `starting` until Harness answers,
- * then Harness's bucket for the execution (`src/harness/status.ts` stays the one place mapping
+ * then Harness's bucket for the execution (`src/harness-model/status.ts` stays the one place mapping
  * Harness statuses to buckets). A run that did not start is `failed`; one that may have started
  * without the bot ever finding it is `unknown`.
  */
@@ -56,7 +57,7 @@ function isRunBucket(raw: string): raw is RunBucket {
 
 /** Over in Harness: succeeded or failed. */
 export function isTerminal(bucket: RunBucket): boolean {
-  return bucket === 'succeeded' || bucket === 'failed';
+  return bucket !== 'starting' && isHarnessTerminal(bucket);
 }
 
 export function isSucceeded(bucket: RunBucket): boolean {

@@ -1,24 +1,12 @@
-import type { Catalogue } from '../catalogue/load-catalogue.js';
-import type { Logger } from '../logger.js';
-import type { SlackPort } from '../ports/slack.js';
-import type { Store } from '../ports/store.js';
+import type { RunCorePorts, RunMessaging } from './core-deps.js';
 import type { ApprovalService } from './approval-service.js';
 import { auditTrail } from './audit-trail.js';
-import type { Deliveries } from './deliveries.js';
-import type { MessageUpdater } from './message-updater.js';
 import { finishedNotices, startNotices } from './notifications.js';
 import type { RunEvents } from './run-events.js';
 import { statusCard } from './status-card.js';
 import { threadPosts } from './thread-posts.js';
 
-export interface RunConsumerDeps {
-  store: Store;
-  slack: SlackPort;
-  updater: MessageUpdater;
-  deliveries: Deliveries;
-  catalogue: Catalogue;
-  logger: Logger;
-  now: () => number;
+export interface RunConsumerDeps extends Omit<RunCorePorts, 'harness'>, RunMessaging {
   /** Approval cards follow the run's looks at Harness (absent: approvals are not shown in Slack). */
   approvals?: ApprovalService;
 }

@@ -1,11 +1,22 @@
 import type { HarnessClient } from '../../src/harness/client.js';
-import type { ApprovalDecision } from '../../src/ports/harness.js';
+import type { ApprovalDecision, RunRequest } from '../../src/ports/harness.js';
 import { HarnessApiError } from '../../src/ports/harness-errors.js';
-import type { ApprovalInstance, HarnessUser, Scope } from '../../src/harness-model/types.js';
+import { statusBucket } from '../../src/harness-model/status.js';
+import type {
+  ApprovalInstance,
+  ExecutionView,
+  HarnessUser,
+  Scope,
+  StepView,
+} from '../../src/harness-model/types.js';
 import { ScriptedCalls } from './scripted-calls.js';
 
-/** The Harness calls the approval code makes; the fake answers these and refuses the rest. */
+/** The Harness calls the run core makes (runs and approvals); the fake answers these and refuses the rest. */
 export type HarnessMethod =
+  | 'runPipeline'
+  | 'getExecution'
+  | 'recentExecutions'
+  | 'executionNotes'
   | 'getApproval'
   | 'decideApproval'
   | 'approvalAuthorization'
@@ -14,7 +25,7 @@ export type HarnessMethod =
   | 'listGroupMembers';
 
 /**
- * Harness errors as the client throws them (`src/harness/errors.ts`): `http(403)` Harness
+ * Harness errors as the client throws them (`src/ports/harness-errors.ts`): `http(403)` Harness
  * refused (nothing recorded), `http(500)` / `timeout()` Harness may or may not have recorded it.
  */
 export const harnessErrors = {
@@ -41,8 +52,43 @@ export function waitingApproval(patch: Partial<ApprovalInstance> & { id: string 
   };
 }
 
+/** An execution as Harness would show it: its status and its steps' (name and status). */
+export function execution(status: string, steps: [string, string][] = []): ExecutionView {
+  const stepViews: StepView[] = steps.map(([name, s], i) => ({
+    id: `step${String(i)}`,
+    name,
+    type: 'ShellScript',
+    stageId: 'stage0',
+    status: s,
+    bucket: statusBucket(s),
+    startTs: 1_000,
+    endTs: undefined,
+    failureMessage: s === 'Failed' ? 'exit status 1' : undefined,
+    outputs: {},
+    approvalInstanceId: undefined,
+  }));
+  return {
+    executionId: 'ex1',
+    pipelineId: 'toggle_feature_flag',
+    name: 'toggle',
+    runSequence: 1,
+    status,
+    bucket: statusBucket(status),
+    startTs: 1_000,
+    endTs: undefined,
+    failureMessage: undefined,
+    stages: [],
+    steps: stepViews,
+    modules: ['pms'],
+    git: undefined,
+  };
+}
+
 /**
- * Harness's approvals as a test sets them up: `approvals` by id, `users` (found by email),
+ * Harness's runs and approvals as a test sets them up. Runs: `runPipeline` starts `nextExecutionId`
+ * and keeps it in `executions` with its notes, as Harness does (a run whose answer was lost is
+ * found there); `views` is the script of `getExecution`: each read takes the next view, the last
+ * one repeats (failures are scripted with `fail`). Approvals: `approvals` by id, `users` (found by email),
  * `groups` (group ref → member uuids), keys Harness refuses decisions from (`refuse`), and the
  * user each key acts as (`keyUsers`; undefined is the bot's key). A decision is recorded on the
  * approval as Harness would (an activity; APPROVED once `minimumCount` approve, REJECTED at the
@@ -58,6 +104,39 @@ export class FakeHarness extends ScriptedCalls<HarnessMethod> implements Pick<Ha
     [undefined, { uuid: 'u-bot', name: 'idp-bot', email: undefined }],
   ]);
   private readonly refusals = new Map<string | undefined, string>();
+  /** What `getExecution` answers, read by read (the last one repeats). */
+  views: ExecutionView[] = [];
+  /** Executions Harness has, newest first, with their notes. */
+  readonly executions: { executionId: string; notes: string }[] = [];
+  nextExecutionId = 'ex1';
+
+  async runPipeline(req: RunRequest) {
+    await this.step('runPipeline', [req]);
+    this.executions.unshift({ executionId: this.nextExecutionId, notes: req.notes ?? '' });
+    return { executionId: this.nextExecutionId, status: 'Running' };
+  }
+
+  async getExecution(executionId: string, scope: Scope): Promise<ExecutionView> {
+    await this.step('getExecution', [executionId, scope]);
+    const v = this.views[Math.min(this.reads, this.views.length) - 1];
+    if (v === undefined) throw new Error('the test scripted no execution view');
+    return { ...structuredClone(v), executionId };
+  }
+
+  async recentExecutions(pipelineId: string, scope: Scope, sinceTs: number) {
+    await this.step('recentExecutions', [pipelineId, scope, sinceTs]);
+    return this.executions.map((e) => ({ executionId: e.executionId, startTs: undefined, hasNotes: true }));
+  }
+
+  async executionNotes(executionId: string) {
+    await this.step('executionNotes', [executionId]);
+    return this.executions.find((e) => e.executionId === executionId)?.notes ?? '';
+  }
+
+  /** How many times the execution was read. */
+  get reads(): number {
+    return this.argsOf('getExecution').length;
+  }
 
   /** A Harness user in `groups`. */
   user(u: HarnessUser, groups: string[] = []): this {
@@ -126,10 +205,10 @@ export class FakeHarness extends ScriptedCalls<HarnessMethod> implements Pick<Ha
       Promise.reject(new Error(`FakeHarness does not answer this call (${JSON.stringify(args)})`));
     return {
       accountId: 'fake_account',
-      runPipeline: other,
-      recentExecutions: other,
-      executionNotes: other,
-      getExecution: other,
+      runPipeline: (req) => this.runPipeline(req),
+      recentExecutions: (pipelineId, scope, sinceTs) => this.recentExecutions(pipelineId, scope, sinceTs),
+      executionNotes: (id) => this.executionNotes(id),
+      getExecution: (id, scope) => this.getExecution(id, scope),
       abortExecution: other,
       listExecutionApprovals: other,
       listServices: other,

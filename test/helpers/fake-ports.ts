@@ -8,20 +8,21 @@ import { Gate } from './scripted-calls.js';
  *
  * - `FakeSlack` (a SlackPort): keeps the messages posted and edited; `slackErrors` builds
  *   failures as @slack/web-api throws them.
- * - `FakeHarness` (the approval calls of the Harness client; `client()` gives the HarnessClient),
- *   with `waitingApproval` and `harnessErrors`.
- * - Both record `calls` and take a script: `fail(method, error, { times, when })` makes the next
+ * - `FakeHarness` (the run and approval calls of the Harness client; `client()` gives the
+ *   HarnessClient), with `execution`, `waitingApproval` and `harnessErrors`.
+ * - Both record `calls` (with the error each ended with) and take a script: `fail(method, error, { times, when })` makes the next
  *   matching call(s) throw; `hold(method, { when })` returns a Gate where the next matching call
  *   waits (`await gate.reached`, then `gate.release()` or `gate.fail(err)`); `called(method, n)`
- *   waits until a method was called n times (the event that proves progress, not a sleep).
+ *   waits until a method was called n times (the event that proves progress, not a sleep);
+ *   `each(method, fn)` runs fn at each call (a test's clock moves there).
  * - `ManualClock`: the time the module reads (`now`), moved by the test.
  * - `runRecord(patch)`: a run of `scale_service` (shipped catalogue) as the store keeps it.
  * - `holdAnswer(obj, method)`: the real method runs at once but its answer waits at a Gate, as a
  *   server database's would; to open the window between a write and its caller going on.
  */
-export { FakeSlack, slackErrors } from './fake-slack.js';
-export type { FakeMessage, FakePerson, SlackMethod } from './fake-slack.js';
-export { FakeHarness, harnessErrors, waitingApproval } from './fake-harness.js';
+export { FakeSlack, postOf, slackErrors } from './fake-slack.js';
+export type { FakeEphemeral, FakeMessage, FakePerson, FakePost, SlackMethod } from './fake-slack.js';
+export { execution, FakeHarness, harnessErrors, waitingApproval } from './fake-harness.js';
 export type { HarnessMethod } from './fake-harness.js';
 export { Gate } from './scripted-calls.js';
 

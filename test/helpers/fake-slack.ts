@@ -11,7 +11,7 @@ import { ScriptedCalls } from './scripted-calls.js';
 export type SlackMethod = keyof SlackPort;
 
 /**
- * Failures as @slack/web-api throws them (`src/slack/slack-errors.ts` classifies them):
+ * Failures as @slack/web-api throws them (`src/ports/slack-errors.ts` classifies them):
  * `platform` is an `ok: false` answer (`code: 'slack_webapi_platform_error'`, `data.error`):
  * permanent (`message_not_found`, `channel_not_found`, `is_archived`…) unless Slack documents it
  * as "try again" (`internal_error`…); `rateLimited` a 429 with Retry-After; `http` a bad HTTP
@@ -23,6 +23,16 @@ export const slackErrors = {
   http: (status = 503) => new WebAPIHTTPError(status, 'Service Unavailable', {}, ''),
   network: () => new WebAPIRequestError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
 };
+
+/**
+ * The arguments of a postMessage call (as `calls` and `fail(…, { when })` see them), named: for
+ * scripting a failure of one kind of post.
+ */
+export function postOf(args: unknown[]): Omit<FakePost, 'error'> {
+  // The arguments FakeSlack.postMessage records itself, in its own order.
+  const [channel, content, threadTs] = args as [string, SlackMessageContent, string | undefined];
+  return { channel, content, threadTs };
+}
 
 /** A message as the fake Slack keeps it: what it shows now (after the edits that landed). */
 export interface FakeMessage {
@@ -36,6 +46,22 @@ export interface FakeMessage {
   edits: SlackMessageContent[];
 }
 
+/** A private note (chat.postEphemeral) Slack took. */
+export interface FakeEphemeral {
+  channel: string;
+  user: string;
+  threadTs: string | undefined;
+  content: SlackMessageContent;
+}
+
+/** One chat.postMessage the code under test tried, and the error it ended with (if any). */
+export interface FakePost {
+  channel: string;
+  content: SlackMessageContent;
+  threadTs: string | undefined;
+  error: Error | undefined;
+}
+
 export interface FakePerson {
   name?: string;
   email?: string;
@@ -45,11 +71,13 @@ export interface FakePerson {
  * A Slack that keeps the messages it was sent. Posts get increasing ts; an edit of a message it
  * does not have fails `message_not_found`, as Slack would. `findDelivered` finds a message by its
  * delivery key (in the thread when one is given). People are added with `person`; user groups
- * are empty and every channel has the bot as a member. Scripting (`fail`, `hold`, `calls`,
- * `called`) is ScriptedCalls's.
+ * are empty and every channel has the bot as a member. Private notes Slack took are in
+ * `ephemerals`; `posts()` is every post tried, failed ones included. Scripting (`fail`, `hold`,
+ * `calls`, `called`, `each`) is ScriptedCalls's.
  */
 export class FakeSlack extends ScriptedCalls<SlackMethod> implements SlackPort {
   readonly messages: FakeMessage[] = [];
+  readonly ephemerals: FakeEphemeral[] = [];
   private readonly people = new Map<string, FakePerson>();
   private next = 1;
 
@@ -61,6 +89,18 @@ export class FakeSlack extends ScriptedCalls<SlackMethod> implements SlackPort {
   /** The messages of a channel (thread replies included), oldest first. */
   in(channel: string): FakeMessage[] {
     return this.messages.filter((m) => m.channel === channel);
+  }
+
+  /** Every chat.postMessage tried, in order, with the error of those that failed. */
+  posts(): FakePost[] {
+    return this.calls.flatMap((c) =>
+      c.method === 'postMessage' ? [{ ...postOf(c.args), error: c.error }] : [],
+    );
+  }
+
+  /** Every content the messages were edited to (edits that landed), message by message. */
+  edits(): SlackMessageContent[] {
+    return this.messages.flatMap((m) => m.edits);
   }
 
   message(channel: string, ts: string): FakeMessage | undefined {
@@ -99,6 +139,7 @@ export class FakeSlack extends ScriptedCalls<SlackMethod> implements SlackPort {
 
   async postEphemeral(channel: string, user: string, content: SlackMessageContent, threadTs?: string) {
     await this.step('postEphemeral', [channel, user, content, threadTs]);
+    this.ephemerals.push({ channel, user, threadTs, content });
   }
 
   async openView(triggerId: string, view: ModalView) {

@@ -10,13 +10,11 @@ import { SEED_KEYS } from '../../src/harness/simulator/seed.js';
 import type { HarnessClient } from '../../src/harness/client.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { createLogger } from '../../src/logger.js';
-import { ApprovalService } from '../../src/runs/approval-service.js';
-import { Deliveries } from '../../src/runs/deliveries.js';
-import { MessageUpdater } from '../../src/runs/message-updater.js';
-import { RunEvents } from '../../src/runs/run-events.js';
-import { subscribeRunConsumers } from '../../src/runs/subscribers.js';
+import type { ApprovalService } from '../../src/runs/approval-service.js';
+import type { MessageUpdater } from '../../src/runs/message-updater.js';
+import { createRunCore } from '../../src/runs/run-core.js';
 import { moduleOfPipelineUrl } from '../../src/harness-model/execution-link.js';
-import { RunTracker } from '../../src/runs/tracker.js';
+import type { RunTracker } from '../../src/runs/tracker.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { createSlackPort } from '../../src/slack/slack-client.js';
 import { SlackScheduler } from '../../src/slack/slack-scheduler.js';
@@ -74,16 +72,16 @@ export async function runParts(
   const scheduler = new SlackScheduler({ logger, scale: 100 });
   const port = createSlackPort(client, client, scheduler);
   const harness = botHarness(sim, opts.harnessTimeoutMs);
-  const updater = new MessageUpdater(port, logger, { retryDelayMs: 20 });
-  const deliveries = new Deliveries({ store, slack: port, logger, now });
-  const events = new RunEvents(logger);
-  const shared = { store, harness, slack: port, updater, deliveries, catalogue, logger, now, events };
-  const approvals = new ApprovalService({ ...shared, approverApiKey: SEED_KEYS.carol, vault: undefined });
-  subscribeRunConsumers(events, { ...shared, approvals });
-  const tracker = new RunTracker({
-    ...shared,
-    timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
-  });
+  const { updater, approvals, tracker } = createRunCore(
+    { store, harness, slack: port, catalogue, logger, now },
+    {
+      links: { uiBase: sim.url, accountId: 'idp_sandbox' },
+      approverApiKey: SEED_KEYS.carol,
+      vault: undefined,
+      updater: { retryDelayMs: 20 },
+      timing: { fastMs: 20, slowMs: 100, backoff: 1.5 },
+    },
+  );
   return {
     store,
     updater,

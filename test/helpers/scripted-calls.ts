@@ -1,7 +1,8 @@
 /**
- * Scripting for the fakes of the ports (fake-slack.ts, fake-harness.ts): every call is recorded,
- * and a test can make the next matching call(s) of a method fail with a given error, or wait at a
- * gate until the test releases it (to interleave two callers at the point that matters).
+ * Scripting for the fakes of the ports (fake-slack.ts, fake-harness.ts): every call is recorded
+ * (with the error the script ended it with), and a test can make the next matching call(s) of a
+ * method fail with a given error, or wait at a gate until the test releases it (to interleave two
+ * callers at the point that matters), or run a hook at each call (`each`).
  */
 
 /** A call held at its start; `reached` resolves with its arguments once it is waiting. */
@@ -55,6 +56,8 @@ export interface Call<M> {
   args: unknown[];
   /** When it was made (performance.now(), ms): for waits between tries. */
   at: number;
+  /** The error it ended with, when the script failed it (or a held call was failed). */
+  error: Error | undefined;
 }
 
 /** Calls recorded in order, and the failures and gates scripted for the next ones. */
@@ -63,6 +66,7 @@ export class ScriptedCalls<M extends string> {
   readonly calls: Call<M>[] = [];
   private readonly rules: Rule<M>[] = [];
   private readonly listeners: (() => void)[] = [];
+  private readonly hooks: { method: M; run: (args: unknown[]) => void }[] = [];
 
   /** The next `times` matching calls of `method` throw `error` (Infinity: every one from now on). */
   fail(method: M, error: Error, opts: Match & { times?: number } = {}): void {
@@ -89,6 +93,11 @@ export class ScriptedCalls<M extends string> {
       });
   }
 
+  /** Runs `run` at each call of `method`, before it answers (e.g. a test's clock moves here). */
+  each(method: M, run: (args: unknown[]) => void): void {
+    this.hooks.push({ method, run });
+  }
+
   /** Drops the failures and gates not used yet. */
   reset(): void {
     this.rules.length = 0;
@@ -96,13 +105,20 @@ export class ScriptedCalls<M extends string> {
 
   /** Records a call, then fails or holds it as scripted. Each fake method starts with this. */
   async step(method: M, args: unknown[]): Promise<void> {
-    this.calls.push({ method, args, at: performance.now() });
+    const call: Call<M> = { method, args, at: performance.now(), error: undefined };
+    this.calls.push(call);
     for (const wake of this.listeners.splice(0)) wake();
+    for (const hook of this.hooks) if (hook.method === method) hook.run(args);
     const rule = this.rules.find((r) => r.method === method && r.left > 0 && r.when(args));
     if (rule === undefined) return;
     rule.left--;
     if (rule.left <= 0) this.rules.splice(this.rules.indexOf(rule), 1);
-    if (rule.act instanceof Gate) await rule.act.pass(args);
-    else throw rule.act;
+    try {
+      if (rule.act instanceof Gate) await rule.act.pass(args);
+      else throw rule.act;
+    } catch (err) {
+      call.error = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
   }
 }

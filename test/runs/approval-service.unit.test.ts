@@ -5,11 +5,9 @@ import type { ApprovalInstance, StepView } from '../../src/harness-model/types.j
 import { createLogger } from '../../src/logger.js';
 import type { SlackMessageContent } from '../../src/ports/slack.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
-import { ApprovalService } from '../../src/runs/approval-service.js';
-import { Deliveries } from '../../src/runs/deliveries.js';
-import { MessageUpdater } from '../../src/runs/message-updater.js';
-import { RunEvents } from '../../src/runs/run-events.js';
-import { subscribeRunConsumers } from '../../src/runs/subscribers.js';
+import type { ApprovalService } from '../../src/runs/approval-service.js';
+import type { MessageUpdater } from '../../src/runs/message-updater.js';
+import { createRunCore } from '../../src/runs/run-core.js';
 import { openStore } from '../../src/store/open-store.js';
 import { shippedCatalogue } from '../helpers/catalogue.js';
 import {
@@ -66,24 +64,16 @@ beforeEach(async () => {
   harness.approvals.set('ap1', waitingApproval({ id: 'ap1', userGroups: ['ops_approvers'] }));
   clock = new ManualClock();
   const logger = createLogger('silent');
-  updater = new MessageUpdater(slack, logger, { retryDelayMs: 5 });
-  const deliveries = new Deliveries({ store, slack, logger, now: clock.now });
-  // The audit trail hears of approvals through the run's events, as in the bot.
-  const events = new RunEvents(logger);
-  subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now: clock.now });
-  service = new ApprovalService({
-    events,
-    store,
-    harness: harness.client(),
-    slack,
-    updater,
-    deliveries,
-    catalogue,
-    logger,
-    now: clock.now,
-    approverApiKey: undefined,
-    vault: undefined,
-  });
+  // Built as the bot builds it: the audit trail hears of approvals through the run's events.
+  ({ updater, approvals: service } = createRunCore(
+    { store, slack, harness: harness.client(), catalogue, logger, now: clock.now },
+    {
+      links: { uiBase: 'https://harness.example', accountId: 'acc' },
+      approverApiKey: undefined,
+      vault: undefined,
+      updater: { retryDelayMs: 5 },
+    },
+  ));
   const runCard = slack.seed('C0OPS', { text: 'Scale a Kubernetes workload: running', blocks: [] });
   run = runRecord({ cardTs: runCard.ts });
   await store.runs.create(run);
@@ -224,6 +214,15 @@ describe('ApprovalService: a click', () => {
     // Once decided, a second click is told so and costs Harness nothing.
     await expect(service.decide('U0BOB', 'ap1', 'APPROVE', '', [])).resolves.toMatch(/approved/i);
     expect(decisions()).toHaveLength(1);
+  });
+
+  it('a decision seen by two looks at once (a click and a poll) is announced once', async () => {
+    await posted();
+    setApproval({ status: 'APPROVED' });
+    await Promise.all([service.refresh(run), service.refresh(run)]);
+    expect(await audited('approval.outcome')).toHaveLength(1);
+    expect(notes().filter((n) => n.deliveryKey === `${run.id}:approval-outcome:ap1`)).toHaveLength(1);
+    expect((await store.approvalCards.get('ap1'))?.status).toBe('APPROVED');
   });
 
   it('a person outside the approver groups is refused with the reason, audited, and Harness hears nothing', async () => {

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import type { RunRecord } from '../../src/ports/store.js';
 import { RunEvents } from '../../src/runs/run-events.js';
 import { RUN_STATES } from '../../src/runs/run-status.js';
-import { execution } from '../helpers/run-ports.js';
+import { execution } from '../helpers/fake-ports.js';
 
 const run: RunRecord = {
   ...{ id: 'r1', workflowId: 'wf', requesterId: 'U1', channelId: 'C1', cardTs: '1.1' },

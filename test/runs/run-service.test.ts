@@ -3,7 +3,8 @@ import { buildLookingForRunNote } from '../../blocks/build-run-messages.js';
 import { HarnessApiError, HarnessRunError } from '../../src/ports/harness-errors.js';
 import { runNotes } from '../../src/runs/run-finder.js';
 import { RUN_STATES } from '../../src/runs/run-status.js';
-import { execution, runRig, slackPermanent } from '../helpers/run-ports.js';
+import { execution, holdAnswer, slackErrors } from '../helpers/fake-ports.js';
+import { runRig } from '../helpers/run-rig.js';
 import { eventually } from '../helpers/stack.js';
 
 type Rig = Awaited<ReturnType<typeof runRig>>;
@@ -17,6 +18,9 @@ afterEach(async () => {
   for (const r of rigs) await r.close();
   rigs = [];
 });
+
+/** The Harness calls the run core made, in order. */
+const methods = (r: Rig) => r.harness.calls.map((c) => c.method);
 
 const executeCall = '/pipeline/api/pipeline/execute/toggle_feature_flag';
 const refused = () =>
@@ -37,13 +41,12 @@ describe('the run service, driven through its ports', () => {
 
   it('Harness refuses the run: not started, said on the card and to the requester, never followed', async () => {
     const r = await rig();
-    r.harness.start = refused;
+    r.harness.fail('runPipeline', refused());
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const run = await r.runs.start(claimed, req);
     expect(run).toMatchObject({ ...RUN_STATES.notStarted, executionId: undefined });
-    expect(run.finishedAt).toBe(r.clock.t);
+    expect(run.finishedAt).toBe(r.clock.now());
     expect(r.names()).toEqual(['run.requested', 'run.not_started']);
     const ended = r.seen.at(-1);
     expect(ended?.name === 'run.not_started' && [ended.event.mayHaveStarted, ended.event.cardError]).toEqual([
@@ -51,31 +54,30 @@ describe('the run service, driven through its ports', () => {
       undefined,
     ]);
     await r.updater.drain();
-    expect(r.slack.ok('chat.update').at(-1)?.content.text).toBe(`${r.title}: Could not start`);
-    const notes = r.slack.ok('chat.postEphemeral');
-    expect(notes.map((c) => c.channel)).toEqual(['C0OPS/U0ALICE']);
+    expect(r.slack.edits().at(-1)?.text).toBe(`${r.title}: Could not start`);
+    const notes = r.slack.ephemerals;
+    expect(notes.map((c) => [c.channel, c.user])).toEqual([['C0OPS', 'U0ALICE']]);
     expect(JSON.stringify(notes[0]?.content.blocks)).toContain('Invalid runtime input');
     const trail = await r.store.audit.trail({ runId: run.id });
     expect(trail.map((e) => [e.action, e.details.mayHaveStarted])).toEqual([
       ['run.requested', undefined],
       ['run.not_started', false],
     ]);
-    expect(r.harness.calls).toEqual(['runPipeline']);
+    expect(methods(r)).toEqual(['runPipeline']);
     expect(r.tracker.tracking).toBe(0);
   });
 
   it('the card cannot be posted (channel archived): Harness is never asked, the requester hears by DM', async () => {
     const r = await rig();
-    r.slack.failNext('chat.postMessage', slackPermanent('is_archived'), 1, (c) => c.channel === 'C0OPS');
+    r.slack.fail('postMessage', slackErrors.platform('is_archived'), { when: (args) => args[0] === 'C0OPS' });
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const run = await r.runs.start(claimed, req);
     expect(run).toMatchObject({ ...RUN_STATES.notStarted, cardTs: undefined });
-    expect(r.harness.calls).toEqual([]);
+    expect(methods(r)).toEqual([]);
     const ended = r.seen.at(-1);
     expect(ended?.name === 'run.not_started' && ended.event.cardError).toBe('is_archived');
-    const dm = r.slack.ok('chat.postMessage', (c) => c.channel === 'U0ALICE');
+    const dm = r.slack.in('U0ALICE');
     expect(dm).toHaveLength(1);
     expect(dm[0]?.content.text).toContain('the channel is archived');
     const trail = await r.store.audit.trail({ runId: run.id });
@@ -85,17 +87,17 @@ describe('the run service, driven through its ports', () => {
   it('the answer is lost but Harness started it: the run is found by its marker, never started twice, and followed', async () => {
     const r = await rig();
     // Harness took the run (it keeps the notes with the marker), but its answer never came.
-    r.harness.start = (req) => {
-      r.harness.executions.push({ executionId: 'ex9', notes: req.notes ?? '' });
-      return lost();
-    };
+    r.harness.nextExecutionId = 'ex9';
+    const answer = holdAnswer(r.harness, 'runPipeline');
     r.harness.views = [execution('Success', [['Toggle', 'Success']])];
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
-    const run = await r.runs.start(claimed, req);
+    const claimed = await r.claim(req);
+    const starting = r.runs.start(claimed, req);
+    await answer.reached;
+    answer.fail(lost());
+    const run = await starting;
     expect(run).toMatchObject({ ...RUN_STATES.started, executionId: 'ex9', error: undefined });
-    expect(r.harness.calls.filter((c) => c === 'runPipeline')).toHaveLength(1);
+    expect(r.harness.argsOf('runPipeline')).toHaveLength(1);
     await eventually(
       () => r.store.runs.get(run.id),
       (x) => x?.finishedAt !== undefined,
@@ -112,23 +114,22 @@ describe('the run service, driven through its ports', () => {
       'ex9',
       false,
     ]);
-    expect(r.slack.ok('chat.postEphemeral')).toEqual([]);
+    expect(r.slack.ephemerals).toEqual([]);
   });
 
   it('the answer is lost and the run never appears: after the bound, not started, and nothing was started again', async () => {
     const r = await rig();
-    r.harness.start = lost;
+    r.harness.fail('runPipeline', lost());
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     const run = await r.runs.start(claimed, req);
     expect(run).toMatchObject({ ...RUN_STATES.notStarted, executionId: undefined });
-    expect(r.harness.calls.filter((c) => c === 'runPipeline')).toHaveLength(1);
-    expect(r.harness.calls.filter((c) => c === 'recentExecutions').length).toBeGreaterThan(1);
+    expect(r.harness.argsOf('runPipeline')).toHaveLength(1);
+    expect(r.harness.argsOf('recentExecutions').length).toBeGreaterThan(1);
     expect(r.names()).toEqual(['run.requested', 'run.start_unconfirmed', 'run.not_started']);
     await r.updater.drain();
     // The card said it was looking before it said the run did not start.
-    const edits = r.slack.ok('chat.update').map((c) => JSON.stringify(c.content.blocks));
+    const edits = r.slack.edits().map((c) => JSON.stringify(c.blocks));
     const looking = edits.findIndex((b) => b.includes(buildLookingForRunNote()));
     expect(looking).toBeGreaterThanOrEqual(0);
     expect(looking).toBeLessThan(edits.length - 1);
@@ -138,8 +139,7 @@ describe('the run service, driven through its ports', () => {
   it('a restart while starting: the run found by its marker is followed and its requester told', async () => {
     const r = await rig();
     const req = await r.request();
-    const claimed = await r.runs.claim(req);
-    if (claimed === undefined) throw new Error('taken');
+    const claimed = await r.claim(req);
     // The bot died before Harness answered; Harness had started it.
     r.harness.executions.push({ executionId: 'ex7', notes: runNotes('alice', 'U0ALICE', claimed.id) });
     r.harness.views = [execution('Running', [['Toggle', 'Running']])];
@@ -149,10 +149,10 @@ describe('the run service, driven through its ports', () => {
     expect(run).toMatchObject({ ...RUN_STATES.started, executionId: 'ex7' });
     const begun = r.seen.find((s) => s.name === 'run.started');
     expect(begun?.name === 'run.started' && begun.event.afterRestart).toBe(true);
-    expect(r.slack.ok('chat.postEphemeral').map((c) => c.content.text)).toEqual([
+    expect(r.slack.ephemerals.map((c) => c.content.text)).toEqual([
       expect.stringContaining('Harness did start it'),
     ]);
-    expect(r.harness.calls).not.toContain('runPipeline');
+    expect(methods(r)).not.toContain('runPipeline');
     expect(r.tracker.tracking).toBe(1);
   });
 });

@@ -4,15 +4,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HarnessApiError } from '../../src/ports/harness-errors.js';
 import { SlackClosedError } from '../../src/ports/slack-errors.js';
-import { execution, runRig, slackTransient } from '../helpers/run-ports.js';
-import type { SlackCall } from '../helpers/run-ports.js';
+import { execution, postOf, slackErrors } from '../helpers/fake-ports.js';
+import type { FakePost, FakeSlack } from '../helpers/fake-ports.js';
+import { runRig } from '../helpers/run-rig.js';
 import { eventually } from '../helpers/stack.js';
 
 type Rig = Awaited<ReturnType<typeof runRig>>;
 let rigs: Rig[] = [];
 let dir = '';
-async function rig(dbFile?: string): Promise<Rig> {
-  const r = await runRig(dbFile);
+async function rig(dbFile?: string, slack?: FakeSlack): Promise<Rig> {
+  const r = await runRig(dbFile, slack);
   rigs.push(r);
   return r;
 }
@@ -23,23 +24,22 @@ afterEach(async () => {
   dir = '';
 });
 
-const finishedReply = (r: Rig) => (c: SlackCall) =>
-  c.threadTs !== undefined && c.content.text.startsWith(`${r.title}:`);
-const cardEdits = (r: Rig) => r.slack.ok('chat.update').map((c) => c.content.text);
+/** The reply in the card's thread that tells how the run ended. */
+const finishedReply = (r: Rig) => (m: Pick<FakePost, 'threadTs' | 'content'>) =>
+  m.threadTs !== undefined && m.content.text.startsWith(`${r.title}:`);
+const cardEdits = (r: Rig) => r.slack.edits().map((c) => c.text);
 
 /** Starts a run through the run service; Harness answers with `ex1`. */
 async function started(r: Rig) {
   const req = await r.request();
-  const claimed = await r.runs.claim(req);
-  if (claimed === undefined) throw new Error('the submission was already taken');
-  return r.runs.start(claimed, req);
+  return r.runs.start(await r.claim(req), req);
 }
 
 /** Each read moves the clock a second: a run's times tell which poll did what. */
 function clockPerRead(r: Rig): void {
-  r.harness.onRead = () => {
-    r.clock.t += 1000;
-  };
+  r.harness.each('getExecution', () => {
+    r.clock.advance(1000);
+  });
 }
 
 describe('the tracker, driven through its ports', () => {
@@ -74,12 +74,10 @@ describe('the tracker, driven through its ports', () => {
     const begun = r.seen.find((s) => s.name === 'run.started');
     expect(begun?.name === 'run.started' && begun.event.executionId).toBe('ex1');
     // What people saw: one card, its edits ending on the end, one finished reply, one DM.
-    expect(
-      r.slack.ok('chat.postMessage', (c) => c.channel === 'C0OPS' && c.threadTs === undefined),
-    ).toHaveLength(1);
+    expect(r.slack.messages.filter((c) => c.channel === 'C0OPS' && c.threadTs === undefined)).toHaveLength(1);
     expect(cardEdits(r).at(-1)).toBe(`${r.title}: Succeeded`);
-    expect(r.slack.ok('chat.postMessage', finishedReply(r))).toHaveLength(1);
-    expect(r.slack.ok('chat.postMessage', (c) => c.channel === 'U0ALICE')).toHaveLength(1);
+    expect(r.slack.messages.filter(finishedReply(r))).toHaveLength(1);
+    expect(r.slack.messages.filter((c) => c.channel === 'U0ALICE')).toHaveLength(1);
     expect((await r.store.audit.trail({ runId: run.id })).map((e) => e.action)).toEqual([
       'run.requested',
       'run.started',
@@ -92,7 +90,9 @@ describe('the tracker, driven through its ports', () => {
     const r = await rig();
     clockPerRead(r);
     r.harness.views = [execution('Success', [['Toggle', 'Success']])];
-    r.slack.failNext('chat.postMessage', slackTransient(), 1, finishedReply(r));
+    r.slack.fail('postMessage', slackErrors.platform('internal_error'), {
+      when: (args) => finishedReply(r)(postOf(args)),
+    });
     const run = await started(r);
     const done = await eventually(
       () => r.store.runs.get(run.id),
@@ -100,27 +100,34 @@ describe('the tracker, driven through its ports', () => {
     );
     // The first poll's reply failed: the run was not finished then, but on a later poll.
     const startedAt = (await r.store.audit.trail({ runId: run.id })).find((e) => e.action === 'run.started');
-    expect(r.slack.calls.filter(finishedReply(r)).map((c) => c.error === undefined)).toEqual([false, true]);
+    expect(
+      r.slack
+        .posts()
+        .filter(finishedReply(r))
+        .map((c) => c.error === undefined),
+    ).toEqual([false, true]);
     expect(done?.finishedAt).toBeGreaterThan((startedAt?.at ?? 0) + 1000);
     expect(r.harness.reads).toBeGreaterThanOrEqual(2);
     expect(r.names().filter((n) => n === 'run.finished')).toHaveLength(1);
-    expect(r.slack.ok('chat.postMessage', (c) => c.channel === 'U0ALICE')).toHaveLength(1);
+    expect(r.slack.messages.filter((c) => c.channel === 'U0ALICE')).toHaveLength(1);
   });
 
   it('the requester’s note of the end not out yet keeps the run open; the next poll sends it once and finishes', async () => {
     const r = await rig();
     clockPerRead(r);
     r.harness.views = [execution('Success', [['Toggle', 'Success']])];
-    r.slack.failNext('chat.postMessage', slackTransient(), 1, (c) => c.channel === 'U0ALICE');
+    r.slack.fail('postMessage', slackErrors.platform('internal_error'), {
+      when: (args) => args[0] === 'U0ALICE',
+    });
     const run = await started(r);
     const done = await eventually(
       () => r.store.runs.get(run.id),
       (x) => x?.finishedAt !== undefined,
     );
-    const dms = r.slack.calls.filter((c) => c.channel === 'U0ALICE');
+    const dms = r.slack.posts().filter((c) => c.channel === 'U0ALICE');
     expect(dms.map((c) => c.error === undefined)).toEqual([false, true]);
     expect(done?.finishedAt).toBeGreaterThan(run.updatedAt + 1000);
-    expect(r.slack.ok('chat.postMessage', finishedReply(r))).toHaveLength(1);
+    expect(r.slack.messages.filter(finishedReply(r))).toHaveLength(1);
     expect(
       (await r.store.audit.trail({ runId: run.id })).filter((e) => e.action === 'run.finished'),
     ).toHaveLength(1);
@@ -131,18 +138,19 @@ describe('the tracker, driven through its ports', () => {
     const file = path.join(dir, 'bot.db');
     const first = await rig(file);
     first.harness.views = [execution('Success', [['Toggle', 'Success']])];
-    first.slack.failNext('chat.update', new SlackClosedError(), Infinity);
+    first.slack.fail('updateMessage', new SlackClosedError(), { times: Infinity });
     const run = await started(first);
     await eventually(
       () => first.harness.reads,
       (n) => n >= 3,
     );
     expect((await first.store.runs.get(run.id))?.finishedAt).toBeUndefined();
-    expect(first.slack.calls.filter(finishedReply(first))).toEqual([]);
+    expect(first.slack.posts().filter(finishedReply(first))).toEqual([]);
     expect(first.names()).not.toContain('run.finished');
     await first.close();
-    // The next life: the same database, Slack answering again.
-    const next = await rig(file);
+    // The next life: the same database and workspace, Slack answering again.
+    const next = await rig(file, first.slack);
+    next.slack.reset();
     next.harness.views = [execution('Success', [['Toggle', 'Success']])];
     expect(await next.tracker.resume()).toBe(1);
     await eventually(
@@ -150,21 +158,21 @@ describe('the tracker, driven through its ports', () => {
       (x) => x?.finishedAt !== undefined,
     );
     expect(cardEdits(next).at(-1)).toBe(`${next.title}: Succeeded`);
-    expect(next.slack.ok('chat.postMessage', finishedReply(next))).toHaveLength(1);
-    expect(next.slack.ok('chat.postMessage', (c) => c.channel === 'U0ALICE')).toHaveLength(1);
+    expect(next.slack.messages.filter(finishedReply(next))).toHaveLength(1);
+    expect(next.slack.messages.filter((c) => c.channel === 'U0ALICE')).toHaveLength(1);
   });
 
   it('Harness failing three times in a row says so on the card, once', async () => {
     const r = await rig();
-    r.harness.views = [new Error('connect ECONNREFUSED')];
+    r.harness.fail('getExecution', new Error('connect ECONNREFUSED'), { times: Infinity });
     await started(r);
     await eventually(
       () => cardEdits(r),
       (texts) => texts.length > 0 && r.harness.reads >= 4,
     );
     const notes = r.slack
-      .ok('chat.update')
-      .filter((c) => JSON.stringify(c.content.blocks).includes('Harness is not answering'));
+      .edits()
+      .filter((c) => JSON.stringify(c.blocks).includes('Harness is not answering'));
     expect(notes).toHaveLength(1);
     expect(r.harness.reads).toBeGreaterThanOrEqual(3);
     const seen = r.seen.flatMap((s) => (s.name === 'run.unreachable' ? [s.event] : []));
@@ -173,17 +181,16 @@ describe('the tracker, driven through its ports', () => {
 
   it('Harness refusing the key says that instead', async () => {
     const r = await rig();
-    r.harness.views = [
+    r.harness.fail(
+      'getExecution',
       new HarnessApiError('/pipeline/api/pipelines/execution/v2/ex1', 401, 'Token is not valid', 'http'),
-    ];
+      { times: Infinity },
+    );
     await started(r);
     await eventually(
-      () =>
-        r.slack.ok('chat.update', (c) => JSON.stringify(c.content.blocks).includes('refuses the bot’s key')),
+      () => r.slack.edits().filter((c) => JSON.stringify(c.blocks).includes('refuses the bot’s key')),
       (edits) => edits.length === 1,
     );
-    expect(
-      r.slack.ok('chat.update', (c) => JSON.stringify(c.content.blocks).includes('not answering')),
-    ).toEqual([]);
+    expect(r.slack.edits().filter((c) => JSON.stringify(c.blocks).includes('not answering'))).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ import { DEFAULT_FINDER_TIMING } from './runs/run-finder.js';
 import type { FinderTiming } from './runs/run-finder.js';
 import { TokenVault } from './runs/token-vault.js';
 import { DEFAULT_TIMING } from './runs/tracker.js';
+import { leaseTiming, newReplicaId, RunLeases } from './runs/run-leases.js';
+import { routePoke } from './runs/route-poke.js';
 import type { RunTracker } from './runs/tracker.js';
 import type { TrackerTiming } from './runs/tracker.js';
 import { AccessChecker } from './slack/access.js';
@@ -37,6 +39,8 @@ import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
 import { SlackScheduler } from './slack/slack-scheduler.js';
 import { openStore } from './store/open-store.js';
+import { isPostgresUrl } from './store/database-url.js';
+import { listenForPokes } from './store/poke-channel.js';
 import type { Store } from './ports/store.js';
 
 export interface BotOptions {
@@ -52,7 +56,7 @@ export interface BotOptions {
   updater?: { retryDelayMs?: number };
   /** Multiplies the bot's own Slack pacing (tests against an emulator that does not enforce tiers). */
   slackScale?: number;
-  /** How long stop() waits for pending Slack work before giving it up (default 10 s). */
+  /** How long stop() waits for pending Slack work before giving it up (default 7 s: a SIGTERM ends within 10 s). */
   stopGraceMs?: number;
   slackRetry?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Socket Mode pong timeout and reconnect delay (tests shorten it). */
@@ -61,6 +65,10 @@ export interface BotOptions {
   finder?: FinderTiming;
   /** Harness client retry timing (tests shorten it). */
   harnessRetry?: { retries: number; retryBaseMs: number; retryMaxMs: number; executeTimeoutMs?: number };
+  /** This replica's id in the run leases (default: hostname, pid and a random part). */
+  replicaId?: string;
+  /** Run lease TTL in ms (default: RUN_LEASE_SECONDS). */
+  leaseMs?: number;
 }
 
 export interface RunningBot {
@@ -70,6 +78,8 @@ export interface RunningBot {
   deps: BotDeps;
   /** This bot's own metrics registry (served at `GET /metrics`). */
   metrics: BotMetrics;
+  /** The run leases this replica holds. */
+  leases: RunLeases;
   /** `clean` is false when pending Slack work had to be given up to stop in time. */
   stop(): Promise<{ clean: boolean }>;
 }
@@ -118,20 +128,44 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       logger.warn({ err: errorMessage(err) }, 'Slack auth.test failed: not ready');
     },
   );
+  let stopping = false;
   const ready = createReadiness({
+    // First to fail on a stop, so the load balancer sends new work elsewhere.
+    stopping: () => Promise.resolve(!stopping),
     // A cheap read: answers whether the store is reachable.
     store: () => store.runs.get('readyz').then(() => true),
     catalogue: () => Promise.resolve(o.catalogue.workflows.size > 0),
     slack_auth: () => slackAuth.check(),
   });
+  // SQLite is one process per file: every life of the bot is the same replica, so a restart
+  // after a crash owns the leases its previous life held and resumes the runs at once.
+  const replicaId = o.replicaId ?? (isPostgresUrl(config.databaseUrl) ? newReplicaId() : 'sqlite');
+  const leases = new RunLeases({
+    store,
+    owner: replicaId,
+    timing: leaseTiming(o.leaseMs ?? config.runLeaseMs),
+    now,
+    logger,
+  });
   // The receiver needs the tracker's poke before the tracker (which needs the receiver's client) exists.
   const late: { tracker?: RunTracker } = {};
+  // On PostgreSQL a webhook may reach a replica that does not follow the run: it is passed on.
+  const pokes = isPostgresUrl(config.databaseUrl)
+    ? listenForPokes(
+        config.databaseUrl,
+        (id) => {
+          void late.tracker?.poke(id).catch(() => false);
+        },
+        logger,
+      )
+    : undefined;
   const appOptions = {
     slack: config.slack,
     port: o.port ?? config.port,
     logger,
     harnessWebhookSecret: config.harness.webhookSecret,
-    pokeExecution: async (id: string) => (await late.tracker?.poke(id)) ?? false,
+    pokeExecution: (id: string) =>
+      late.tracker === undefined ? Promise.resolve(false) : routePoke(id, late.tracker, store, pokes),
     ...(o.slackRetry === undefined ? {} : { retryConfig: o.slackRetry }),
     ...(o.socketPingTimeoutMs === undefined ? {} : { socketPingTimeoutMs: o.socketPingTimeoutMs }),
     fetch: slackFetch,
@@ -155,6 +189,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       links: { uiBase: config.harness.apiUrl, accountId: config.harness.accountId },
       approverApiKey: config.harness.approverApiKey,
       vault,
+      leases,
       updater: {
         ...o.updater,
         onGiveUp: async (channel, ts, error) => {
@@ -179,7 +214,11 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       },
     },
   );
-  observeRuns(events, metrics.runs, { now, runsFollowed: () => tracker.tracking });
+  observeRuns(events, metrics.runs, {
+    now,
+    runsFollowed: () => tracker.tracking,
+    leasesHeld: () => leases.held,
+  });
   late.tracker = tracker;
   const scopeOf = (workflowId: string) => {
     const p = catalogue.workflows.get(workflowId)?.pipeline;
@@ -220,6 +259,20 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = await tracker.resume();
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
+  // Webhooks for runs another replica follows are passed on once this one listens too.
+  await pokes?.ready;
+  // From now on, runs whose follower died (or stopped) are taken over here or by another replica.
+  leases.start({
+    follow: (run) => {
+      tracker.track(run.id);
+    },
+    repair: (run) => {
+      inBackground(deps, deps.runs.repair(run));
+    },
+    lost: (runId) => {
+      tracker.drop(runId);
+    },
+  });
   inBackground(
     deps,
     reportApprovalSetup({
@@ -238,6 +291,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       url,
       workflows: catalogue.workflows.size,
       resumed,
+      replica: replicaId,
       mode: config.slack.appToken === undefined ? 'http' : 'socket',
     },
     'idp-chatops is running',
@@ -248,26 +302,35 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     app,
     deps,
     metrics,
+    leases,
     async stop() {
+      // No new work: unready first (the load balancer stops sending), then the open runs handed
+      // over (their leases released as soon as the tracker stopped, for another replica's next scan).
+      stopping = true;
       deps.runs.stop();
       // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so
       // stopping always ends (the store keeps what is needed to pick the runs up again).
       const settled = (async () => {
         await tracker.stop();
+        await leases.stop();
         await Promise.allSettled([...deps.background]);
         await updater.drain();
       })();
       const grace = new Promise<false>((r) => {
         setTimeout(() => {
           r(false);
-        }, o.stopGraceMs ?? 10_000).unref();
+        }, o.stopGraceMs ?? 7000).unref();
       });
       const clean = await Promise.race([settled.then(() => true), grace]);
+      // Handed over even when a poll is still stuck on Slack or Harness: the next replica repeats
+      // nothing (claims), and a late card edit of ours shows the same truth.
+      if (!clean) await leases.stop();
       scheduler.close();
       updater.close();
-      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([settled.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
       await closeStandby?.();
       await app.stop();
+      await pokes?.close();
       await store.close();
       return { clean };
     },

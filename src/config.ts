@@ -31,6 +31,7 @@ const envSchema = z.object({
   HARNESS_LOST_RUN_SEARCH_SECONDS: optionalText,
   HARNESS_POLL_INTERVAL_MS: optionalText,
   SLACK_EDITS_PER_MINUTE: optionalText,
+  RUN_LEASE_SECONDS: optionalText,
   DATABASE_PATH: optionalText,
   DATABASE_URL: optionalText,
   MANIFESTS_DIR: optionalText,
@@ -96,6 +97,8 @@ export interface Config {
   pollIntervalMs: number;
   /** The budget of card edits (chat.update is Tier 3: 50+ per minute per workspace). */
   slackEditsPerMinute: number;
+  /** How long a replica's lease on a run lives unrenewed: a dead replica's runs move within it. */
+  runLeaseMs: number;
 }
 
 /** A whole number within bounds, or a problem saying what to set. */
@@ -179,6 +182,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     'Slack allows about 50 message edits a minute per workspace; the default is 45',
     problems,
   );
+  const runLeaseSeconds = wholeNumber(
+    'RUN_LEASE_SECONDS',
+    raw.RUN_LEASE_SECONDS,
+    15,
+    2,
+    'seconds a replica holds a run without renewing; the default is 15',
+    problems,
+  );
   const localTransport = (raw.LOCAL_TRANSPORT ?? 'http').toLowerCase();
   if (localTransport !== 'http' && localTransport !== 'socket') {
     problems.push(`LOCAL_TRANSPORT must be "http" or "socket" (got "${raw.LOCAL_TRANSPORT ?? ''}").`);
@@ -193,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     pollIntervalMs,
     slackEditsPerMinute,
+    runLeaseMs: runLeaseSeconds * 1000,
     localTransport: localTransport === 'socket' ? 'socket' : 'http',
     mode,
     slack,

@@ -114,7 +114,11 @@ describe('loadConfig', () => {
   });
 
   it('tunes how often runs are looked at and how fast cards are edited, refusing nonsense', () => {
-    expect(loadConfig({})).toMatchObject({ pollIntervalMs: 2000, slackEditsPerMinute: 45 });
+    expect(loadConfig({})).toMatchObject({
+      pollIntervalMs: 2000,
+      slackEditsPerMinute: 45,
+      runLeaseMs: 15_000,
+    });
     expect(loadConfig({ HARNESS_POLL_INTERVAL_MS: '500', SLACK_EDITS_PER_MINUTE: '90' })).toMatchObject({
       pollIntervalMs: 500,
       slackEditsPerMinute: 90,
@@ -123,6 +127,13 @@ describe('loadConfig', () => {
     expect(p).toEqual([
       'HARNESS_POLL_INTERVAL_MS must be a whole number of at least 50 (milliseconds between looks at a moving run; the default is 2000; got "10").',
       'SLACK_EDITS_PER_MINUTE must be a whole number of at least 12 (Slack allows about 50 message edits a minute per workspace; the default is 45; got "lots").',
+    ]);
+  });
+
+  it('reads how long a run lease lives, in seconds, at least 2', () => {
+    expect(loadConfig({ RUN_LEASE_SECONDS: '6' }).runLeaseMs).toBe(6000);
+    expect(problems({ RUN_LEASE_SECONDS: '1' })).toEqual([
+      'RUN_LEASE_SECONDS must be a whole number of at least 2 (seconds a replica holds a run without renewing; the default is 15; got "1").',
     ]);
   });
 

@@ -10,7 +10,7 @@ import type { RunOutcome, RunMetrics } from './run-metrics.js';
 export function observeRuns(
   events: RunEvents,
   m: RunMetrics,
-  o: { now: () => number; runsFollowed: () => number },
+  o: { now: () => number; runsFollowed: () => number; leasesHeld?: () => number },
 ): void {
   events.observe('run.started', ({ run }) => {
     m.runStarted(run.workflowId);
@@ -32,6 +32,7 @@ export function observeRuns(
   });
   events.observe('run.observed', () => {
     m.setRunsFollowed(o.runsFollowed());
+    if (o.leasesHeld !== undefined) m.setLeasesHeld(o.leasesHeld());
   });
   events.observe('run.approval_decided', ({ run, approval }) => {
     if (approval.status === 'APPROVED') m.approvalDecided(run.workflowId, 'approve');

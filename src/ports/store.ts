@@ -143,8 +143,30 @@ export interface DraftStore {
   get(id: string, userId: string): Promise<Record<string, unknown> | undefined>;
 }
 
+/**
+ * Which replica follows which open run: a lease (owner, expiry) that its owner renews. The
+ * database decides every acquisition, so two replicas never both hold one lease; a lease its
+ * owner stopped renewing (the replica died) expires and another replica takes it.
+ */
+export interface LeaseStore {
+  /** Takes the run's lease when it is free, expired, or already `owner`'s: true when it is now ours. */
+  acquire(runId: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Extends those of `runIds` that `owner` still holds, on runs not finished; returns them (the
+   * rest were lost, or their runs are over).
+   */
+  renew(owner: string, runIds: string[], now: number, ttlMs: number): Promise<string[]>;
+  /** Gives the leases up at once (a graceful stop, a finished run), so another replica need not wait. */
+  release(owner: string, runIds: string[]): Promise<void>;
+  /** Open runs nobody holds a live lease on: a dead or stopped replica's, or never leased. */
+  unleasedOpenRuns(now: number): Promise<string[]>;
+  /** The run ids `owner` holds a live lease on. */
+  held(owner: string, now: number): Promise<string[]>;
+}
+
 export interface Store {
   runs: RunStore;
+  leases: LeaseStore;
   claims: ClaimStore;
   approvalCards: ApprovalCardStore;
   audit: AuditLog;

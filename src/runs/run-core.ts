@@ -4,6 +4,7 @@ import { Deliveries } from './deliveries.js';
 import { MessageUpdater } from './message-updater.js';
 import type { MessageUpdaterOptions } from './message-updater.js';
 import { RunEvents } from './run-events.js';
+import type { RunLeases } from './run-leases.js';
 import type { FinderTiming } from './run-finder.js';
 import { RunService } from './run-service.js';
 import { subscribeRunConsumers } from './subscribers.js';
@@ -22,6 +23,8 @@ export interface RunCoreOptions {
   updater?: MessageUpdaterOptions;
   timing?: TrackerTiming;
   finder?: FinderTiming;
+  /** Several replicas: the tracker follows, and the run service starts, only runs whose lease it holds. */
+  leases?: RunLeases;
 }
 
 /** The run's life, built once: who emits its events and who hears them. */
@@ -61,6 +64,7 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
     logger,
     now,
     ...(o.timing === undefined ? {} : { timing: o.timing }),
+    ...(o.leases === undefined ? {} : { leases: o.leases }),
   });
   const runs = new RunService({
     store,
@@ -74,6 +78,7 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
     harnessUiUrl: o.links.uiBase,
     accountId: o.links.accountId,
     ...(o.finder === undefined ? {} : { finder: o.finder }),
+    ...(o.leases === undefined ? {} : { leases: o.leases }),
   });
   return { updater, deliveries, events, approvals, tracker, runs };
 }

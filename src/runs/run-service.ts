@@ -21,6 +21,7 @@ import type { RunEvents } from './run-events.js';
 import { DEFAULT_FINDER_TIMING, findStartedRun, runNotes } from './run-finder.js';
 import type { FinderHarness, FinderTiming } from './run-finder.js';
 import { RUN_STATES } from './run-status.js';
+import type { RunLeases } from './run-leases.js';
 import type { RunTracker } from './tracker.js';
 import { errorMessage } from '../errors.js';
 
@@ -43,6 +44,11 @@ export interface RunServiceDeps {
   accountId: string;
   /** How long and how often to look for a run whose start Harness did not confirm. */
   finder?: FinderTiming;
+  /**
+   * Several replicas: the replica starting a run holds its lease from before the run is written,
+   * so no other replica takes a run being started for one whose starter died.
+   */
+  leases?: Pick<RunLeases, 'acquire'>;
 }
 
 export interface RunRequest {
@@ -74,6 +80,10 @@ export class RunService {
     const now = this.d.now();
     const id = randomUUID().slice(0, 8);
     if (!(await this.d.store.claims.claimSubmission(req.submissionKey, id, now))) return undefined;
+    // Refused only while this replica stops: the run is then another replica's to pick up, as
+    // after a crash (found by its marker once started), and the person's request is not lost.
+    if (this.d.leases !== undefined && !(await this.d.leases.acquire(id)))
+      this.d.logger.warn({ runId: id }, 'stopping: the new run is left for another replica to follow');
     const p = req.workflow.pipeline;
     const run: RunRecord = {
       id,
@@ -140,9 +150,19 @@ export class RunService {
    * Harness by its marker, followed when found, and its requester told either way.
    */
   async repairStarting(): Promise<Promise<RunRecord>[]> {
-    return (await this.d.store.runs.open())
-      .filter((r) => r.executionId === undefined)
-      .map((r) => this.findLost(r, buildRestartedWhileStartingReason(), true));
+    const repairs: Promise<RunRecord>[] = [];
+    for (const run of await this.d.store.runs.open()) {
+      if (run.executionId !== undefined) continue;
+      // Another replica may be starting it right now: only a run whose lease is free is repaired.
+      if (this.d.leases !== undefined && !(await this.d.leases.acquire(run.id))) continue;
+      repairs.push(this.repair(run));
+    }
+    return repairs;
+  }
+
+  /** A run whose start was never confirmed, taken over from its starter (a restart, a dead replica). */
+  repair(run: RunRecord): Promise<RunRecord> {
+    return this.findLost(run, buildRestartedWhileStartingReason(), true);
   }
 
   /** Stops looking for lost runs (the bot is stopping; a restart looks again). */

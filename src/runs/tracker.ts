@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import type { RunRecord, Store } from '../ports/store.js';
 import type { RunEvents } from './run-events.js';
+import type { RunLeases } from './run-leases.js';
 import { runExecutionLink } from './presenter.js';
 import { isMoving, isTerminal } from './run-status.js';
 
@@ -34,6 +35,11 @@ export interface TrackerDeps {
   timing?: TrackerTiming;
   /** Harness's UI and the account, to correct execution links once the execution is read. */
   links?: { uiBase: string; accountId: string };
+  /**
+   * Several replicas: a run is followed only while this replica holds its lease (taken before
+   * the first poll, released when the run is over). Without it, every open run is followed here.
+   */
+  leases?: Pick<RunLeases, 'acquire' | 'release'>;
 }
 
 interface Tracked {
@@ -64,8 +70,23 @@ export class RunTracker {
     return this.runs.size;
   }
 
+  /** Follows the run (once its lease is this replica's, when leases are kept). */
   track(runId: string): void {
-    if (this.stopped || this.runs.has(runId)) return;
+    void this.follow(runId);
+  }
+
+  /** Stops following a run whose lease this replica lost: another replica follows it now. */
+  drop(runId: string): void {
+    const t = this.runs.get(runId);
+    if (t === undefined) return;
+    clearTimeout(t.timer);
+    this.runs.delete(runId);
+    this.d.logger.info({ runId }, 'the run’s lease was lost: no longer following it here');
+  }
+
+  /** True when this replica follows the run from now on. */
+  private async follow(runId: string): Promise<boolean> {
+    if (this.stopped || this.runs.has(runId)) return false;
     const t: Tracked = {
       runId,
       timer: undefined,
@@ -76,7 +97,34 @@ export class RunTracker {
       failures: 0,
     };
     this.runs.set(runId, t);
+    let won = true;
+    try {
+      won = (await this.d.leases?.acquire(runId)) ?? true;
+    } catch (err) {
+      this.d.logger.warn(
+        { runId, err: errorMessage(err) },
+        'could not take the run’s lease: a later scan tries again',
+      );
+      won = false;
+    }
+    if (this.runs.get(runId) !== t) return false;
+    if (!won) {
+      this.runs.delete(runId);
+      return false;
+    }
     this.schedule(t, 0);
+    return true;
+  }
+
+  /** The run is over (or not this tracker's to follow): forgotten, its lease given up. */
+  private forget(runId: string): void {
+    this.runs.delete(runId);
+    void this.d.leases?.release(runId).catch((err: unknown) => {
+      this.d.logger.warn(
+        { runId, err: errorMessage(err) },
+        'could not release the run’s lease: it expires instead',
+      );
+    });
   }
 
   /** A webhook said the execution changed: look now. */
@@ -90,15 +138,15 @@ export class RunTracker {
   }
 
   /**
-   * Picks up every run that was not over when the bot stopped. Runs without an execution id
-   * (the bot stopped while starting them) are RunService.repairStarting's: found by their marker.
+   * Picks up every run that was not over when the bot stopped (with leases: those no other
+   * replica follows). Runs without an execution id (the bot stopped while starting them) are
+   * RunService.repairStarting's: found by their marker.
    */
   async resume(): Promise<number> {
     let n = 0;
     for (const run of await this.d.store.runs.open()) {
       if (run.executionId === undefined) continue;
-      this.track(run.id);
-      n++;
+      if (await this.follow(run.id)) n++;
     }
     return n;
   }
@@ -122,7 +170,8 @@ export class RunTracker {
     t.timer = setTimeout(() => {
       t.polling = this.poll(t).finally(() => {
         t.polling = undefined;
-        if (!this.runs.has(t.runId)) return;
+        // Forgotten, or dropped (and perhaps followed again since, by a new entry): stop here.
+        if (this.runs.get(t.runId) !== t) return;
         if (t.again) {
           t.again = false;
           this.schedule(t, 0);
@@ -136,7 +185,7 @@ export class RunTracker {
   private async poll(t: Tracked): Promise<void> {
     const run = await this.d.store.runs.get(t.runId);
     if (run?.executionId === undefined || run.finishedAt !== undefined) {
-      this.runs.delete(t.runId);
+      this.forget(t.runId);
       return;
     }
     let view: ExecutionView;
@@ -215,6 +264,6 @@ export class RunTracker {
   private async finish(run: RunRecord, view: ExecutionView, now: number): Promise<void> {
     if ((await this.d.events.emit('run.finished', { run, view, at: now })) !== 'done') return;
     await this.d.store.runs.update(run.id, { finishedAt: now });
-    this.runs.delete(run.id);
+    this.forget(run.id);
   }
 }

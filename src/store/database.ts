@@ -58,6 +58,7 @@ export interface Tables {
     created_at: number;
   };
   drafts: { id: string; user_id: string; values_json: string; at: number };
+  run_leases: { run_id: string; owner: string; expires_at: number };
 }
 
 export type Db = Kysely<Tables>;

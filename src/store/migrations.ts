@@ -150,9 +150,22 @@ function initialSchema(dialect: DialectName, schema: string | undefined): Migrat
   };
 }
 
+/** Which replica follows which open run (`src/store/lease-store.ts`). */
+const runLeases: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('run_leases')
+      .ifNotExists()
+      .addColumn('run_id', 'text', (c) => c.primaryKey())
+      .addColumn('owner', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** In code, not files on disk, so the built `dist/` carries them. Names sort in order. */
 export function migrations(dialect: DialectName, schema: string | undefined): Record<string, Migration> {
-  return { '0001-initial-schema': initialSchema(dialect, schema) };
+  return { '0001-initial-schema': initialSchema(dialect, schema), '0002-run-leases': runLeases };
 }
 
 function newerBuild(what: string): Error {

@@ -8,6 +8,7 @@ import { openPostgresDatabase, openSqliteDatabase, type Db } from './database.js
 import { isPostgresUrl, maskDatabaseUrl } from './database-url.js';
 import { createDraftStore } from './draft-store.js';
 import { createIdentityStore } from './identity-store.js';
+import { createLeaseStore } from './lease-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createRunStore } from './run-store.js';
 import { errorMessage } from '../errors.js';
@@ -22,6 +23,7 @@ export interface OpenStoreOptions {
 function storeOn(db: Db): Store {
   return {
     runs: createRunStore(db),
+    leases: createLeaseStore(db),
     claims: createClaimStore(db),
     approvalCards: createApprovalCardStore(db),
     audit: createAuditLog(db),

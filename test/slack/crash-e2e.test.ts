@@ -48,6 +48,8 @@ async function boot(extra: Record<string, string> = {}): Promise<void> {
     HARNESS_APPROVER_API_KEY: 'sim-key-carol',
     HARNESS_POLL_INTERVAL_MS: '100',
     SLACK_EDITS_PER_MINUTE: '6000',
+    // On PostgreSQL a killed bot's leases hold until they expire: the next life takes its runs then.
+    RUN_LEASE_SECONDS: '2',
     PORT: '0',
     LOG_LEVEL: 'info',
     ...extra,

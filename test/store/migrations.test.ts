@@ -190,7 +190,7 @@ describe('PostgreSQL schemas', () => {
     );
     try {
       const { rows } = await queryInSchema(schema.schema, 'SELECT name FROM kysely_migration');
-      expect(rows).toEqual([{ name: '0001-initial-schema' }]);
+      expect(rows).toEqual([{ name: '0001-initial-schema' }, { name: '0002-run-leases' }]);
       const wins = await Promise.all(stores.map((s) => s.claims.claimSubmission('k', 'r', T)));
       expect(wins.filter(Boolean)).toHaveLength(1);
     } finally {

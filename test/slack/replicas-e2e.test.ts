@@ -1,0 +1,243 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { APPROVE_ACTION_ID } from '../../blocks/ids.js';
+import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
+import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
+import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
+import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
+import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
+import { simulator } from '../helpers/harness.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { answersFor, BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+
+/**
+ * Two bot processes (built code) on one PostgreSQL schema, one Slack emulator (events sent to
+ * either replica, as a load balancer would) and one Harness simulator.
+ */
+let dir: string;
+let sim: HarnessSimulator;
+let slack: SlackEmulator;
+let catalogue: Catalogue;
+let database: TestDatabase;
+const bots: BotProcess[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'idp-replicas-'));
+  database = await createTestDatabase(dir, 'pg');
+  // Pipelines at about real pace: a run without approval lasts seconds, so a kill lands mid-run.
+  sim = await simulator({ speed: 2 });
+  slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  catalogue = await shippedCatalogue();
+});
+afterEach(async () => {
+  await Promise.all(bots.splice(0).map((b) => b.kill()));
+  await slack.close();
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+  await database.drop();
+});
+
+async function replica(leaseSeconds: number): Promise<BotProcess> {
+  const bot = await spawnBot({
+    ...connectedEnv(slack, sim, path.join(dir, 'unused.db')),
+    ...database.env,
+    HARNESS_APPROVER_API_KEY: 'sim-key-carol',
+    HARNESS_POLL_INTERVAL_MS: '100',
+    SLACK_EDITS_PER_MINUTE: '6000',
+    RUN_LEASE_SECONDS: String(leaseSeconds),
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  });
+  bots.push(bot);
+  return bot;
+}
+
+/** Slack's requests go to this replica from now on. */
+function routeTo(bot: BotProcess): void {
+  slack.botUrl = `${bot.url}/slack/events`;
+}
+
+/** A person runs a workflow with its sample answers through `bot`; returns the status card's ts. */
+async function runThrough(bot: BotProcess, workflowId: string): Promise<string> {
+  routeTo(bot);
+  const wf = catalogue.workflows.get(workflowId);
+  const command = catalogue.bindings.get(workflowId)?.command;
+  if (wf === undefined || command === undefined) throw new Error(workflowId);
+  const values = await sampleValues(workflowId);
+  const before = new Set(slack.messages('C0OPS').map((m) => m.ts));
+  const views = new Set(slack.openViews('U0ALICE').map((v) => v.id));
+  await slack.command({ command, user: 'U0ALICE', channel: 'C0OPS' });
+  const [view] = await eventually(
+    () => slack.openViews('U0ALICE').filter((v) => !views.has(v.id)),
+    (v) => v.length === 1,
+  );
+  for (const page of wf.pages)
+    await slack.submitView(view?.id ?? '', 'U0ALICE', answersFor(wf, page.index, values));
+  const card = await eventually(
+    () => slack.messages('C0OPS').find((m) => !before.has(m.ts) && m.threadTs === undefined),
+    (m) => m !== undefined,
+  );
+  return card?.ts ?? '';
+}
+
+const card = (ts: string): EmulatedMessage | undefined =>
+  slack.channel('C0OPS').messages.find((m) => m.ts === ts);
+const thread = (ts: string) => slack.replies('C0OPS', ts);
+const approvalCards = (ts: string) => thread(ts).filter((m) => m.broadcast === true);
+const notes = (text: string) =>
+  (slack.ws.channels.get('D0ALICE')?.messages ?? []).filter((m) => m.text.startsWith(text));
+/** The delivery keys of a thread's replies: each message the bot sends once carries its own. */
+const deliveryKeys = (ts: string) =>
+  thread(ts).flatMap((m) => {
+    const key = m.metadata?.event_payload['key'];
+    return typeof key === 'string' ? [key] : [];
+  });
+
+/** The run record behind a card, and whether its approval card is recorded (a person then clicks). */
+async function runOfCard(ts: string) {
+  const store = await database.open();
+  try {
+    const run = (await store.runs.open()).find((r) => r.cardTs === ts);
+    const cards = run === undefined ? [] : await store.approvalCards.forRun(run.id);
+    return { run, cards, unleased: await store.leases.unleasedOpenRuns(Date.now()) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Which replica holds the run's lease (hostname:pid:random), read as an operator would. */
+async function leaseOwner(runId: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: database.env['DATABASE_URL'] });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select owner from run_leases where run_id = $1', [runId]);
+    return z.array(z.object({ owner: z.string() })).parse(rows)[0]?.owner;
+  } finally {
+    await client.end();
+  }
+}
+
+const FLAG = 'Toggle a feature flag';
+const SCALE = 'Scale a service';
+
+describe('two replicas on one PostgreSQL', () => {
+  it(
+    'ten runs through both, one replica SIGKILLed mid-run: every card ends once, nothing runs or posts twice, approvals still work',
+    { timeout: 150_000 },
+    async () => {
+      const [a, b] = await Promise.all([replica(3), replica(3)]);
+      const started: [string, string][] = [];
+      for (let i = 0; i < 10; i++) {
+        const workflow = i % 5 < 3 ? 'toggle_feature_flag' : 'scale_service';
+        const ts = await runThrough(i % 2 === 0 ? a : b, workflow);
+        started.push([ts, workflow === 'toggle_feature_flag' ? FLAG : SCALE]);
+      }
+      const scales = started.filter(([, title]) => title === SCALE).map(([ts]) => ts);
+      // Every approval card is out and recorded before the kill, so people can click after it.
+      const approvalTs = new Map<string, string>();
+      for (const ts of scales) {
+        const [approval] = await eventually(
+          () => approvalCards(ts),
+          (c) => c.length === 1,
+          30_000,
+        );
+        if (approval === undefined) throw new Error('no approval card');
+        await eventually(
+          () => runOfCard(ts),
+          (r) => r.cards.some((c) => c.ts === approval.ts),
+        );
+        approvalTs.set(ts, approval.ts);
+      }
+      const openAtKill = await Promise.all(started.map(([ts]) => runOfCard(ts)));
+      await a.kill();
+      routeTo(b);
+      // Killed mid-run: the dead replica's approvals and at least one other of its runs were open.
+      expect(openAtKill.filter((r) => r.run !== undefined).length).toBeGreaterThan(scales.length);
+
+      // Approvals after the kill go through the survivor, which takes the dead one's runs over.
+      for (const [, approval] of approvalTs)
+        await slack.clickMessageButton('C0OPS', approval, 'U0BOB', APPROVE_ACTION_ID);
+      for (const [ts, title] of started)
+        await eventually(
+          () => card(ts)?.text,
+          (t) => t === `${title}: Succeeded`,
+          60_000,
+        );
+      await eventually(
+        () => notes(`Your run of ${FLAG} finished`).length + notes(`Your run of ${SCALE} finished`).length,
+        (n) => n === 10,
+        20_000,
+      );
+      await b.stop();
+
+      expect(sim.engine.executions.size).toBe(10);
+      for (const [ts, title] of started) {
+        expect(thread(ts).filter((m) => m.text === `${title}: Succeeded`)).toHaveLength(1);
+        const keys = deliveryKeys(ts);
+        expect(keys.length).toBeGreaterThan(0);
+        expect(new Set(keys).size).toBe(keys.length);
+      }
+      for (const ts of scales) expect(approvalCards(ts)).toHaveLength(1);
+      const approvals = [...sim.engine.approvals.values()];
+      expect(approvals).toHaveLength(scales.length);
+      for (const approval of approvals) {
+        expect(approval.status).toBe('APPROVED');
+        expect(approval.activities).toHaveLength(1);
+      }
+      expect(notes(`Your run of ${FLAG} finished`)).toHaveLength(6);
+      expect(notes(`Your run of ${SCALE} finished`)).toHaveLength(4);
+    },
+  );
+
+  it(
+    'SIGTERM hands the runs over at once: the other replica takes them long before the lease would expire',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const [a, b] = await Promise.all([replica(15), replica(15)]);
+      const ts = await runThrough(a, 'scale_service');
+      const [approval] = await eventually(
+        () => approvalCards(ts),
+        (c) => c.length === 1,
+        30_000,
+      );
+      if (approval === undefined) throw new Error('no approval card');
+      await eventually(
+        () => runOfCard(ts),
+        (r) => r.cards.some((c) => c.ts === approval.ts),
+      );
+      const { run } = await runOfCard(ts);
+      if (run === undefined) throw new Error('no run');
+      const ownerBefore = await leaseOwner(run.id);
+      expect(ownerBefore).toMatch(/:\d+:[0-9a-f]{6}$/);
+      const stopping = Date.now();
+      await a.stop();
+      const stoppedIn = Date.now() - stopping;
+      expect(stoppedIn).toBeLessThan(10_000);
+      // Released at the stop, so taken by the other replica at its next scan (every 5 s ± 20%):
+      // unreleased, the lease (renewed every 5 s, for 15 s) would hold at least 10 s more.
+      const owner = await eventually(
+        () => leaseOwner(run.id),
+        (o) => o !== undefined && o !== ownerBefore,
+        8000,
+      );
+      expect(owner).not.toBe(ownerBefore);
+      routeTo(b);
+      await slack.clickMessageButton('C0OPS', approval.ts, 'U0BOB', APPROVE_ACTION_ID);
+      await eventually(
+        () => card(ts)?.text,
+        (t) => t === `${SCALE}: Succeeded`,
+        30_000,
+      );
+      await b.stop();
+      expect(sim.engine.executions.size).toBe(1);
+      expect(thread(ts).filter((m) => m.text === `${SCALE}: Succeeded`)).toHaveLength(1);
+    },
+  );
+});

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRecord } from '../helpers/fake-ports.js';
 import { createLogger } from '../../src/logger.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import { leaseTiming, RunLeases } from '../../src/runs/run-leases.js';
@@ -10,28 +11,23 @@ import { eventually } from '../helpers/stack.js';
 /** Two replicas' lease keepers on one PostgreSQL schema, with real time and a short TTL. */
 const TTL = 900;
 
+/** A run as these tests store it (runRecord's shape, with their own ids and times). */
 function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
-  const now = Date.now();
-  return {
+  const at = Date.now();
+  return runRecord({
     id,
     workflowId: 'toggle_feature_flag',
     requesterId: 'U1',
     channelId: 'C1',
     cardTs: '1.1',
     executionId: `exec-${id}`,
-    orgId: 'default',
-    projectId: 'platform',
     pipelineId: 'flag',
     status: 'Running',
-    bucket: 'running',
-    inputs: {},
     executionUrl: undefined,
-    error: undefined,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: undefined,
+    createdAt: at,
+    updatedAt: at,
     ...over,
-  };
+  });
 }
 
 /** What a replica was asked to do with runs it took over or lost. */

@@ -1,65 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STORE_BACKENDS } from '../helpers/store-backends.js';
+import { runRecord } from '../helpers/fake-ports.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
-import { openStore } from '../../src/store/open-store.js';
-import { createTestSchema } from '../helpers/postgres.js';
 
 /** Two stores on one fresh database: two replicas. */
-interface Backend {
-  name: string;
-  setUp(): Promise<{ open(): Promise<Store>; tearDown(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'sqlite',
-    async setUp() {
-      const dir = await mkdtemp(path.join(tmpdir(), 'leases-'));
-      const databasePath = path.join(dir, 'bot.db');
-      return {
-        open: () => openStore({ databasePath }),
-        tearDown: () => rm(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  {
-    name: 'postgres',
-    async setUp() {
-      const schema = await createTestSchema();
-      return {
-        open: () => openStore({ databaseUrl: schema.url, databasePath: ':memory:' }),
-        tearDown: () => schema.drop(),
-      };
-    },
-  },
-];
+const backends = STORE_BACKENDS;
 
 const T = 1_764_000_000_000;
 const TTL = 15_000;
 
+/** A run as these tests store it (runRecord's shape, with their own ids and times). */
 function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
-  return {
+  const at = T;
+  return runRecord({
     id,
     workflowId: 'deploy-service',
     requesterId: 'U1',
     channelId: 'C1',
     cardTs: '1.1',
     executionId: `exec-${id}`,
-    orgId: 'default',
-    projectId: 'platform',
     pipelineId: 'deploy',
     status: 'Running',
-    bucket: 'running',
-    inputs: {},
     executionUrl: undefined,
-    error: undefined,
-    createdAt: T,
-    updatedAt: T,
-    finishedAt: undefined,
+    createdAt: at,
+    updatedAt: at,
     ...over,
-  };
+  });
 }
 
 describe.each(backends)('run leases on $name', (backend) => {

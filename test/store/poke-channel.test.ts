@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runRecord } from '../helpers/fake-ports.js';
 import { createLogger } from '../../src/logger.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import { routePoke } from '../../src/runs/route-poke.js';
@@ -10,27 +11,23 @@ import pg from 'pg';
 
 const logger = createLogger('silent');
 
+/** A run as these tests store it (runRecord's shape, with their own ids and times). */
 function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
-  return {
+  const at = 1;
+  return runRecord({
     id,
     workflowId: 'toggle_feature_flag',
     requesterId: 'U1',
     channelId: 'C1',
     cardTs: '1.1',
     executionId: `exec-${id}`,
-    orgId: 'default',
-    projectId: 'platform',
     pipelineId: 'flag',
     status: 'Running',
-    bucket: 'running',
-    inputs: {},
     executionUrl: undefined,
-    error: undefined,
-    createdAt: 1,
-    updatedAt: 1,
-    finishedAt: undefined,
+    createdAt: at,
+    updatedAt: at,
     ...over,
-  };
+  });
 }
 
 describe('webhook pokes between replicas (PostgreSQL LISTEN/NOTIFY)', () => {

@@ -1,36 +1,49 @@
-import { readFile } from 'node:fs/promises';
+import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import { isRecord } from '../../src/is-record.js';
+import type { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { sampleValues } from './catalogue.js';
 import { answersFor, eventually } from './stack.js';
 import type { Stack } from './stack.js';
 
 /** Runs a shipped workflow from its slash command with its sample answers; returns the status card's ts. */
-export async function submitWorkflow(
+export function submitWorkflow(
   s: Stack,
   workflowId: string,
   user = 'U0ALICE',
   channel = 'C0OPS',
 ): Promise<string> {
-  const wf = s.catalogue.workflows.get(workflowId);
-  const command = s.catalogue.bindings.get(workflowId)?.command;
+  return submitThrough(s.slack, s.catalogue, workflowId, user, channel);
+}
+
+/**
+ * The same through any emulator (a bot process of its own, several replicas): a person types the
+ * command, fills each page with the sample answers and submits; the new status card's ts.
+ */
+export async function submitThrough(
+  slack: SlackEmulator,
+  catalogue: Catalogue,
+  workflowId: string,
+  user = 'U0ALICE',
+  channel = 'C0OPS',
+): Promise<string> {
+  const wf = catalogue.workflows.get(workflowId);
+  const command = catalogue.bindings.get(workflowId)?.command;
   if (wf === undefined || command === undefined) throw new Error(`no workflow ${workflowId}`);
-  const values = JSON.parse(await readFile(`test/fixtures/values/${workflowId}.json`, 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const before = s.slack.messages(channel).length;
-  const views = new Set(s.slack.openViews(user).map((v) => v.id));
-  await s.slack.command({ command, user, channel });
+  const values = await sampleValues(workflowId);
+  const before = new Set(slack.messages(channel).map((m) => m.ts));
+  const views = new Set(slack.openViews(user).map((v) => v.id));
+  await slack.command({ command, user, channel });
   const [view] = await eventually(
-    () => s.slack.openViews(user).filter((v) => !views.has(v.id)),
+    () => slack.openViews(user).filter((v) => !views.has(v.id)),
     (v) => v.length === 1,
   );
   for (const page of wf.pages)
-    await s.slack.submitView(view?.id ?? '', user, answersFor(wf, page.index, values));
-  const messages = await eventually(
-    () => s.slack.messages(channel),
-    (m) => m.length > before,
+    await slack.submitView(view?.id ?? '', user, answersFor(wf, page.index, values));
+  const card = await eventually(
+    () => slack.messages(channel).find((m) => !before.has(m.ts) && m.threadTs === undefined),
+    (m) => m !== undefined,
   );
-  return messages[before]?.ts ?? '';
+  return card?.ts ?? '';
 }
 
 /**

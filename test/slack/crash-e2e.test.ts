@@ -9,10 +9,11 @@ import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { spawnBot } from '../helpers/bot-process.js';
 import type { BotProcess } from '../helpers/bot-process.js';
-import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
+import { shippedCatalogue } from '../helpers/catalogue.js';
 import { simulator } from '../helpers/harness.js';
+import { submitThrough } from '../helpers/submit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { answersFor, BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+import { BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
 
 /**
  * The bot as a real child process, SIGKILLed inside each crash window (widened by an answer the
@@ -65,26 +66,7 @@ async function killInside(arrived: Promise<unknown>, extra: Record<string, strin
 }
 
 /** A person runs a workflow from Slack with its sample answers; returns the status card's ts. */
-async function runFromSlack(workflowId: string): Promise<string> {
-  const wf = catalogue.workflows.get(workflowId);
-  const command = catalogue.bindings.get(workflowId)?.command;
-  if (wf === undefined || command === undefined) throw new Error(workflowId);
-  const values = await sampleValues(workflowId);
-  const before = new Set(slack.messages('C0OPS').map((m) => m.ts));
-  const views = new Set(slack.openViews('U0ALICE').map((v) => v.id));
-  await slack.command({ command, user: 'U0ALICE', channel: 'C0OPS' });
-  const [view] = await eventually(
-    () => slack.openViews('U0ALICE').filter((v) => !views.has(v.id)),
-    (v) => v.length === 1,
-  );
-  for (const page of wf.pages)
-    await slack.submitView(view?.id ?? '', 'U0ALICE', answersFor(wf, page.index, values));
-  const card = await eventually(
-    () => slack.messages('C0OPS').find((m) => !before.has(m.ts) && m.threadTs === undefined),
-    (m) => m !== undefined,
-  );
-  return card?.ts ?? '';
-}
+const runFromSlack = (workflowId: string): Promise<string> => submitThrough(slack, catalogue, workflowId);
 
 const card = (ts: string): EmulatedMessage | undefined =>
   slack.channel('C0OPS').messages.find((m) => m.ts === ts);

@@ -10,10 +10,11 @@ import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
-import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
+import { shippedCatalogue } from '../helpers/catalogue.js';
 import { simulator } from '../helpers/harness.js';
+import { submitThrough } from '../helpers/submit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { answersFor, BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+import { BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
 
 /**
  * Two bot processes (built code) on one PostgreSQL schema, one Slack emulator (events sent to
@@ -65,24 +66,7 @@ function routeTo(bot: BotProcess): void {
 /** A person runs a workflow with its sample answers through `bot`; returns the status card's ts. */
 async function runThrough(bot: BotProcess, workflowId: string): Promise<string> {
   routeTo(bot);
-  const wf = catalogue.workflows.get(workflowId);
-  const command = catalogue.bindings.get(workflowId)?.command;
-  if (wf === undefined || command === undefined) throw new Error(workflowId);
-  const values = await sampleValues(workflowId);
-  const before = new Set(slack.messages('C0OPS').map((m) => m.ts));
-  const views = new Set(slack.openViews('U0ALICE').map((v) => v.id));
-  await slack.command({ command, user: 'U0ALICE', channel: 'C0OPS' });
-  const [view] = await eventually(
-    () => slack.openViews('U0ALICE').filter((v) => !views.has(v.id)),
-    (v) => v.length === 1,
-  );
-  for (const page of wf.pages)
-    await slack.submitView(view?.id ?? '', 'U0ALICE', answersFor(wf, page.index, values));
-  const card = await eventually(
-    () => slack.messages('C0OPS').find((m) => !before.has(m.ts) && m.threadTs === undefined),
-    (m) => m !== undefined,
-  );
-  return card?.ts ?? '';
+  return submitThrough(slack, catalogue, workflowId);
 }
 
 const card = (ts: string): EmulatedMessage | undefined =>

@@ -110,7 +110,11 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       baseUrl: config.harness.apiUrl,
       apiKey: config.harness.apiKey,
       accountId: config.harness.accountId,
-      budget: measuredBudget(createRequestBudget(config.harness.requestsPerMinute), metrics.harness),
+      budget: measuredBudget(
+        // Shared with the other replicas through the database (PostgreSQL), so the budget is the deployment's.
+        createRequestBudget(config.harness.requestsPerMinute, store.budgets),
+        metrics.harness,
+      ),
       executeTimeoutMs: config.harness.executeTimeoutMs,
       observe: harnessObserver(metrics.harness),
       ...o.harnessRetry,
@@ -176,6 +180,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     logger,
     // SLACK_EDITS_PER_MINUTE paces card edits (chat.update); every other method keeps its tier.
     perMinute: { 'chat.update': config.slackEditsPerMinute },
+    // Every replica on one PostgreSQL database takes its turns from the same budgets.
+    gate: store.budgets,
     ...(o.slackScale === undefined ? {} : { scale: o.slackScale }),
   });
   const slack = createSlackPort(app.client, background, scheduler);

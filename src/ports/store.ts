@@ -1,4 +1,5 @@
 import type { RunBucket } from '../runs/run-status.js';
+import type { RateGate } from './rate-gate.js';
 
 /**
  * What the bot remembers, split by concern and asynchronous, so a server database (PostgreSQL)
@@ -172,5 +173,10 @@ export interface Store {
   audit: AuditLog;
   identities: IdentityStore;
   drafts: DraftStore;
+  /**
+   * The Harness and Slack rate budgets (`src/ports/rate-gate.ts`): shared by every replica on a
+   * PostgreSQL database; this process's own on SQLite (one process per file).
+   */
+  budgets: RateGate;
   close(): Promise<void>;
 }

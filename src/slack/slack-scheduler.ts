@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pThrottle from 'p-throttle';
 import type { Logger } from '../logger.js';
+import type { RateGate } from '../ports/rate-gate.js';
 import { classifySlackError, SlackClosedError } from '../ports/slack-errors.js';
+import { createProcessRateGate } from '../process-rate-gate.js';
 import { POST_MESSAGE_PER_CHANNEL, SLACK_METHOD_TIERS } from './rate-tiers.js';
 
 export interface SlackSchedulerOptions {
@@ -14,6 +15,11 @@ export interface SlackSchedulerOptions {
    */
   perMinute?: Readonly<Record<string, number>>;
   now?: () => number;
+  /**
+   * Where turns are taken: the store's budgets (shared by every replica on PostgreSQL, so the
+   * tiers hold for the deployment); by default this scheduler's own.
+   */
+  gate?: RateGate;
 }
 
 /**
@@ -25,15 +31,16 @@ export interface SlackSchedulerOptions {
  * makeRequest; the background client therefore rejects rate-limited calls and this class waits.)
  */
 export class SlackScheduler {
-  private readonly gates = new Map<string, () => Promise<void>>();
   private readonly pausedUntil = new Map<string, number>();
   private readonly stop = new AbortController();
   private readonly scale: number;
   private readonly now: () => number;
+  private readonly rateGate: RateGate;
 
   constructor(private readonly o: SlackSchedulerOptions) {
     this.scale = o.scale ?? 1;
     this.now = o.now ?? Date.now;
+    this.rateGate = o.gate ?? createProcessRateGate();
   }
 
   /** Runs `send` in `method`'s turn; a 429 waits its Retry-After and tries again until closed. */
@@ -81,19 +88,8 @@ export class SlackScheduler {
 
   private gate(key: string, limit: number | undefined, interval: number): (() => Promise<void>) | undefined {
     if (limit === undefined) return undefined;
-    let gate = this.gates.get(key);
-    if (gate === undefined) {
-      // strict: never more than `limit` in any `interval`, the sliding window Slack counts in.
-      gate = pThrottle({
-        limit: Math.max(1, Math.floor(limit * this.scale)),
-        interval,
-        strict: true,
-        signal: this.stop.signal,
-      })(async () => {
-        // Only the turn is throttled; the call itself runs in `call`.
-      });
-      this.gates.set(key, gate);
-    }
-    return gate;
+    // strict: never more than `limit` in any `interval`, the sliding window Slack counts in.
+    const rule = { limit: Math.max(1, Math.floor(limit * this.scale)), windowMs: interval };
+    return () => this.rateGate.turn(`slack:${key}`, rule, this.stop.signal);
   }
 }

@@ -163,9 +163,31 @@ const runLeases: Migration = {
   },
 };
 
+/**
+ * Rate budgets shared by the replicas (`src/store/budget-store.ts`): per key, the times of its
+ * last turns. PostgreSQL only: an SQLite file has one process, which keeps its budgets itself.
+ */
+function rateBudgets(dialect: DialectName): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      if (dialect !== 'postgres') return;
+      await db.schema
+        .createTable('rate_budgets')
+        .ifNotExists()
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('grants', sql`bigint[]`, (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 /** In code, not files on disk, so the built `dist/` carries them. Names sort in order. */
 export function migrations(dialect: DialectName, schema: string | undefined): Record<string, Migration> {
-  return { '0001-initial-schema': initialSchema(dialect, schema), '0002-run-leases': runLeases };
+  return {
+    '0001-initial-schema': initialSchema(dialect, schema),
+    '0002-run-leases': runLeases,
+    '0003-rate-budgets': rateBudgets(dialect),
+  };
 }
 
 function newerBuild(what: string): Error {

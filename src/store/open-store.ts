@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Store } from '../ports/store.js';
 import { createApprovalCardStore } from './approval-card-store.js';
 import { createAuditLog } from './audit-log.js';
+import { createSharedRateGate } from './budget-store.js';
 import { createClaimStore } from './claim-store.js';
 import { openPostgresDatabase, openSqliteDatabase, type Db } from './database.js';
 import { isPostgresUrl, maskDatabaseUrl } from './database-url.js';
@@ -12,6 +13,8 @@ import { createLeaseStore } from './lease-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createRunStore } from './run-store.js';
 import { errorMessage } from '../errors.js';
+import type { RateGate } from '../ports/rate-gate.js';
+import { createProcessRateGate } from '../process-rate-gate.js';
 
 export interface OpenStoreOptions {
   /** A `postgres://` or `postgresql://` URL selects PostgreSQL; anything else, SQLite. */
@@ -20,8 +23,9 @@ export interface OpenStoreOptions {
   databasePath: string;
 }
 
-function storeOn(db: Db): Store {
+function storeOn(db: Db, budgets: RateGate): Store {
   return {
+    budgets,
     runs: createRunStore(db),
     leases: createLeaseStore(db),
     claims: createClaimStore(db),
@@ -56,7 +60,8 @@ async function openPostgres(url: string): Promise<Store> {
       throw new Error('the search_path names no existing schema: create the schema first');
     }
     await migrateToLatest(db, 'postgres', schema);
-    return storeOn(db);
+    // Every replica on this database shares the Harness and Slack budgets through it.
+    return storeOn(db, createSharedRateGate(db));
   } catch (error) {
     await db.destroy();
     throw new Error(
@@ -69,7 +74,8 @@ async function openSqlite(file: string): Promise<Store> {
   const { db } = openSqliteDatabase(file);
   try {
     await migrateToLatest(db, 'sqlite', undefined);
-    return storeOn(db);
+    // One process per file: the budgets are this process's own.
+    return storeOn(db, createProcessRateGate());
   } catch (error) {
     await db.destroy();
     throw error;

@@ -10,6 +10,8 @@ import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { spawnBot, type BotProcess } from '../helpers/bot-process.js';
+import { sample } from '../helpers/metrics-text.js';
+import { maxInWindow, sampleArrivals } from '../helpers/rate-windows.js';
 import { shippedCatalogue } from '../helpers/catalogue.js';
 import { simulator } from '../helpers/harness.js';
 import { submitThrough } from '../helpers/submit.js';
@@ -43,7 +45,7 @@ afterEach(async () => {
   await database.drop();
 });
 
-async function replica(leaseSeconds: number): Promise<BotProcess> {
+async function replica(leaseSeconds: number, env: Record<string, string> = {}): Promise<BotProcess> {
   const bot = await spawnBot({
     ...connectedEnv(slack, sim, path.join(dir, 'unused.db')),
     ...database.env,
@@ -53,6 +55,7 @@ async function replica(leaseSeconds: number): Promise<BotProcess> {
     RUN_LEASE_SECONDS: String(leaseSeconds),
     PORT: '0',
     LOG_LEVEL: 'info',
+    ...env,
   });
   bots.push(bot);
   return bot;
@@ -222,6 +225,59 @@ describe('two replicas on one PostgreSQL', () => {
       await b.stop();
       expect(sim.engine.executions.size).toBe(1);
       expect(thread(ts).filter((m) => m.text === `${SCALE}: Succeeded`)).toHaveLength(1);
+    },
+  );
+
+  it(
+    'two replicas together stay inside one Harness budget and one Slack budget (counted by Harness and Slack)',
+    { timeout: 120_000 },
+    async () => {
+      // Runs that last about half a minute (a toggle's three steps at a quarter of Harness's pace),
+      // so both replicas keep wanting turns for the whole test.
+      await sim.close();
+      sim = await simulator({ speed: 0.25 });
+      // What the simulator and the emulator received, dated as it arrived (their own tallies).
+      const harnessArrivals = sampleArrivals(() => sim.requests);
+      const editArrivals = sampleArrivals(() => slack.calls.filter((c) => c.method === 'chat.update').length);
+      const budgets = { HARNESS_REQUESTS_PER_MINUTE: '60', SLACK_EDITS_PER_MINUTE: '12' };
+      const [a, b] = await Promise.all([replica(15, budgets), replica(15, budgets)]);
+      // Six runs, three followed by each replica: polled every 100 ms and edited at every step,
+      // each replica alone would want far more than either budget.
+      for (let i = 0; i < 6; i++) await runThrough(i % 2 === 0 ? a : b, 'toggle_feature_flag');
+      const spent = async (bot: BotProcess) => {
+        const text = await (await fetch(`${bot.url}/metrics`)).text();
+        const harness = ['ok', 'error'].reduce(
+          (n, outcome) =>
+            n +
+            (sample(text, 'idp_chatops_harness_requests_total', { operation: 'execution.get', outcome }) ??
+              0),
+          0,
+        );
+        const edits =
+          sample(text, 'idp_chatops_slack_calls_total', { method: 'chat.update', outcome: 'ok' }) ?? 0;
+        return { harness, edits };
+      };
+      // Both replicas keep asking for turns (their runs stay open while their cards wait for edits).
+      await new Promise((r) => setTimeout(r, 25_000));
+      const [spentA, spentB] = await Promise.all([spent(a), spent(b)]);
+      await Promise.all([a.stop(), b.stop()]);
+      const harness = harnessArrivals.stop();
+      const edits = editArrivals.stop();
+
+      // Both took turns of both budgets: the budgets were shared, not one replica starved.
+      for (const s of [spentA, spentB]) {
+        expect(s.harness).toBeGreaterThan(0);
+        expect(s.edits).toBeGreaterThan(0);
+      }
+      // Together, never more than one budget in any minute (each replica alone may spend it all).
+      expect(maxInWindow(harness, 60_000)).toBeLessThanOrEqual(60);
+      // The Harness budget is kept in twelve windows a minute (src/harness/request-budget.ts):
+      // 5 in any 5 s, counted a little shorter for the arrivals' sampling.
+      expect(maxInWindow(harness, 5000 - 150)).toBeLessThanOrEqual(5);
+      expect(maxInWindow(edits, 60_000)).toBeLessThanOrEqual(12);
+      // And they did spend it: a budget left mostly unused would prove nothing.
+      expect(harness.length).toBeGreaterThan(20);
+      expect(edits.length).toBeGreaterThanOrEqual(8);
     },
   );
 });

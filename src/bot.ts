@@ -267,10 +267,13 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
   // Webhooks for runs another replica follows are passed on once this one listens too.
   await pokes?.ready;
+  const owned = (runId: string) => leases.holds(runId);
   // From now on, runs whose follower died (or stopped) are taken over here or by another replica.
   leases.start({
     follow: (run) => {
       tracker.track(run.id);
+      // The dead replica's clicks left without an answer are this replica's to settle now.
+      inBackground(deps, approvals.recover(owned));
     },
     repair: (run) => {
       inBackground(deps, deps.runs.repair(run));
@@ -290,8 +293,9 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       logger,
     }),
   );
-  // Clicks sent by an earlier life of the bot without an answer: settled from Harness's record.
-  inBackground(deps, approvals.recover());
+  // Clicks sent by an earlier life of the bot without an answer: settled from Harness's record,
+  // only for the runs this replica follows (another live replica's click may be on its way).
+  inBackground(deps, approvals.recover(owned));
   logger.info(
     {
       url,

@@ -129,20 +129,27 @@ export class ClickLedger {
     return 'released';
   }
 
-  /** At start: every click a previous life of the bot sent without hearing back is settled. */
-  async recover(): Promise<number> {
+  /**
+   * At start, and when this replica takes a run over: every click sent without hearing back is
+   * settled, of the runs `owns` says are this replica's (it holds their lease) and of runs already
+   * finished. With several replicas, the click of a run another live replica follows may be on its
+   * way to Harness right now (clicks reach any replica): freeing it before Harness answers would let
+   * the person decide twice, so it is left to that run's follower (and to the person's next click).
+   */
+  async recover(owns: (runId: string) => boolean = () => true): Promise<number> {
     let n = 0;
     for (const click of await this.d.store.claims.unconfirmedApprovalClicks()) {
       if (this.sending(click.approvalId, click.slackUser)) continue;
       const card = await this.d.store.approvalCards.get(click.approvalId);
       const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
       if (card === undefined || run === undefined) continue;
+      if (run.finishedAt === undefined && !owns(run.id)) continue;
       try {
         await this.settle(run, card, click.slackUser, click.action);
         n++;
       } catch (err) {
         this.d.logger.warn(
-          { approvalId: click.approvalId, err: errorMessage(err) },
+          { runId: run.id, approvalId: click.approvalId, err: errorMessage(err) },
           'could not read an approval back from Harness; will check at the next click',
         );
       }

@@ -75,8 +75,11 @@ export class ApprovalService {
     return this.decisions.decide(slackUser, approvalId, action, reason, inputs);
   }
 
-  /** At start: every click a previous life of the bot sent without hearing back is settled. */
-  recover(): Promise<number> {
-    return this.clicks.recover();
+  /**
+   * Every click sent without hearing back is settled from Harness's record: of the runs `owns`
+   * says this replica follows (it holds their lease), and of finished runs.
+   */
+  recover(owns?: (runId: string) => boolean): Promise<number> {
+    return this.clicks.recover(owns);
   }
 }

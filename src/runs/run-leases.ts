@@ -69,6 +69,11 @@ export class RunLeases {
     return this.mine.size;
   }
 
+  /** True while this replica holds the run's lease (as of its last acquisition or renewal). */
+  holds(runId: string): boolean {
+    return !this.stopped && this.mine.has(runId);
+  }
+
   /** True when the run's lease is now this replica's (it was free, expired or ours). */
   async acquire(runId: string): Promise<boolean> {
     if (this.stopped) return false;

@@ -12,10 +12,22 @@ import { errorMessage } from '../errors.js';
 import { approvalCardRefused } from '../../blocks/messages.js';
 
 /**
+ * How long a click on a card the store does not know yet waits for its record: a card is on Slack
+ * a moment before its record is saved (Slack's answer, then two writes). Short enough that a
+ * click that opens a modal still does so within its trigger's 3 s
+ * (https://api.slack.com/interactivity/handling#modal_responses).
+ */
+export const CARD_RECORD_WAIT_MS = 1500;
+const REREAD_MS = 100;
+
+/**
  * One card per waiting approval, posted once (even across a restart), kept up to date with
  * Harness, and followed by a reminder when the approval is about to expire.
  */
 export class ApprovalCards {
+  /** Cards this process is posting now, until their record is saved (or the post ended otherwise). */
+  private readonly posting = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly d: ApprovalServiceDeps,
     private readonly view: ApprovalCardView,
@@ -33,7 +45,8 @@ export class ApprovalCards {
     const existing = await this.d.store.approvalCards.get(id);
     if (existing !== undefined && (await this.d.deliveries.done(run.id, noted))) return;
     try {
-      const posted = existing === undefined ? await this.postCard(run, run.cardTs, id, step.name) : undefined;
+      const posted =
+        existing === undefined ? await this.postTracked(run, run.cardTs, id, step.name) : undefined;
       if (posted === undefined && existing === undefined) return;
       if (posted !== undefined && 'refused' in posted) {
         // Slack will never take this card here (channel archived, bot removed; audited by
@@ -69,6 +82,38 @@ export class ApprovalCards {
         'could not post the approval card; will retry',
       );
     }
+  }
+
+  /**
+   * The record of an approval's card. A click can come between the card reaching Slack and its
+   * record being saved: then it waits for this process's post to end, or (the card posted by
+   * another replica) reads again, for at most `waitMs`. Undefined: no such card, even now.
+   */
+  async recorded(approvalId: string, waitMs = CARD_RECORD_WAIT_MS): Promise<ApprovalCardRecord | undefined> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const card = await this.d.store.approvalCards.get(approvalId);
+      const left = until - Date.now();
+      if (card !== undefined || left <= 0) return card;
+      const posting = this.posting.get(approvalId);
+      const pause = new Promise((r) =>
+        setTimeout(r, posting === undefined ? Math.min(REREAD_MS, left) : left),
+      );
+      await (posting === undefined ? pause : Promise.race([posting.catch(() => undefined), pause]));
+    }
+  }
+
+  private postTracked(
+    run: RunRecord,
+    cardTs: string,
+    id: string,
+    stepName: string,
+  ): ReturnType<ApprovalCards['postCard']> {
+    const post = this.postCard(run, cardTs, id, stepName);
+    this.posting.set(id, post);
+    return post.finally(() => {
+      if (this.posting.get(id) === post) this.posting.delete(id);
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { HarnessApiError, mayHaveReachedHarness } from '../ports/harness-errors.
 import type { ApprovalInstance } from '../harness-model/types.js';
 import type { ApprovalCardRecord, RunRecord } from '../ports/store.js';
 import type { ApprovalCardView } from './approval-card-view.js';
+import type { ApprovalCards } from './approval-cards.js';
 import type { ApprovalChecks } from './approval-checks.js';
 import { decisionComment } from './approval-clicks.js';
 import type { ClickLedger } from './approval-clicks.js';
@@ -30,6 +31,7 @@ export class ApprovalDecisions {
     private readonly view: ApprovalCardView,
     private readonly checks: ApprovalChecks,
     private readonly clicks: ClickLedger,
+    private readonly cards: Pick<ApprovalCards, 'recorded'>,
   ) {}
 
   /**
@@ -44,7 +46,8 @@ export class ApprovalDecisions {
     triggerId: string,
     opensForm = false,
   ): Promise<string | undefined> {
-    const card = await this.d.store.approvalCards.get(approvalId);
+    // The card may be on Slack a moment before its record is saved: its record is waited for.
+    const card = await this.cards.recorded(approvalId);
     const run = card === undefined ? undefined : await this.d.store.runs.get(card.runId);
     if (card === undefined || run === undefined) return APPROVAL_UNKNOWN;
     if (action === 'REJECT' || opensForm) return this.openThenCheck(slackUser, run, card, action, triggerId);

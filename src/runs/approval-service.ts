@@ -36,7 +36,7 @@ export class ApprovalService {
     this.clicks = new ClickLedger(d, (run, card, approval) => view.show(run, card, approval));
     this.cards = new ApprovalCards(d, view);
     const checks = new ApprovalChecks(d, view, this.clicks);
-    this.decisions = new ApprovalDecisions(d, view, checks, this.clicks);
+    this.decisions = new ApprovalDecisions(d, view, checks, this.clicks, this.cards);
   }
 
   /** Posts the card for a step that waits on an approval, and tells the requester, once each. */

@@ -167,7 +167,7 @@ export class ApprovalCards {
         await this.remindIfDue(run, card, approval);
       } catch (err) {
         this.d.logger.warn(
-          { approvalId: card.approvalId, err: errorMessage(err) },
+          { runId: run.id, approvalId: card.approvalId, err: errorMessage(err) },
           'could not refresh an approval card',
         );
       }
@@ -209,7 +209,7 @@ export class ApprovalCards {
       )
       .catch((err: unknown) => {
         this.d.logger.warn(
-          { approvalId: approval.id, err: errorMessage(err) },
+          { runId: run.id, approvalId: approval.id, err: errorMessage(err) },
           'could not post an approval reminder',
         );
       });

@@ -103,7 +103,10 @@ export class ApprovalDecisions {
       return undefined;
     } catch (err) {
       // Closed meanwhile: a refusal is then said privately.
-      this.d.logger.debug({ err: errorMessage(err) }, 'approval modal no longer open');
+      this.d.logger.debug(
+        { runId: run.id, approvalId: card.approvalId, err: errorMessage(err) },
+        'approval modal no longer open',
+      );
       return typeof check === 'string' ? check : undefined;
     }
   }

@@ -11,6 +11,8 @@ export interface BenchOptions {
   webhooks: boolean;
   /** Rounds of the ack comparison (bot, then bare Bolt, each round). */
   rounds: number;
+  /** Transports of the ack comparison. */
+  ackTransports: ('http' | 'socket')[];
   databaseUrl: string;
 }
 
@@ -21,6 +23,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --ack-only           only the ack comparison with a bare Bolt app
   --no-ack             only the runs rows
   --rounds K           rounds of the ack comparison, bot and bare Bolt alternating (default 3)
+  --ack-transport T    http, socket or both (default http)
   --edits-per-minute P SLACK_EDITS_PER_MINUTE of the deployment, shared out over replicas (default 45)
   --no-webhooks        Harness sends no pipeline notifications: the bot learns of ends by polling
   --database-url URL   PostgreSQL server for --replicas (default postgres://postgres@127.0.0.1:5432/test)
@@ -33,6 +36,12 @@ function positive(name: string, v: string): number {
   return n;
 }
 
+function transports(v: string): ('http' | 'socket')[] {
+  if (v === 'http' || v === 'socket') return [v];
+  if (v === 'both') return ['http', 'socket'];
+  throw new Error(`--ack-transport must be http, socket or both (got "${v}")\n${USAGE}`);
+}
+
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -43,6 +52,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'ack-only': { type: 'boolean' },
       'no-ack': { type: 'boolean' },
       rounds: { type: 'string' },
+      'ack-transport': { type: 'string' },
       'edits-per-minute': { type: 'string' },
       'no-webhooks': { type: 'boolean' },
       'database-url': { type: 'string' },
@@ -71,6 +81,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         : positive('--edits-per-minute', values['edits-per-minute']),
     webhooks: values['no-webhooks'] !== true,
     rounds: values.rounds === undefined ? 3 : positive('--rounds', values.rounds),
+    ackTransports: transports(values['ack-transport'] ?? 'http'),
     databaseUrl: values['database-url'] ?? 'postgres://postgres@127.0.0.1:5432/test',
   };
 }

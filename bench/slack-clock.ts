@@ -15,6 +15,7 @@ export interface TimedCall {
  */
 export class SlackClock {
   readonly timed: TimedCall[] = [];
+  private readonly listeners = new Set<(t: TimedCall) => void>();
 
   constructor(
     private readonly slack: SlackEmulator,
@@ -26,11 +27,32 @@ export class SlackClock {
       const at = Date.now();
       const n = push(...items);
       for (const call of items) {
-        this.timed.push({ call, at });
+        const t = { call, at };
+        this.timed.push(t);
+        for (const l of this.listeners) l(t);
         if (call.ok) this.touched(call, at);
       }
       return n;
     };
+  }
+
+  /** Resolves with the first call from now on that `match` accepts (the caller bounds the wait). */
+  next(match: (call: ApiCall) => boolean, signal: AbortSignal): Promise<TimedCall | undefined> {
+    return new Promise((resolve) => {
+      const done = (t: TimedCall | undefined): void => {
+        this.listeners.delete(listener);
+        signal.removeEventListener('abort', aborted);
+        resolve(t);
+      };
+      const listener = (t: TimedCall): void => {
+        if (match(t.call)) done(t);
+      };
+      const aborted = (): void => {
+        done(undefined);
+      };
+      this.listeners.add(listener);
+      signal.addEventListener('abort', aborted, { once: true });
+    });
   }
 
   /** Calls of `method` answered since `from` (ms), by outcome. */

@@ -23,3 +23,8 @@ export function table(header: string[], rows: string[][]): string {
     `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** `a / b / c` of the 50th, 95th and 99th percentiles. */
+export function p3(xs: readonly number[], f: (n: number) => string): string {
+  return [50, 95, 99].map((p) => f(pct(xs, p))).join(' / ');
+}

@@ -7,7 +7,9 @@ import { errorMessage } from '../src/errors.js';
 import { parseBenchOptions } from './options.js';
 import { runsRow } from './runs-bench.js';
 import type { RunsRow } from './runs-bench.js';
-import { ratio, sec, table } from './stats.js';
+import { ackBench } from './ack-bench.js';
+import type { AckResult } from './ack-bench.js';
+import { p3, pct, ratio, sec, table } from './stats.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -49,6 +51,47 @@ function runsTable(rows: RunsRow[]): string {
   );
 }
 
+function ackTable(r: AckResult): string {
+  const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '–');
+  const rows: string[][] = [];
+  for (const [i, c] of r.concurrency.entries()) {
+    const bot = r.bot[i];
+    const bare = r.bare[i];
+    if (bot === undefined || bare === undefined) continue;
+    for (const [name, a, b] of [
+      ['ack', bot.ackMs, bare.ackMs],
+      ['views.open', bot.openMs, bare.openMs],
+    ] as const)
+      rows.push([
+        String(c),
+        name,
+        p3(a, ms),
+        p3(b, ms),
+        [50, 95, 99].map((p) => ratio(pct(a, p), pct(b, p))).join(' / '),
+        name === 'ack' ? '' : `${String(bot.missed)} / ${String(bare.missed)}`,
+      ]);
+    rows.push([
+      String(c),
+      'throughput (commands/s, median round)',
+      pct(bot.throughput, 50).toFixed(1),
+      pct(bare.throughput, 50).toFixed(1),
+      ratio(pct(bot.throughput, 50), pct(bare.throughput, 50)),
+      '',
+    ]);
+  }
+  return table(
+    [
+      'concurrency',
+      'from the command (ms)',
+      'bot p50 / p95 / p99',
+      'bare Bolt p50 / p95 / p99',
+      'bot ÷ bare',
+      'modal not open in 3 s (bot / bare)',
+    ],
+    rows,
+  );
+}
+
 const BOUND_NOTE = (pace: number): string =>
   `bound: the least lag Slack's edit budget allows. Edits go out at most ${String(pace)} a minute ` +
   `(SLACK_EDITS_PER_MINUTE of the deployment, at most chat.update's Tier 3), one every ${(60 / pace).toFixed(2)} s; ` +
@@ -79,6 +122,16 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${runsTable(rows)}\n`);
     process.stdout.write(`${BOUND_NOTE(rows[0]?.pace ?? o.editsPerMinute)}\n`);
+  }
+  if (!o.noAck) {
+    for (const transport of o.ackTransports) {
+      log(`ack comparison over ${transport}, ${String(o.rounds)} rounds`);
+      const r = await ackBench(transport, o.rounds, log);
+      process.stdout.write(
+        `\nAck path: the bot vs a bare Bolt app, same /scale modal, same emulator, ${transport === 'http' ? 'HTTP' : 'Socket Mode'}, ${String(o.rounds)} alternating rounds\n`,
+      );
+      process.stdout.write(`${ackTable(r)}\n`);
+    }
   }
 }
 

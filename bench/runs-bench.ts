@@ -3,7 +3,8 @@ import { SLACK_METHOD_TIERS } from '../src/slack/rate-tiers.js';
 import { startStack, until } from './bench-stack.js';
 import { RunWatch, boundLags } from './run-watch.js';
 import { SlackClock } from './slack-clock.js';
-import { APPROVERS, startRuns } from './start-runs.js';
+import { APPROVERS, CHANNEL, startRuns } from './start-runs.js';
+import type { SlackEmulator } from '../src/sandbox/slack/emulator.js';
 import { pct } from './stats.js';
 
 export interface RunsRowOptions {
@@ -37,6 +38,22 @@ export interface RunsRow {
   rssMiB: number[];
   cpuPercent: number[];
   wallS: number;
+}
+
+/** What the channel's top-level messages say, counted by fallback text: which runs are where. */
+function channelSummary(slack: SlackEmulator): string {
+  const counts = new Map<string, number>();
+  for (const m of slack.messages(CHANNEL)) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+  return [...counts].map(([text, n]) => `${String(n)} × "${text}"`).join(', ');
+}
+
+/**
+ * How long the channel may take to show what each run posts (its card, its approval card, thread
+ * lines) at chat.postMessage's pace of about one a second per channel
+ * (https://api.slack.com/methods/chat.postMessage#rate_limiting), with room to spare.
+ */
+function postsWaitMs(runs: number): number {
+  return 120_000 + runs * 4000;
 }
 
 /** Slack accepts a views.open within the trigger's 3 s and 100 a minute (Tier 4): people start runs under that. */
@@ -87,9 +104,9 @@ export async function runsRow(o: RunsRowOptions): Promise<RunsRow> {
     const waiting = () => [...sim.engine.approvals.values()].filter((a) => a.status === 'WAITING');
     await until(
       () => (waiting().length >= started.started ? true : undefined),
-      60_000 + o.runs * 500,
+      postsWaitMs(o.runs),
       () =>
-        `${String(started.started)} runs started in Slack, ${String(sim.engine.executions.size)} executions in Harness, ${String(waiting().length)} waiting for approval`,
+        `${String(started.started)} runs started in Slack, ${String(sim.engine.executions.size)} executions in Harness, ${String(waiting().length)} waiting for approval; the channel shows ${channelSummary(slack)}`,
     );
     o.log(
       `  all ${String(started.started)} waiting for approval after ${String(Math.round((Date.now() - t0) / 1000))} s`,
@@ -97,7 +114,7 @@ export async function runsRow(o: RunsRowOptions): Promise<RunsRow> {
     const approvals = waiting();
     await until(
       () => (approvals.every((a) => watch.approvalCards.has(a.id)) ? true : undefined),
-      60_000 + o.runs * 2000,
+      postsWaitMs(o.runs),
       () =>
         `approval cards with mentions posted for ${String(approvals.filter((a) => watch.approvalCards.has(a.id)).length)} of ${String(approvals.length)} approvals`,
     );
@@ -122,7 +139,9 @@ export async function runsRow(o: RunsRowOptions): Promise<RunsRow> {
           .filter((e) => !watch.finals.has(e.id))
           .slice(0, 5)
           .map((e) => e.id)
-          .join(', ')}…)`,
+          .join(
+            ', ',
+          )}…; a run counts once a top-level message names its Harness execution id and says how it ended, see bench/run-watch.ts)`,
     );
     const wallS = (Date.now() - t0) / 1000;
     for (const b of bots) await b.stop();

@@ -1,10 +1,15 @@
 import { statusLabel } from '../blocks/format.js';
-import type { SimEngine } from '../src/harness/simulator/engine.js';
 import type { EmulatedMessage } from '../src/sandbox/slack/state.js';
 import { textsOf } from './slack-clock.js';
 
 /** Harness ids (executions, approvals) are 22 url-safe characters, standing alone in text, URLs and button values. */
 const HARNESS_ID = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/g;
+
+/** What the watch reads of the Harness simulator (its `SimEngine`): runs by execution id, approvals by id. */
+export interface HarnessRecord {
+  executions: ReadonlyMap<string, { status: string; endTs: number | undefined }>;
+  approvals: ReadonlyMap<string, unknown>;
+}
 
 export interface FinalSeen {
   at: number;
@@ -29,7 +34,7 @@ export class RunWatch {
   readonly approvalCards = new Map<string, number>();
 
   constructor(
-    private readonly engine: SimEngine,
+    private readonly engine: HarnessRecord,
     /** Slack users who approve (mentioned on an approval card); none of them requests a run here. */
     private readonly approverMentions: string[],
   ) {}

@@ -23,6 +23,7 @@ export interface RunsRow {
   started: number;
   noModal: number;
   resubmits: number;
+  gaveUp: number;
   /** The pace the bound is computed at: the deployment's edits per minute, at most Slack's chat.update tier. */
   pace: number;
   boundP50: number;
@@ -161,6 +162,7 @@ export async function runsRow(o: RunsRowOptions): Promise<RunsRow> {
       started: started.started,
       noModal: started.noModal,
       resubmits: started.resubmits,
+      gaveUp: started.gaveUp,
       pace,
       boundP50: pct([...bounds.values()], 50),
       boundP95: pct([...bounds.values()], 95),

@@ -17,6 +17,8 @@ export interface Started {
   submitAckMs: number[];
   /** Submissions the bot asked to send again (a picker answer it could not check with Harness in time). */
   resubmits: number;
+  /** People who were asked to submit again RESUBMITS times and gave up. */
+  gaveUp: number;
 }
 
 /** How often a person submits again when asked to, before the benchmark gives up. */
@@ -39,6 +41,7 @@ export async function startRuns(slack: SlackEmulator, runs: number, gapMs: numbe
     modalOpenMs: [],
     submitAckMs: [],
     resubmits: 0,
+    gaveUp: 0,
   };
   const taken = new Set<string>();
   await Promise.all(
@@ -76,9 +79,14 @@ export async function startRuns(slack: SlackEmulator, runs: number, gapMs: numbe
         const answer = JSON.stringify(reply.body);
         const refused = reply.status !== 200 || answer.includes('"response_action":"errors"');
         if (!refused) break;
-        // "could not be checked with Harness just now; submit again in a moment": a person does.
-        if (!answer.includes('submit again') || attempt === RESUBMITS)
+        // "could not be checked with Harness just now; submit again in a moment": a person does,
+        // a few times, then gives up (the run is not started: the row says how many).
+        if (!answer.includes('submit again'))
           throw new Error(`the /scale form was not accepted: ${JSON.stringify(reply)}`);
+        if (attempt === RESUBMITS) {
+          t.gaveUp++;
+          return;
+        }
         t.resubmits++;
         await new Promise((res) => setTimeout(res, 2000));
       }

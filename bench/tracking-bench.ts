@@ -34,7 +34,9 @@ function runsTable(rows: RunsRow[]): string {
       'wall (s)',
     ],
     rows.map((r) => [
-      r.started === r.runs ? String(r.runs) : `${String(r.started)} of ${String(r.runs)}`,
+      r.started === r.runs
+        ? String(r.runs)
+        : `${String(r.started)} of ${String(r.runs)}${r.noModal === 0 ? '' : ` (${String(r.noModal)} modals did not open)`}`,
       String(r.replicas),
       two(r.boundP50, r.boundP95),
       two(r.lagP50, r.lagP95),
@@ -45,7 +47,7 @@ function runsTable(rows: RunsRow[]): string {
       r.limited === 0 ? '0' : `${String(r.limited)} (${r.limitedBy})`,
       r.rssMiB.map((x) => x.toFixed(0)).join(' + '),
       r.cpuPercent.map((x) => x.toFixed(0)).join(' + '),
-      String(r.resubmits),
+      r.gaveUp === 0 ? String(r.resubmits) : `${String(r.resubmits)} (${String(r.gaveUp)} gave up)`,
       r.wallS.toFixed(0),
     ]),
   );

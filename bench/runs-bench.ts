@@ -24,6 +24,7 @@ export interface RunsRow {
   noModal: number;
   resubmits: number;
   gaveUp: number;
+  lateAcks: number;
   /** The pace the bound is computed at: the deployment's edits per minute, at most Slack's chat.update tier. */
   pace: number;
   boundP50: number;
@@ -163,6 +164,7 @@ export async function runsRow(o: RunsRowOptions): Promise<RunsRow> {
       noModal: started.noModal,
       resubmits: started.resubmits,
       gaveUp: started.gaveUp,
+      lateAcks: started.lateAcks,
       pace,
       boundP50: pct([...bounds.values()], 50),
       boundP95: pct([...bounds.values()], 95),

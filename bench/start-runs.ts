@@ -17,6 +17,8 @@ export interface Started {
   submitAckMs: number[];
   /** Submissions the bot asked to send again (a picker answer it could not check with Harness in time). */
   resubmits: number;
+  /** Submissions the bot did not answer within Slack's 3 s. */
+  lateAcks: number;
   /** People who were asked to submit again RESUBMITS times and gave up. */
   gaveUp: number;
 }
@@ -42,6 +44,7 @@ export async function startRuns(slack: SlackEmulator, runs: number, gapMs: numbe
     submitAckMs: [],
     resubmits: 0,
     gaveUp: 0,
+    lateAcks: 0,
   };
   const taken = new Set<string>();
   await Promise.all(
@@ -77,12 +80,20 @@ export async function startRuns(slack: SlackEmulator, runs: number, gapMs: numbe
         const reply = await slack.submitView(view.id, user);
         t.submitAckMs.push(Date.now() - t1);
         const answer = JSON.stringify(reply.body);
-        const refused = reply.status !== 200 || answer.includes('"response_action":"errors"');
-        if (!refused) break;
-        // "could not be checked with Harness just now; submit again in a moment": a person does,
-        // a few times, then gives up (the run is not started: the row says how many).
-        if (!answer.includes('submit again'))
+        // No answer within Slack's 3 s: the person sees an error with the modal still open.
+        const late = reply.status !== 200;
+        if (late) t.lateAcks++;
+        if (!late && !answer.includes('"response_action":"errors"')) break;
+        // "could not be checked with Harness just now; submit again in a moment", or no answer in
+        // time: a person submits again, a few times, then gives up (the row says how many). Any
+        // other refusal of the sample answers is the benchmark's error, unless an earlier attempt
+        // went unanswered (the bot may have taken it and refuse the second).
+        if (!late && !answer.includes('submit again') && attempt === 1)
           throw new Error(`the /scale form was not accepted: ${JSON.stringify(reply)}`);
+        if (!late && !answer.includes('submit again')) {
+          t.gaveUp++;
+          return;
+        }
         if (attempt === RESUBMITS) {
           t.gaveUp++;
           return;

@@ -47,7 +47,11 @@ function runsTable(rows: RunsRow[]): string {
       r.limited === 0 ? '0' : `${String(r.limited)} (${r.limitedBy})`,
       r.rssMiB.map((x) => x.toFixed(0)).join(' + '),
       r.cpuPercent.map((x) => x.toFixed(0)).join(' + '),
-      r.gaveUp === 0 ? String(r.resubmits) : `${String(r.resubmits)} (${String(r.gaveUp)} gave up)`,
+      [
+        String(r.resubmits),
+        ...(r.lateAcks === 0 ? [] : [`${String(r.lateAcks)} unanswered in 3 s`]),
+        ...(r.gaveUp === 0 ? [] : [`${String(r.gaveUp)} gave up`]),
+      ].join(', '),
       r.wallS.toFixed(0),
     ]),
   );

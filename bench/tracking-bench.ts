@@ -104,7 +104,8 @@ const BOUND_NOTE = (pace: number): string =>
   `each message that comes to show a final state by an edit needs one, ready when its run ends: the k-th lands ` +
   `no earlier than max(its run's end, the (k-1)-th + ${(60 / pace).toFixed(2)} s), so with all runs ending at once the ` +
   `k-th final state shows ~(k-1) x ${(60 / pace).toFixed(2)} s after the burst. lag = Harness run end -> the channel ` +
-  `shows the final state (emulator's messages, timed when Slack applied the edit).`;
+  `shows the final state (emulator's messages, timed when Slack applied the edit). Slack counts in a sliding minute, so ` +
+  `up to ${String(pace)} edits may go at once after a quiet minute: with fewer runs than that, lag can beat this spaced bound.`;
 
 async function main(): Promise<void> {
   const o = parseBenchOptions(process.argv.slice(2));

@@ -1,130 +1,127 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBot } from '../src/bot.js';
-import type { RunningBot } from '../src/bot.js';
-import type { Catalogue } from '../src/catalogue/load-catalogue.js';
-import { loadConfig } from '../src/config.js';
 import { startHarnessSimulator } from '../src/harness/simulator/server.js';
 import type { HarnessSimulator } from '../src/harness/simulator/server.js';
-import { createLogger } from '../src/logger.js';
 import { SlackEmulator } from '../src/sandbox/slack/emulator.js';
 import type { Transport } from '../src/sandbox/slack/emulator.js';
+import { spawnApp } from './child-process.js';
+import type { ChildApp } from './child-process.js';
+import { createBenchSchema } from './postgres-schema.js';
+
+export const BOT_TOKEN = 'xoxb-test-bench-not-a-real-token';
+export const APP_TOKEN = 'xapp-test-bench-not-a-real-token';
+export const SIGNING_SECRET = 'bench-test-signing-secret';
+const WEBHOOK_SECRET = 'bench-test-webhook-secret';
+
+export interface StackOptions {
+  transport: Transport;
+  /** Harness simulator speed (10 = pipelines ten times faster than Harness; approval timeouts too). */
+  speed: number;
+  /** Bot processes; more than one share a PostgreSQL schema. */
+  replicas: number;
+  /** SLACK_EDITS_PER_MINUTE of each replica. */
+  editsPerMinute: number;
+  /** Harness posts pipeline notifications to the first replica (HARNESS_WEBHOOK_SECRET set). */
+  webhooks: boolean;
+  /** Slack's per-method tiers and per-channel pace enforced by the emulator. */
+  rateLimits: boolean;
+  databaseUrl: string;
+}
 
 export interface BenchStack {
   sim: HarnessSimulator;
   slack: SlackEmulator;
-  bot: RunningBot;
+  bots: ChildApp[];
   stop(): Promise<void>;
 }
 
-const APP_TOKEN = 'xapp-bench-not-a-real-token';
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  return port;
+}
 
-/** The real bot between the Slack emulator (Slack's rate tiers enforced) and the Harness simulator. */
-export async function startBenchStack(
-  catalogue: Catalogue,
-  transport: Transport,
-  speed: number,
-): Promise<BenchStack> {
+/**
+ * The Slack emulator and the Harness simulator in this process, the bot as one or more processes of
+ * its own (`node bin/idp-chatops.js start`, the built code, as in production): what is sampled as
+ * the bot's memory and CPU is the bot's alone.
+ */
+export async function startStack(o: StackOptions): Promise<BenchStack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'idp-bench-'));
-  const sim = await startHarnessSimulator({ speed });
-  const slack = await SlackEmulator.start({
-    signingSecret: 'bench-secret',
-    botToken: 'xoxb-bench',
-    appToken: APP_TOKEN,
-    transport,
-    enforceRateLimits: true,
+  const schema = o.replicas > 1 ? await createBenchSchema(o.databaseUrl) : undefined;
+  const ports = await Promise.all(Array.from({ length: o.replicas }, () => freePort()));
+  const sim = await startHarnessSimulator({
+    speed: o.speed,
+    ...(o.webhooks
+      ? {
+          webhookUrl: `http://127.0.0.1:${String(ports[0])}/harness/events`,
+          webhookHeaders: { 'X-Harness-Webhook-Secret': WEBHOOK_SECRET },
+        }
+      : {}),
   });
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    ...(transport === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: 'bench-secret' }),
+  const slack = await SlackEmulator.start({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    transport: o.transport,
+    enforceRateLimits: o.rateLimits,
+  });
+  const env = (port: number): Record<string, string> => ({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    ...(o.transport === 'socket' ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     HARNESS_API_URL: sim.url,
     HARNESS_API_KEY: 'sim-key-bot',
     HARNESS_ACCOUNT_ID: 'idp_sandbox',
     HARNESS_APPROVER_API_KEY: 'sim-key-carol',
-    DATABASE_PATH: path.join(dir, 'bench.db'),
+    SLACK_EDITS_PER_MINUTE: String(o.editsPerMinute),
+    ...(o.webhooks ? { HARNESS_WEBHOOK_SECRET: WEBHOOK_SECRET } : {}),
+    ...(schema === undefined ? { DATABASE_PATH: path.join(dir, 'bench.db') } : { DATABASE_URL: schema.url }),
+    MANIFESTS_DIR: 'manifests',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
   });
-  const bot = await startBot({ config, catalogue, logger: createLogger('silent'), port: 0 });
-  if (transport === 'http') slack.botUrl = `${bot.url}/slack/events`;
-  return {
-    sim,
-    slack,
-    bot,
-    async stop() {
-      await bot.stop();
-      await sim.close();
-      await slack.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+  const bots: ChildApp[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await sim.close();
+    await slack.close();
+    await schema?.drop();
+    await rm(dir, { recursive: true, force: true });
   };
+  try {
+    // One at a time: replicas migrating the same schema take turns anyway (the migrator's lock).
+    for (const port of ports)
+      bots.push(await spawnApp(['bin/idp-chatops.js', 'start'], env(port), 'idp-chatops is running'));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const first = bots[0];
+  if (o.transport === 'http' && first !== undefined) slack.botUrl = `${first.url}/slack/events`;
+  return { sim, slack, bots, stop: stopAll };
 }
 
-export async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 120_000): Promise<T> {
+/** Resolves with `fn`'s first defined answer; after `ms`, fails with `what()` (what is still missing). */
+export async function until<T>(
+  fn: () => T | undefined | Promise<T | undefined>,
+  ms: number,
+  what: () => string,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
+    if (Date.now() > end) throw new Error(`timed out after ${String(Math.round(ms / 1000))} s: ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-export interface InteractiveTimes {
-  /** Runs whose modal never opened (e.g. Slack's 3-second trigger_id expired under load). */
-  noModal: number;
-  commandAck: number[];
-  modalOpen: number[];
-  submitAck: number[];
-  cardPosted: number[];
-}
-
-/** `runs` people type /scale (50 ms apart), fill the modal and submit it: what they wait for. */
-export async function runScales(slack: SlackEmulator, runs: number): Promise<InteractiveTimes> {
-  const values = JSON.parse(await readFile('test/fixtures/values/scale_service.json', 'utf8')) as Record<
-    string,
-    string | number
-  >;
-  const t: InteractiveTimes = { noModal: 0, commandAck: [], modalOpen: [], submitAck: [], cardPosted: [] };
-  const users = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE'];
-  const taken = new Set<string>();
-  await Promise.all(
-    Array.from({ length: runs }, async (_, i) => {
-      const user = users[i % users.length] ?? 'U0ALICE';
-      await new Promise((res) => setTimeout(res, i * 50));
-      const t0 = Date.now();
-      const before = new Set(slack.openViews(user).map((v) => v.id));
-      await slack.command({ command: '/scale', text: '', user, channel: 'C0OPS' });
-      t.commandAck.push(Date.now() - t0);
-      // The same person runs several at once: each run takes a modal no other run took.
-      const view = await until(
-        () => slack.openViews(user).find((v) => !before.has(v.id) && !taken.has(v.id)),
-        15_000,
-      ).catch(() => undefined);
-      if (view === undefined) {
-        t.noModal++;
-        return;
-      }
-      taken.add(view.id);
-      t.modalOpen.push(Date.now() - t0);
-      // Filled first (the environment dispatches and the form updates), so the ack below is the submission's own.
-      await slack.fill(view.id, user, {
-        service: String(values.service),
-        environment: String(values.environment),
-        infrastructure: String(values.infrastructure),
-        workload: String(values.workload),
-        replicas: Number(values.replicas),
-      });
-      const cards = slack.messages('C0OPS').length;
-      const t1 = Date.now();
-      const reply = await slack.submitView(view.id, user);
-      t.submitAck.push(Date.now() - t1);
-      // A refused form would leave the benchmark waiting for a card that never comes: say why.
-      if (reply.status !== 200 || JSON.stringify(reply.body).includes('"response_action":"errors"'))
-        throw new Error(`the /scale form was not accepted: ${JSON.stringify(reply)}`);
-      await until(() => (slack.messages('C0OPS').length > cards ? true : undefined));
-      t.cardPosted.push(Date.now() - t1);
-    }),
-  );
-  return t;
 }

@@ -163,9 +163,25 @@ const runLeases: Migration = {
   },
 };
 
+/** Run cards that owe their run's end (`src/store/owed-card-store.ts`). */
+const owedCards: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('owed_cards')
+      .ifNotExists()
+      .addColumn('run_id', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** In code, not files on disk, so the built `dist/` carries them. Names sort in order. */
 export function migrations(dialect: DialectName, schema: string | undefined): Record<string, Migration> {
-  return { '0001-initial-schema': initialSchema(dialect, schema), '0002-run-leases': runLeases };
+  return {
+    '0001-initial-schema': initialSchema(dialect, schema),
+    '0002-run-leases': runLeases,
+    '0006-owed-cards': owedCards,
+  };
 }
 
 function newerBuild(what: string): Error {

@@ -10,6 +10,7 @@ import { createDraftStore } from './draft-store.js';
 import { createIdentityStore } from './identity-store.js';
 import { createLeaseStore } from './lease-store.js';
 import { migrateToLatest } from './migrations.js';
+import { createOwedCardStore } from './owed-card-store.js';
 import { createRunStore } from './run-store.js';
 import { errorMessage } from '../errors.js';
 
@@ -23,6 +24,7 @@ export interface OpenStoreOptions {
 function storeOn(db: Db): Store {
   return {
     runs: createRunStore(db),
+    owedCards: createOwedCardStore(db),
     leases: createLeaseStore(db),
     claims: createClaimStore(db),
     approvalCards: createApprovalCardStore(db),

@@ -190,6 +190,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       approverApiKey: config.harness.approverApiKey,
       vault,
       leases,
+      digestThreshold: config.slackDigestThreshold,
       updater: {
         ...o.updater,
         onGiveUp: async (channel, ts, error) => {

@@ -1,5 +1,6 @@
 import type { RunCorePorts, RunMessaging } from './core-deps.js';
 import type { ApprovalService } from './approval-service.js';
+import type { ChannelDigests } from './channel-digest.js';
 import { auditTrail } from './audit-trail.js';
 import { finishedNotices, startNotices } from './notifications.js';
 import type { RunEvents } from './run-events.js';
@@ -9,6 +10,8 @@ import { threadPosts } from './thread-posts.js';
 export interface RunConsumerDeps extends Omit<RunCorePorts, 'harness'>, RunMessaging {
   /** Approval cards follow the run's looks at Harness (absent: approvals are not shown in Slack). */
   approvals?: ApprovalService;
+  /** Where the card's states go: the card, or its channel's digest while many runs go there. */
+  digests: ChannelDigests;
 }
 
 /**

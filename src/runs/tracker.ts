@@ -5,6 +5,7 @@ import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import type { RunRecord, Store } from '../ports/store.js';
+import type { ChannelDigests } from './channel-digest.js';
 import type { RunEvents } from './run-events.js';
 import type { RunLeases } from './run-leases.js';
 import { runExecutionLink } from './presenter.js';
@@ -40,6 +41,8 @@ export interface TrackerDeps {
    * the first poll, released when the run is over). Without it, every open run is followed here.
    */
   leases?: Pick<RunLeases, 'acquire' | 'release'>;
+  /** Cards that still owe their run's end (it was shown on a digest) catch up at resume. */
+  digests?: Pick<ChannelDigests, 'repayOwedCards'>;
 }
 
 interface Tracked {
@@ -140,9 +143,15 @@ export class RunTracker {
   /**
    * Picks up every run that was not over when the bot stopped (with leases: those no other
    * replica follows). Runs without an execution id (the bot stopped while starting them) are
-   * RunService.repairStarting's: found by their marker.
+   * RunService.repairStarting's: found by their marker. Cards that still owe a finished run's
+   * end (shown on a channel digest before the bot stopped) catch up too.
    */
   async resume(): Promise<number> {
+    try {
+      await this.d.digests?.repayOwedCards();
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'could not read the cards that owe their run’s end');
+    }
     let n = 0;
     for (const run of await this.d.store.runs.open()) {
       if (run.executionId === undefined) continue;

@@ -24,7 +24,9 @@ const SECTION_TEXT = LIMITS.text - 10;
 function lineOf(l: DigestLine): string {
   const title = escapeMrkdwn(truncate(oneLine(l.workflowTitle), 80));
   const named =
-    l.executionUrl === undefined || l.executionUrl.length > 500 ? `*${title}*` : `*<${l.executionUrl}|${title}>*`;
+    l.executionUrl === undefined || l.executionUrl.length > 500
+      ? `*${title}*`
+      : `*<${l.executionUrl}|${title}>*`;
   return `${statusEmoji(l.bucket, l.status)} ${named} · ${statusLabel(l.status)} · <@${l.requesterId}>`;
 }
 

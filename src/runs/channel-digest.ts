@@ -97,12 +97,16 @@ export class ChannelDigests {
     const outcome = await this.d.updater.set(run.channelId, digestTs, this.render(ch), 'final');
     if (outcome === 'gave_up') {
       // The digest was deleted (or its channel archived): the cards show their runs again.
-      this.d.logger.warn({ channel: run.channelId }, 'the channel digest is gone; cards show their runs again');
+      this.d.logger.warn(
+        { channel: run.channelId },
+        'the channel digest is gone; cards show their runs again',
+      );
       ch.digestTs = undefined;
       this.fold(run.channelId, ch);
       return this.d.updater.set(run.channelId, run.cardTs, card, 'final');
     }
-    if (outcome === 'shown' && [...ch.runs.values()].every((m) => m.end !== undefined)) this.fold(run.channelId, ch);
+    if (outcome === 'shown' && [...ch.runs.values()].every((m) => m.end !== undefined))
+      this.fold(run.channelId, ch);
     return outcome;
   }
 
@@ -148,12 +152,14 @@ export class ChannelDigests {
   private post(channel: string, ch: ChannelState): Promise<string | undefined> {
     // Every run going now joins the digest (its card keeps the state it shows until the fold).
     const joining = [...ch.runs.values()].filter((m) => !m.line.terminal);
+    const content = buildDigestCard(joining.map((m) => m.line));
     ch.posting ??= this.d.slack
-      .postMessage(channel, buildDigestCard(joining.map((m) => m.line)))
+      .postMessage(channel, content)
       .then(
         ({ ts }) => {
           if (this.channels.get(channel) !== ch) return undefined;
           ch.digestTs = ts;
+          this.d.updater.posted(channel, ts, content);
           for (const m of joining) m.digested = true;
           this.d.logger.info({ channel, runs: ch.runs.size }, 'many runs in one channel: posted a digest');
           return ts;

@@ -94,6 +94,11 @@ export class MessageUpdater {
     return flush;
   }
 
+  /** `content` was just posted as this message: asking for it again costs no call. */
+  posted(channel: string, ts: string, content: SlackMessageContent): void {
+    this.shown.set(`${channel}:${ts}`, JSON.stringify(content));
+  }
+
   /** The Slack error that ended this message's edits, if they were given up. */
   lostBecause(channel: string, ts: string): string | undefined {
     return this.lost.get(`${channel}:${ts}`);

@@ -42,7 +42,12 @@ export function statusCard(d: {
       executionUrl: run.executionUrl,
       terminal,
     };
-    const shown = d.digests.show({ ...run, cardTs }, line, renderCard(run, workflow, view, note, at), terminal);
+    const shown = d.digests.show(
+      { ...run, cardTs },
+      line,
+      renderCard(run, workflow, view, note, at),
+      terminal,
+    );
     if (!terminal) {
       shown.catch((err: unknown) => {
         d.logger.warn({ runId: run.id, err: errorMessage(err) }, 'could not show a run’s progress');

@@ -18,7 +18,12 @@ export function createOwedCardStore(db: Db): OwedCardStore {
       await db.deleteFrom('owed_cards').where('run_id', '=', runId).execute();
     },
     async list() {
-      const rows = await db.selectFrom('owed_cards').select('run_id').orderBy('at').orderBy('run_id').execute();
+      const rows = await db
+        .selectFrom('owed_cards')
+        .select('run_id')
+        .orderBy('at')
+        .orderBy('run_id')
+        .execute();
       return rows.map((r) => owedRow.parse(r).run_id);
     },
   };

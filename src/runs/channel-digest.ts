@@ -94,7 +94,7 @@ export class ChannelDigests {
     // The run's end goes on the digest; its card owes it until the fold (recorded first).
     member.end = card;
     await this.d.store.owedCards.owe(run.id, this.d.now());
-    const outcome = await this.d.updater.set(run.channelId, digestTs, this.render(ch), 'final');
+    const outcome = await this.d.updater.set(run.channelId, digestTs, this.render(ch), 'ends');
     if (outcome === 'gave_up') {
       // The digest was deleted (or its channel archived): the cards show their runs again.
       this.d.logger.warn(

@@ -8,13 +8,14 @@ import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 export type EditOutcome = 'shown' | 'gave_up' | 'closed';
 
 /**
- * How soon an edit must go out, first to last: `final` (a run or approval that ended: what people
- * wait for), `progress` (a step moved on), `fold` (a card catching up with an end its channel's
- * digest already shows, `./channel-digest.ts`). `final` and `fold` are a message's last content.
+ * How soon an edit must go out, first to last: `ends` (a channel digest showing runs' ends: one
+ * edit tells many people, `./channel-digest.ts`), `final` (a run or approval that ended: what
+ * people wait for), `progress` (a step moved on), `fold` (a card catching up with an end its
+ * channel's digest already shows). `final` and `fold` are a message's last content.
  */
-export type EditUrgency = 'final' | 'progress' | 'fold';
+export type EditUrgency = 'ends' | 'final' | 'progress' | 'fold';
 
-const PRIORITY: Record<EditUrgency, number> = { final: 2, progress: 1, fold: 0 };
+const PRIORITY: Record<EditUrgency, number> = { ends: 3, final: 2, progress: 1, fold: 0 };
 
 export interface MessageUpdaterOptions {
   retryDelayMs?: number;
@@ -70,7 +71,7 @@ export class MessageUpdater {
     urgency: EditUrgency | boolean = 'progress',
   ): Promise<EditOutcome> {
     const want = urgency === true ? 'final' : urgency === false ? 'progress' : urgency;
-    const final = want !== 'progress';
+    const final = want === 'final' || want === 'fold';
     const key = `${channel}:${ts}`;
     if (this.lost.has(key)) return Promise.resolve('gave_up');
     const running = this.inFlight.get(key);
@@ -171,7 +172,7 @@ export class MessageUpdater {
           const now = this.latest.get(key) ?? want;
           await this.slack.updateMessage(now.channel, now.ts, now.content);
           version = now.version;
-          if (now.urgency !== 'progress') this.shown.delete(key);
+          if (now.urgency === 'final' || now.urgency === 'fold') this.shown.delete(key);
           else this.shown.set(key, JSON.stringify(now.content));
         },
         { priority: PRIORITY[(this.latest.get(key) ?? want).urgency], id: key, signal: this.stop.signal },

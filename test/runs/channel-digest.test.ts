@@ -158,7 +158,7 @@ describe('a channel digest', () => {
     expect(l.digests.digestOf('C0OPS')).toBeUndefined();
   });
 
-  it('a run’s end goes on the digest ahead of other runs’ progress waiting their turn', async () => {
+  it('runs’ ends go on the digest ahead of every other edit waiting its turn', async () => {
     const l = await life({ threshold: 2 });
     const runs = [await l.run(1), await l.run(2), await l.run(3), await l.run(4)];
     const [a, b] = runs as [RunRecord, RunRecord];
@@ -173,13 +173,15 @@ describe('a channel digest', () => {
     const queued = l.updater.set('C0DEV', other.ts, { text: 'other: step 2', blocks: [] });
     const third = l.slack.seed('C0DEV', { text: 'third', blocks: [] });
     const progress = l.updater.set('C0DEV', third.ts, { text: 'third: step 1', blocks: [] });
+    const fourth = l.slack.seed('C0DEV', { text: 'fourth', blocks: [] });
+    const final = l.updater.set('C0DEV', fourth.ts, { text: 'fourth: Succeeded', blocks: [] }, true);
     await l.change(a, 'ApprovalWaiting');
     const ended = l.change(b, 'Success');
     // The end is recorded as owed to b's card just before the digest's final edit is asked for.
     await expect.poll(() => l.store.owedCards.list()).toEqual(['r2']);
     gate.release();
     expect(await ended).toBe('done');
-    await Promise.all([busy, queued, progress]);
+    await Promise.all([busy, queued, progress, final]);
     const sent = l.slack.argsOf('updateMessage').map((x) => ({
       ts: x[1],
       content: x[2] as SlackMessageContent,
@@ -187,6 +189,8 @@ describe('a channel digest', () => {
     const endAt = sent.findIndex((e) => e.ts === digest.ts && /Succeeded/.test(read(e.content)));
     expect(endAt).toBeGreaterThan(-1);
     expect(endAt).toBeLessThan(sent.findIndex((e) => e.content.text === 'third: step 1'));
+    // Even ahead of one card's final state: the digest's edit tells many people at once.
+    expect(endAt).toBeLessThan(sent.findIndex((e) => e.content.text === 'fourth: Succeeded'));
     // One edit of the digest showed both: a's progress and b's end.
     expect(sent.filter((e) => e.ts === digest.ts)).toHaveLength(1);
   });

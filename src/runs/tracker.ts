@@ -18,6 +18,12 @@ export interface TrackerTiming {
   slowMs: number;
   /** Growth per unchanged poll (Harness's own client uses 1.5). */
   backoff: number;
+  /**
+   * Looks a minute across every run followed (a share of HARNESS_REQUESTS_PER_MINUTE): with many
+   * runs each is looked at less often, so the polls never queue behind the request budget (which
+   * would delay every look, a run's end included). Unset: no cap. A webhook's look is never held.
+   */
+  pollsPerMinute?: number;
 }
 
 export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 10_000, backoff: 1.5 };
@@ -169,8 +175,13 @@ export class RunTracker {
     this.runs.clear();
   }
 
-  private schedule(t: Tracked, delay: number): void {
+  private schedule(t: Tracked, wanted: number): void {
     if (this.stopped) return;
+    const perMinute = this.timing.pollsPerMinute;
+    const delay =
+      wanted === 0 || perMinute === undefined
+        ? wanted
+        : Math.max(wanted, (this.runs.size * 60_000) / perMinute);
     clearTimeout(t.timer);
     if (t.polling !== undefined) {
       t.again = true;

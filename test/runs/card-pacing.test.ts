@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execution } from '../helpers/fake-ports.js';
+import type { ExecutionView } from '../../src/harness-model/types.js';
+import type { SlackMessageContent } from '../../src/ports/slack.js';
+import { execution, waitingApproval } from '../helpers/fake-ports.js';
 import { runRig } from '../helpers/run-rig.js';
 import { eventually } from '../helpers/stack.js';
 
@@ -45,5 +47,45 @@ describe('card edits waiting their turn', () => {
     );
     // The states seen meanwhile cost one edit, with the newest: the end.
     expect(r.slack.edits().map((c) => c.text)).toEqual([`${r.title}: Running`, `${r.title}: Succeeded`]);
+  });
+
+  it('an approval card’s edit waiting for Slack does not hold the run up; the run is finished once the card shows how it ended', async () => {
+    const r = await runRig();
+    rigs.push(r);
+    r.harness.approvals.set('ap1', waitingApproval({ id: 'ap1' }));
+    const waiting: ExecutionView = execution('ApprovalWaiting', [['Approve', 'ApprovalWaiting']]);
+    const step = waiting.steps[0];
+    if (step === undefined) throw new Error('no step');
+    step.approvalInstanceId = 'ap1';
+    const done = execution('Success', [
+      ['Approve', 'Approved'],
+      ['Toggle', 'Success'],
+    ]);
+    r.harness.views = [waiting];
+    const req = await r.request();
+    const run = await r.runs.start(await r.claim(req), req);
+    const approvalTs = await eventually(
+      async () => (await r.store.approvalCards.get('ap1'))?.ts,
+      (ts) => ts !== undefined,
+    );
+    // Approved in Harness; the approval card's edit (its end) waits for Slack.
+    const gate = r.slack.hold('updateMessage', { when: (a) => a[1] === approvalTs });
+    r.harness.approvals.set('ap1', waitingApproval({ id: 'ap1', status: 'APPROVED' }));
+    r.harness.views = [done];
+    await gate.reached;
+    // The tracker looked on meanwhile and saw the run's end; it is not finished before the card is.
+    await eventually(
+      () => r.store.runs.get(run.id),
+      (x) => x?.status === 'Success',
+    );
+    expect((await r.store.runs.get(run.id))?.finishedAt).toBeUndefined();
+    gate.release();
+    await eventually(
+      () => r.store.runs.get(run.id),
+      (x) => x?.finishedAt !== undefined,
+    );
+    expect(r.slack.message('C0OPS', run.cardTs ?? '')?.content.text).toBe(`${r.title}: Succeeded`);
+    const card = r.slack.message('C0OPS', approvalTs ?? '')?.content as SlackMessageContent;
+    expect(JSON.stringify(card.blocks)).not.toContain('"type":"button"');
   });
 });

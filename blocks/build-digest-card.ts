@@ -33,7 +33,9 @@ function lineOf(l: DigestLine): string {
 /** The heading sentence: how many runs, how many still going. */
 export function digestHeadline(active: number, total: number): string {
   if (active === 0)
-    return `${String(total)} run${total === 1 ? '' : 's'} in this channel are over; each card shows its end.`;
+    return total === 1
+      ? 'The run in this channel is over; its card shows its end.'
+      : `${String(total)} runs in this channel are over; each card shows its end.`;
   return `${String(active)} of ${String(total)} runs in this channel still going`;
 }
 

@@ -196,6 +196,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       approverApiKey: config.harness.approverApiKey,
       vault,
       leases,
+      digestThreshold: config.slackDigestThreshold,
       updater: {
         ...o.updater,
         onGiveUp: async (channel, ts, error) => {
@@ -213,6 +214,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
         fastMs: config.pollIntervalMs,
         slowMs: config.pollIntervalMs * 5,
         backoff: DEFAULT_TIMING.backoff,
+        // Half the Harness budget for looks at runs; approvals, pickers and starts share the rest.
+        pollsPerMinute: Math.max(1, Math.floor(config.harness.requestsPerMinute / 2)),
       },
       finder: o.finder ?? {
         boundMs: config.harness.lostRunSearchMs,

@@ -31,6 +31,7 @@ const envSchema = z.object({
   HARNESS_LOST_RUN_SEARCH_SECONDS: optionalText,
   HARNESS_POLL_INTERVAL_MS: optionalText,
   SLACK_EDITS_PER_MINUTE: optionalText,
+  SLACK_DIGEST_THRESHOLD: optionalText,
   RUN_LEASE_SECONDS: optionalText,
   DATABASE_PATH: optionalText,
   DATABASE_URL: optionalText,
@@ -97,6 +98,8 @@ export interface Config {
   pollIntervalMs: number;
   /** The budget of card edits (chat.update is Tier 3: 50+ per minute per workspace). */
   slackEditsPerMinute: number;
+  /** More runs than this going at once in one channel share one digest message; 0: never. */
+  slackDigestThreshold: number;
   /** How long a replica's lease on a run lives unrenewed: a dead replica's runs move within it. */
   runLeaseMs: number;
 }
@@ -182,6 +185,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     'Slack allows about 50 message edits a minute per workspace; the default is 45',
     problems,
   );
+  const slackDigestThreshold = wholeNumber(
+    'SLACK_DIGEST_THRESHOLD',
+    raw.SLACK_DIGEST_THRESHOLD,
+    5,
+    0,
+    'runs going at once in one channel beyond which one digest message shows them all; 0 turns digests off; the default is 5',
+    problems,
+  );
   const runLeaseSeconds = wholeNumber(
     'RUN_LEASE_SECONDS',
     raw.RUN_LEASE_SECONDS,
@@ -204,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     pollIntervalMs,
     slackEditsPerMinute,
+    slackDigestThreshold,
     runLeaseMs: runLeaseSeconds * 1000,
     localTransport: localTransport === 'socket' ? 'socket' : 'http',
     mode,

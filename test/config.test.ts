@@ -130,6 +130,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads how many runs going in one channel make a digest: 5 by default, 0 turns digests off', () => {
+    expect(loadConfig({}).slackDigestThreshold).toBe(5);
+    expect(loadConfig({ SLACK_DIGEST_THRESHOLD: '0' }).slackDigestThreshold).toBe(0);
+    expect(loadConfig({ SLACK_DIGEST_THRESHOLD: '12' }).slackDigestThreshold).toBe(12);
+    expect(problems({ SLACK_DIGEST_THRESHOLD: 'many' })).toEqual([
+      'SLACK_DIGEST_THRESHOLD must be a whole number of at least 0 (runs going at once in one channel beyond which one digest message shows them all; 0 turns digests off; the default is 5; got "many").',
+    ]);
+  });
+
   it('reads how long a run lease lives, in seconds, at least 2', () => {
     expect(loadConfig({ RUN_LEASE_SECONDS: '6' }).runLeaseMs).toBe(6000);
     expect(problems({ RUN_LEASE_SECONDS: '1' })).toEqual([

@@ -165,8 +165,21 @@ export interface LeaseStore {
   held(owner: string, now: number): Promise<string[]>;
 }
 
+/**
+ * Run cards that still owe their run's end: the run ended while its channel's digest showed it
+ * (`src/runs/channel-digest.ts`), so the run is finished but its own card catches up later.
+ * Recorded before the digest shows the end, cleared once the card does: a restart finishes them.
+ */
+export interface OwedCardStore {
+  owe(runId: string, at: number): Promise<void>;
+  paid(runId: string): Promise<void>;
+  /** Runs whose card still owes its end, oldest first. */
+  list(): Promise<string[]>;
+}
+
 export interface Store {
   runs: RunStore;
+  owedCards: OwedCardStore;
   leases: LeaseStore;
   claims: ClaimStore;
   approvalCards: ApprovalCardStore;

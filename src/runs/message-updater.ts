@@ -7,6 +7,16 @@ import type { SlackMessageContent, SlackPort } from '../ports/slack.js';
 /** What became of an edit: on Slack, given up (the message is gone or cannot be edited), or the bot stopped. */
 export type EditOutcome = 'shown' | 'gave_up' | 'closed';
 
+/**
+ * How soon an edit must go out, first to last: `ends` (a channel digest showing runs' ends: one
+ * edit tells many people, `./channel-digest.ts`), `final` (a run or approval that ended: what
+ * people wait for), `progress` (a step moved on), `fold` (a card catching up with an end its
+ * channel's digest already shows). `final` and `fold` are a message's last content.
+ */
+export type EditUrgency = 'ends' | 'final' | 'progress' | 'fold';
+
+const PRIORITY: Record<EditUrgency, number> = { ends: 3, final: 2, progress: 1, fold: 0 };
+
 export interface MessageUpdaterOptions {
   retryDelayMs?: number;
   /** A permanent Slack error ended the edits of one message (for the audit trail). */
@@ -19,14 +29,16 @@ interface Wanted {
   ts: string;
   content: SlackMessageContent;
   version: number;
-  final: boolean;
+  urgency: EditUrgency;
 }
 
 /**
  * Coalesces edits of Slack messages: for each message only the newest content is sent, one
  * edit at a time, so a card never shows an older state after a newer one and a burst of
  * changes costs one call. Edits go one by one, a final state (a run or approval that ended)
- * ahead of progress edits; chat.update's pace is the SlackScheduler's. A transient failure is
+ * ahead of progress edits, and those ahead of fold-backs (`EditUrgency`); within one urgency,
+ * first asked, first sent, so every card waiting gets its turn before any card gets a second
+ * one. chat.update's pace is the SlackScheduler's. A transient failure is
  * retried until it lands; a permanent one (the card was deleted, the channel archived) ends that
  * message's edits with a warning instead of retrying forever.
  */
@@ -48,8 +60,18 @@ export class MessageUpdater {
     this.retryDelayMs = opts.retryDelayMs ?? 2000;
   }
 
-  /** Asks for `content` to be shown; settles once it (or something newer) is on Slack, or was given up. */
-  set(channel: string, ts: string, content: SlackMessageContent, final = false): Promise<EditOutcome> {
+  /**
+   * Asks for `content` to be shown (`true`: a final state); settles once it (or something newer)
+   * is on Slack, or was given up.
+   */
+  set(
+    channel: string,
+    ts: string,
+    content: SlackMessageContent,
+    urgency: EditUrgency | boolean = 'progress',
+  ): Promise<EditOutcome> {
+    const want = urgency === true ? 'final' : urgency === false ? 'progress' : urgency;
+    const final = want === 'final' || want === 'fold';
     const key = `${channel}:${ts}`;
     if (this.lost.has(key)) return Promise.resolve('gave_up');
     const running = this.inFlight.get(key);
@@ -58,14 +80,24 @@ export class MessageUpdater {
       return Promise.resolve('shown');
     }
     const previous = this.latest.get(key);
-    this.latest.set(key, { channel, ts, content, version: (previous?.version ?? 0) + 1, final });
+    // A message's urgency never drops while it waits: a final state asked for earlier stays first.
+    const kept =
+      running !== undefined && previous !== undefined && PRIORITY[previous.urgency] > PRIORITY[want]
+        ? previous.urgency
+        : want;
+    this.latest.set(key, { channel, ts, content, version: (previous?.version ?? 0) + 1, urgency: kept });
     if (running !== undefined) {
-      if (final) this.promote(key);
+      this.promote(key, kept);
       return running;
     }
     const flush = this.flush(key).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, flush);
     return flush;
+  }
+
+  /** `content` was just posted as this message: asking for it again costs no call. */
+  posted(channel: string, ts: string, content: SlackMessageContent): void {
+    this.shown.set(`${channel}:${ts}`, JSON.stringify(content));
   }
 
   /** The Slack error that ended this message's edits, if they were given up. */
@@ -89,9 +121,9 @@ export class MessageUpdater {
     return this.stop.signal.aborted;
   }
 
-  private promote(key: string): void {
+  private promote(key: string, urgency: EditUrgency): void {
     try {
-      this.queue.setPriority(key, 1);
+      this.queue.setPriority(key, PRIORITY[urgency]);
     } catch {
       // Not waiting in the queue (being sent now): the next round picks the final content up.
     }
@@ -140,10 +172,10 @@ export class MessageUpdater {
           const now = this.latest.get(key) ?? want;
           await this.slack.updateMessage(now.channel, now.ts, now.content);
           version = now.version;
-          if (now.final) this.shown.delete(key);
+          if (now.urgency === 'final' || now.urgency === 'fold') this.shown.delete(key);
           else this.shown.set(key, JSON.stringify(now.content));
         },
-        { priority: (this.latest.get(key) ?? want).final ? 1 : 0, id: key, signal: this.stop.signal },
+        { priority: PRIORITY[(this.latest.get(key) ?? want).urgency], id: key, signal: this.stop.signal },
       );
       return version;
     } catch (err) {

@@ -1,7 +1,9 @@
 import { ApprovalService } from './approval-service.js';
+import { ChannelDigests, DEFAULT_DIGEST_THRESHOLD } from './channel-digest.js';
 import type { RunCorePorts, RunMessaging } from './core-deps.js';
 import { Deliveries } from './deliveries.js';
 import { MessageUpdater } from './message-updater.js';
+import { renderCard } from './presenter.js';
 import type { MessageUpdaterOptions } from './message-updater.js';
 import { RunEvents } from './run-events.js';
 import type { RunLeases } from './run-leases.js';
@@ -25,6 +27,8 @@ export interface RunCoreOptions {
   finder?: FinderTiming;
   /** Several replicas: the tracker follows, and the run service starts, only runs whose lease it holds. */
   leases?: RunLeases;
+  /** More runs than this going in one channel share a digest (SLACK_DIGEST_THRESHOLD; 0: never). */
+  digestThreshold?: number;
 }
 
 /** The run's life, built once: who emits its events and who hears them. */
@@ -33,6 +37,7 @@ export interface RunCore extends RunMessaging {
   approvals: ApprovalService;
   tracker: RunTracker;
   runs: RunService;
+  digests: ChannelDigests;
 }
 
 /**
@@ -46,6 +51,15 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
   const updater = new MessageUpdater(slack, logger, o.updater);
   const deliveries = new Deliveries({ store, slack, logger, now });
   const events = new RunEvents(logger);
+  const digests = new ChannelDigests({
+    slack,
+    updater,
+    store,
+    logger,
+    now,
+    threshold: o.digestThreshold ?? DEFAULT_DIGEST_THRESHOLD,
+    renderEnd: (run) => renderCard(run, catalogue.workflows.get(run.workflowId), undefined, undefined, now()),
+  });
   const approvals = new ApprovalService({
     ...p,
     updater,
@@ -54,7 +68,17 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
     approverApiKey: o.approverApiKey,
     vault: o.vault,
   });
-  subscribeRunConsumers(events, { store, slack, updater, deliveries, catalogue, logger, now, approvals });
+  subscribeRunConsumers(events, {
+    store,
+    slack,
+    updater,
+    deliveries,
+    catalogue,
+    logger,
+    now,
+    approvals,
+    digests,
+  });
   const tracker = new RunTracker({
     links: o.links,
     store,
@@ -63,6 +87,7 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
     catalogue,
     logger,
     now,
+    digests,
     ...(o.timing === undefined ? {} : { timing: o.timing }),
     ...(o.leases === undefined ? {} : { leases: o.leases }),
   });
@@ -80,5 +105,5 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
     ...(o.finder === undefined ? {} : { finder: o.finder }),
     ...(o.leases === undefined ? {} : { leases: o.leases }),
   });
-  return { updater, deliveries, events, approvals, tracker, runs };
+  return { updater, deliveries, events, approvals, tracker, runs, digests };
 }

@@ -5,6 +5,7 @@ import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import type { RunRecord, Store } from '../ports/store.js';
+import type { ChannelDigests } from './channel-digest.js';
 import type { RunEvents } from './run-events.js';
 import type { RunLeases } from './run-leases.js';
 import { runExecutionLink } from './presenter.js';
@@ -17,6 +18,12 @@ export interface TrackerTiming {
   slowMs: number;
   /** Growth per unchanged poll (Harness's own client uses 1.5). */
   backoff: number;
+  /**
+   * Looks a minute across every run followed (a share of HARNESS_REQUESTS_PER_MINUTE): with many
+   * runs each is looked at less often, so the polls never queue behind the request budget (which
+   * would delay every look, a run's end included). Unset: no cap. A webhook's look is never held.
+   */
+  pollsPerMinute?: number;
 }
 
 export const DEFAULT_TIMING: TrackerTiming = { fastMs: 2000, slowMs: 10_000, backoff: 1.5 };
@@ -40,6 +47,8 @@ export interface TrackerDeps {
    * the first poll, released when the run is over). Without it, every open run is followed here.
    */
   leases?: Pick<RunLeases, 'acquire' | 'release'>;
+  /** Cards that still owe their run's end (it was shown on a digest) catch up at resume. */
+  digests?: Pick<ChannelDigests, 'repayOwedCards'>;
 }
 
 interface Tracked {
@@ -140,9 +149,15 @@ export class RunTracker {
   /**
    * Picks up every run that was not over when the bot stopped (with leases: those no other
    * replica follows). Runs without an execution id (the bot stopped while starting them) are
-   * RunService.repairStarting's: found by their marker.
+   * RunService.repairStarting's: found by their marker. Cards that still owe a finished run's
+   * end (shown on a channel digest before the bot stopped) catch up too.
    */
   async resume(): Promise<number> {
+    try {
+      await this.d.digests?.repayOwedCards();
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'could not read the cards that owe their run’s end');
+    }
     let n = 0;
     for (const run of await this.d.store.runs.open()) {
       if (run.executionId === undefined) continue;
@@ -160,8 +175,13 @@ export class RunTracker {
     this.runs.clear();
   }
 
-  private schedule(t: Tracked, delay: number): void {
+  private schedule(t: Tracked, wanted: number): void {
     if (this.stopped) return;
+    const perMinute = this.timing.pollsPerMinute;
+    const delay =
+      wanted === 0 || perMinute === undefined
+        ? wanted
+        : Math.max(wanted, (this.runs.size * 60_000) / perMinute);
     clearTimeout(t.timer);
     if (t.polling !== undefined) {
       t.again = true;

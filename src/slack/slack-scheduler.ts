@@ -5,6 +5,14 @@ import { classifySlackError, SlackClosedError } from '../ports/slack-errors.js';
 import { createProcessRateGate } from '../process-rate-gate.js';
 import { POST_MESSAGE_PER_CHANNEL, SLACK_METHOD_TIERS } from './rate-tiers.js';
 
+/**
+ * Slack counts a channel's posts when they arrive, the bot when it sends them: calls spaced
+ * exactly one window apart arrive closer when the first one was slower on the wire, and the
+ * last one is refused (429, which holds every post back for its Retry-After). A tenth more
+ * room per window keeps that jitter inside it.
+ */
+const ARRIVAL_MARGIN = 1.1;
+
 export interface SlackSchedulerOptions {
   logger: Logger;
   /** Multiplies every limit (tests against an emulator that does not enforce tiers go faster). */
@@ -80,7 +88,7 @@ export class SlackScheduler {
       await this.gate(
         `${method}:${channel}`,
         POST_MESSAGE_PER_CHANNEL.burst,
-        (POST_MESSAGE_PER_CHANNEL.burst * 1000) / POST_MESSAGE_PER_CHANNEL.perSecond,
+        (POST_MESSAGE_PER_CHANNEL.burst * 1000 * ARRIVAL_MARGIN) / POST_MESSAGE_PER_CHANNEL.perSecond,
       )?.();
     // Closed while waiting for the turn: the throttle's abort reason is the SlackClosedError.
     this.stop.signal.throwIfAborted();

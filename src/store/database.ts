@@ -59,6 +59,7 @@ export interface Tables {
   };
   drafts: { id: string; user_id: string; values_json: string; at: number };
   run_leases: { run_id: string; owner: string; expires_at: number };
+  owed_cards: { run_id: string; at: number };
 }
 
 export type Db = Kysely<Tables>;

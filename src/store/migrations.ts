@@ -180,6 +180,17 @@ function rateBudgets(dialect: DialectName): Migration {
     },
   };
 }
+/** Run cards that owe their run's end (`src/store/owed-card-store.ts`). */
+const owedCards: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('owed_cards')
+      .ifNotExists()
+      .addColumn('run_id', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
 
 /** In code, not files on disk, so the built `dist/` carries them. Names sort in order. */
 export function migrations(dialect: DialectName, schema: string | undefined): Record<string, Migration> {
@@ -187,6 +198,7 @@ export function migrations(dialect: DialectName, schema: string | undefined): Re
     '0001-initial-schema': initialSchema(dialect, schema),
     '0002-run-leases': runLeases,
     '0003-rate-budgets': rateBudgets(dialect),
+    '0006-owed-cards': owedCards,
   };
 }
 

@@ -11,6 +11,7 @@ import { createDraftStore } from './draft-store.js';
 import { createIdentityStore } from './identity-store.js';
 import { createLeaseStore } from './lease-store.js';
 import { migrateToLatest } from './migrations.js';
+import { createOwedCardStore } from './owed-card-store.js';
 import { createRunStore } from './run-store.js';
 import { errorMessage } from '../errors.js';
 import type { RateGate } from '../ports/rate-gate.js';
@@ -27,6 +28,7 @@ function storeOn(db: Db, budgets: RateGate): Store {
   return {
     budgets,
     runs: createRunStore(db),
+    owedCards: createOwedCardStore(db),
     leases: createLeaseStore(db),
     claims: createClaimStore(db),
     approvalCards: createApprovalCardStore(db),

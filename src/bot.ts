@@ -32,6 +32,8 @@ import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
 import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
+import { registerFunctions } from './slack/listeners/functions.js';
+import { completeOwedSteps } from './runs/step-completion.js';
 import { registerIdentity } from './slack/listeners/identity.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
@@ -245,6 +247,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
   registerFollowInDm(app, deps);
+  registerFunctions(app, deps);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },
@@ -259,6 +262,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = await tracker.resume();
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
+  // Workflow Builder steps whose runs ended while the bot was down (or before it told Slack).
+  inBackground(deps, completeOwedSteps({ store, slack, catalogue, logger, now }));
   // Webhooks for runs another replica follows are passed on once this one listens too.
   await pokes?.ready;
   // From now on, runs whose follower died (or stopped) are taken over here or by another replica.

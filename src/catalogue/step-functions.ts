@@ -52,7 +52,10 @@ export function stepFields(workflow: Workflow): FormField[] {
 }
 
 function parameterOf(field: FormField): StepParameter {
-  const base = { title: field.title, ...(field.description === undefined ? {} : { description: field.description }) };
+  const base = {
+    title: field.title,
+    ...(field.description === undefined ? {} : { description: field.description }),
+  };
   const input = field.input;
   switch (input.type) {
     case 'number':
@@ -63,7 +66,9 @@ function parameterOf(field: FormField): StepParameter {
     case 'list':
       return { type: 'array', items: { type: 'string' }, ...base };
     case 'picker':
-      return input.multi ? { type: 'array', items: { type: 'string' }, ...base } : { type: 'string', ...base };
+      return input.multi
+        ? { type: 'array', items: { type: 'string' }, ...base }
+        : { type: 'string', ...base };
     default:
       // Text, dates and times (as the form's own formats), single choices (by value).
       return { type: 'string', ...base };
@@ -89,7 +94,8 @@ export function stepFunctionFor(workflow: Workflow, description: string): StepFu
   const required = [STEP_CHANNEL_INPUT, STEP_REQUESTER_INPUT];
   for (const field of stepFields(workflow)) {
     const name = stepParameterName(field.key);
-    if (name in properties) throw new Error(`${workflow.id}: field ${field.key} collides with the step input ${name}`);
+    if (name in properties)
+      throw new Error(`${workflow.id}: field ${field.key} collides with the step input ${name}`);
     properties[name] = parameterOf(field);
     if (field.required && base.has(field.key) && field.default === undefined) required.push(name);
   }

@@ -196,13 +196,16 @@ describe('slack-app.yaml', () => {
       replicas: { type: 'integer', title: 'Target Replicas' },
       service: { type: 'string' },
     });
-    expect(scale?.input_parameters.required).toEqual(expect.arrayContaining(['channel_id', 'requester_id', 'service']));
+    expect(scale?.input_parameters.required).toEqual(
+      expect.arrayContaining(['channel_id', 'requester_id', 'service']),
+    );
     const rotate = stepFunctions(catalogue).rotate_token;
     const secretKeys = workflow('rotate_token')
       .pages.flatMap((p) => p.allFields)
       .filter((f) => f.visibility === 'secret')
       .map((f) => f.key);
-    for (const k of secretKeys) expect(Object.keys(rotate?.input_parameters.properties ?? {})).not.toContain(k);
+    for (const k of secretKeys)
+      expect(Object.keys(rotate?.input_parameters.properties ?? {})).not.toContain(k);
   });
 
   it('binds every workflow to a command whose prefill fields exist', () => {

@@ -69,8 +69,10 @@ export function stepCompletion(d: StepCompletionDeps) {
 
 function finishedOutcome(run: RunRecord, view: ExecutionView, title: string): Outcome {
   if (isSucceeded(view.bucket)) return { outputs: outputsOf(run, view) };
-  const failed = view.steps.find((s) => s.failureMessage !== undefined && s.failureMessage !== '');
-  const why = failed === undefined ? undefined : `${failed.name}: ${failed.failureMessage ?? ''}`;
+  // As the thread's "ended" reply says it: the failed step and its message, else the execution's.
+  const failed = view.steps.find((s) => s.bucket === 'failed');
+  const message = failed?.failureMessage ?? view.failureMessage;
+  const why = failed !== undefined && message !== undefined ? `${failed.name}: ${message}` : message;
   return { error: stepRunEnded(title, view.status, why) };
 }
 

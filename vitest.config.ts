@@ -43,6 +43,7 @@ export default defineConfig({
             ...coreLoop,
             'test/slack/crash-e2e.test.ts',
             'test/slack/workflow-steps-crash-e2e.test.ts',
+            'test/slack/workflow-steps-e2e.test.ts',
             'test/slack/approval-principals-e2e.test.ts',
             'test/slack/approval-types-e2e.test.ts',
           ],

@@ -84,6 +84,8 @@ export interface RunningBot {
   leases: RunLeases;
   /** `clean` is false when pending Slack work had to be given up to stop in time. */
   stop(): Promise<{ clean: boolean }>;
+  /** Closes the second Socket Mode connection (none in HTTP mode), as a killed process's would close. */
+  closeStandby(): Promise<void>;
 }
 
 /**
@@ -308,6 +310,9 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     deps,
     metrics,
     leases,
+    closeStandby: async () => {
+      await closeStandby?.();
+    },
     async stop() {
       // No new work: unready first (the load balancer stops sending), then the open runs handed
       // over (their leases released as soon as the tracker stopped, for another replica's next scan).

@@ -159,6 +159,8 @@ export async function startStack(
       dead.deps.runs.stop();
       await dead.deps.tracker.stop();
       await dead.app.stop();
+      // A killed process's sockets close: no envelope may reach the dead bot's standby connection.
+      await dead.closeStandby();
       await dead.deps.store.close();
       stack.bot = await boot();
     },

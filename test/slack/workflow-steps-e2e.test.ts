@@ -12,6 +12,8 @@ import type { Stack } from '../helpers/stack.js';
 let s: Stack;
 beforeAll(async () => {
   s = await startStack({
+    // Approvals expire after 36 s (1 h at this speed): time enough for a restart under load.
+    speed: 100,
     // Carol's key approves (she is in every approver group of the seed).
     approverKey: 'sim-key-carol',
     // Only Bob may rotate tokens.
@@ -74,7 +76,10 @@ describe('IDP workflows as Workflow Builder steps', () => {
     const run = (await s.bot.deps.store.runs.recent('U0ALICE', 20)).find((r) => r.cardTs === cardTs);
     expect(run?.functionExecutionId).toBe(execution.id);
     // Once completed, the execution's token is no longer kept.
-    expect(await s.bot.deps.store.runs.stepToken(run?.id ?? '')).toBeUndefined();
+    await eventually(
+      () => s.bot.deps.store.runs.stepToken(run?.id ?? ''),
+      (token) => token === undefined,
+    );
   });
 
   it('refuses inputs the workflow’s schema refuses, naming the field and why, and runs nothing', async () => {
@@ -125,7 +130,9 @@ describe('IDP workflows as Workflow Builder steps', () => {
     await s.crashAndRestartBot();
     const approval = await approvalCard(cardTs ?? '');
     await s.slack.clickMessageButton('C0OPS', approval, 'U0BOB', 'idp_approval_approve');
-    expect(await ended(execution)).toBe('completed');
+    await ended(execution);
+    expect(execution.error).toBeUndefined();
+    expect(execution.state).toBe('completed');
     expect(execution.outputs?.status).toBe('Success');
     expect(execution.completions).toEqual([{ method: 'functions.completeSuccess', error: undefined }]);
   });

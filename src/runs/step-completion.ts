@@ -5,6 +5,7 @@ import { errorMessage } from '../errors.js';
 import type { ExecutionView } from '../harness-model/types.js';
 import type { Logger } from '../logger.js';
 import type { SlackPort } from '../ports/slack.js';
+import { permanentSlackError } from '../ports/slack-errors.js';
 import type { RunRecord, Store } from '../ports/store.js';
 import type { Delivery, RunEventMap } from './run-events.js';
 import { isSucceeded } from './run-status.js';
@@ -42,8 +43,22 @@ export function stepCompletion(d: StepCompletionDeps) {
       if (r === 'already_completed')
         d.logger.info({ runId: run.id }, 'Slack says the step was completed before');
     } catch (err) {
-      d.logger.warn({ runId: run.id, err: errorMessage(err) }, 'could not complete the step yet');
-      return 'later';
+      // Refused for good (the token revoked, access_denied…): an outcome, as for any delivery, so
+      // it cannot hold the run open forever. Anything passing is tried again at the next look.
+      const refused = permanentSlackError(err);
+      if (refused === undefined) {
+        d.logger.warn({ runId: run.id, err: errorMessage(err) }, 'could not complete the step yet');
+        return 'later';
+      }
+      d.logger.warn({ runId: run.id, err: refused }, 'Slack refuses to complete the step: given up');
+      await d.store.audit.record({
+        at: d.now(),
+        actor: 'slack',
+        action: 'slack.gave_up',
+        workflowId: run.workflowId,
+        runId: run.id,
+        details: { method: 'functions.complete', functionExecution: run.functionExecutionId, error: refused },
+      });
     }
     await d.store.runs.stepCompleted(run.id, d.now());
     return 'done';

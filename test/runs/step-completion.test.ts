@@ -71,6 +71,21 @@ describe('a Workflow Builder step ends with its run', () => {
     expect(finished?.stepCompletedAt).toBeDefined();
   });
 
+  it('Slack refusing the completion for good ends it (audited), never holding the run open', async () => {
+    const r = await rig();
+    r.harness.views = [execution('Success', [['Toggle', 'Success']])];
+    r.slack.fail('completeStep', slackErrors.platform('access_denied'));
+    const run = await stepRun(r);
+    const finished = await eventually(
+      () => r.store.runs.get(run.id),
+      (x) => x?.finishedAt !== undefined,
+    );
+    expect(r.slack.argsOf('completeStep')).toHaveLength(1);
+    expect(finished?.stepCompletedAt).toBeDefined();
+    const gaveUp = (await r.store.audit.trail({ runId: run.id })).filter((e) => e.action === 'slack.gave_up');
+    expect(gaveUp.map((e) => e.details.error)).toEqual(['access_denied']);
+  });
+
   it('a run Harness refused fails its step with Harness’s reason', async () => {
     const r = await rig();
     r.harness.fail(

@@ -42,10 +42,6 @@ export function stepParameterName(fieldKey: string): string {
   return fieldKey.split('.').join('__');
 }
 
-export function fieldKeyOfParameter(name: string): string {
-  return name.split('__').join('.');
-}
-
 /** The fields a step asks for: every field a person could be shown, secrets never. */
 export function stepFields(workflow: Workflow): FormField[] {
   return workflow.pages.flatMap((p) => p.allFields.filter((f) => f.visibility === 'shown'));

@@ -2,7 +2,6 @@ import type { App } from '@slack/bolt';
 import { stepInputRefused, stepNotAllowed, stepUnknownChannel } from '../../../blocks/step-messages.js';
 import type { Binding } from '../../catalogue/bindings.js';
 import {
-  fieldKeyOfParameter,
   STEP_CHANNEL_INPUT,
   STEP_REQUESTER_INPUT,
   stepFields,
@@ -117,7 +116,7 @@ function answersOf(workflow: Workflow, inputs: Record<string, unknown>): FormVal
   for (const field of stepFields(workflow)) {
     const v = inputs[stepParameterName(field.key)];
     if (v === undefined || v === null || v === '') continue;
-    answers[fieldKeyOfParameter(stepParameterName(field.key))] = v as JsonValue;
+    answers[field.key] = v as JsonValue;
   }
   return answers;
 }

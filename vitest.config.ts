@@ -29,7 +29,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'socket', include: coreLoop, provide: { transport: 'socket', store: 'sqlite' } },
+        test: {
+          name: 'socket',
+          include: [...coreLoop, 'test/slack/workflow-steps-e2e.test.ts'],
+          provide: { transport: 'socket', store: 'sqlite' },
+        },
       },
       {
         extends: true,
@@ -38,6 +42,8 @@ export default defineConfig({
           include: [
             ...coreLoop,
             'test/slack/crash-e2e.test.ts',
+            'test/slack/workflow-steps-crash-e2e.test.ts',
+            'test/slack/workflow-steps-e2e.test.ts',
             'test/slack/approval-principals-e2e.test.ts',
             'test/slack/approval-types-e2e.test.ts',
           ],

@@ -32,6 +32,8 @@ import { inBackground } from './slack/deps.js';
 import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
 import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
+import { registerFunctions } from './slack/listeners/functions.js';
+import { completeOwedSteps } from './runs/step-completion.js';
 import { registerIdentity } from './slack/listeners/identity.js';
 import { registerHome } from './slack/listeners/home.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
@@ -82,6 +84,8 @@ export interface RunningBot {
   leases: RunLeases;
   /** `clean` is false when pending Slack work had to be given up to stop in time. */
   stop(): Promise<{ clean: boolean }>;
+  /** Closes the second Socket Mode connection (none in HTTP mode), as a killed process's would close. */
+  closeStandby(): Promise<void>;
 }
 
 /**
@@ -254,6 +258,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
   registerFollowInDm(app, deps);
+  registerFunctions(app, deps);
   app.error(async (err) => {
     logger.error(
       { err: err.message, code: (err as { code?: string }).code },
@@ -268,6 +273,8 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   const closeStandby = await startStandbyConnection(app, appOptions);
   const resumed = await tracker.resume();
   for (const repair of await deps.runs.repairStarting()) inBackground(deps, repair);
+  // Workflow Builder steps whose runs ended while the bot was down (or before it told Slack).
+  inBackground(deps, completeOwedSteps({ store, slack, catalogue, logger, now }));
   // Webhooks for runs another replica follows are passed on once this one listens too.
   await pokes?.ready;
   const owned = (runId: string) => leases.holds(runId);
@@ -316,6 +323,9 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
     deps,
     metrics,
     leases,
+    closeStandby: async () => {
+      await closeStandby?.();
+    },
     async stop() {
       // No new work: unready first (the load balancer stops sending), then the open runs handed
       // over (their leases released as soon as the tracker stopped, for another replica's next scan).

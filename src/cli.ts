@@ -14,6 +14,8 @@ import { isRecord } from './is-record.js';
 import type { FormValues, JsonValue } from './forms/json-schema.js';
 import { fromParameters } from './forms/parameters.js';
 import { buildRuntimeInput } from './catalogue/workflow-parameters.js';
+import { stepFunctions } from './catalogue/step-functions.js';
+import { stringify } from 'yaml';
 import { validatePage } from './forms/validate-page.js';
 import { harnessSimCommand } from './harness/simulator/command.js';
 import { startBot } from './bot.js';
@@ -68,6 +70,11 @@ Validates the answers in file.json (field name to value) as the form would, and 
 runtime-input YAML the bot would send to Harness. Nested objects may be given as JSON objects.
   --id ID             the workflow to use, when the file holds several
 `,
+  steps: `Usage: idp-chatops steps [dir]
+
+Prints the \`functions:\` section of slack-app.yaml for the bound workflows of dir (default
+MANIFESTS_DIR): each as a Workflow Builder custom step. Paste it over the one in slack-app.yaml.
+`,
   'harness-sim': `Usage: idp-chatops harness-sim [options]
 
 Runs the Harness simulator on loopback and prints its base URL.
@@ -89,6 +96,7 @@ Commands:
                                          print the modal view Slack would receive
   inputs <workflow> --values file.json [--id ID]
                                          validate answers and print the runtime-input YAML
+  steps [dir]                            print slack-app.yaml's functions: (Workflow Builder steps)
   harness-sim [--port N] [--speed X] [--api-key K] [--seed file] [--webhook-url URL]
                                          run the Harness simulator; prints its base URL
 
@@ -120,6 +128,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await preview(rest, io);
       case 'inputs':
         return await inputs(rest, io);
+      case 'steps':
+        return await steps(rest, io);
       case 'harness-sim':
         return await harnessSimCommand(rest, { ...io, stopped: io.stopped ?? untilSignal() });
       case undefined:
@@ -175,6 +185,17 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   for (const b of c.bindings.values()) {
     io.out(`  ${(b.command ?? '/idp run').padEnd(14)} ${b.workflowId}`);
   }
+  return 0;
+}
+
+/** The manifest's `functions:` section, generated from the catalogue (a test keeps the two in step). */
+async function steps(args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const dir = positionals[0] ?? manifestsDir(io);
+  const r = await loadCatalogue(dir);
+  printProblems(io, r.problems, r.warnings);
+  if (r.catalogue === undefined) return 1;
+  io.out(stringify({ functions: stepFunctions(r.catalogue) }, { lineWidth: 0 }));
   return 0;
 }
 

@@ -181,3 +181,16 @@ describe('idp-chatops <command> --help', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('idp-chatops steps', () => {
+  it('prints exactly the functions: section slack-app.yaml carries for the shipped catalogue', async () => {
+    const r = await run(['steps', 'manifests']);
+    expect(r.code).toBe(0);
+    const printed = parse(r.out) as { functions: Record<string, unknown> };
+    const manifest = parse(
+      await import('node:fs/promises').then((fs) => fs.readFile('slack-app.yaml', 'utf8')),
+    ) as { functions: Record<string, unknown> };
+    expect(Object.keys(printed.functions)).toHaveLength(7);
+    expect(printed.functions).toEqual(manifest.functions);
+  });
+});

@@ -43,6 +43,17 @@ export interface SlackPort {
   userGroupIdByHandle(handle: string): Promise<string | undefined>;
   /** What the bot may do in a conversation (undefined: Slack says it does not exist for the bot). */
   channelInfo(channelId: string): Promise<ChannelInfo | undefined>;
+  /**
+   * Ends a Workflow Builder step (functions.completeSuccess with `outputs`, or
+   * functions.completeError with `error`), called with the token Slack gave that execution.
+   * `already_completed` when Slack says the execution is no longer running or gone (it was
+   * completed before, e.g. by an earlier life of the bot whose answer was lost).
+   */
+  completeStep(
+    functionExecutionId: string,
+    token: string,
+    outcome: { outputs: Record<string, string> } | { error: string },
+  ): Promise<'completed' | 'already_completed'>;
 }
 
 export interface ChannelInfo {

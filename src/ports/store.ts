@@ -28,6 +28,10 @@ export interface RunRecord {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | undefined;
+  /** Set when a Workflow Builder step started the run (its function_execution_id); else a slash command did. */
+  functionExecutionId?: string | undefined;
+  /** When that step was completed (functions.completeSuccess / completeError); undefined while owed. */
+  stepCompletedAt?: number | undefined;
 }
 
 export interface AuditEvent {
@@ -75,7 +79,8 @@ export interface IdentityLink {
 }
 
 export interface RunStore {
-  create(run: RunRecord): Promise<void>;
+  /** `step.token`: the token of the step's execution, kept until the step is completed. */
+  create(run: RunRecord, step?: { token: string }): Promise<void>;
   /** Applies the patch and returns the run as stored; throws when there is no such run. */
   update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<RunRecord>;
   get(id: string): Promise<RunRecord | undefined>;
@@ -84,6 +89,12 @@ export interface RunStore {
   open(): Promise<RunRecord[]>;
   /** A person's latest runs, newest first. */
   recent(requesterId: string, limit: number): Promise<RunRecord[]>;
+  /** The token of the step that started the run, until the step is completed. */
+  stepToken(id: string): Promise<string | undefined>;
+  /** The step is completed: recorded, and its token forgotten. */
+  stepCompleted(id: string, at: number): Promise<void>;
+  /** Finished runs whose step is still owed its completion (the bot stopped before it went out). */
+  stepsToComplete(): Promise<RunRecord[]>;
 }
 
 /**

@@ -58,8 +58,13 @@ export interface RunRequest {
   requesterId: string;
   requesterName: string;
   channelId: string;
-  /** The submitted modal's view id: a second submission of it is a replay or a double click. */
+  /**
+   * What makes the request once: the submitted modal's view id (a second submission of it is a
+   * replay or a double click), or a Workflow Builder step's function_execution_id (Slack retries).
+   */
   submissionKey: string;
+  /** A Workflow Builder step started it: the step is completed when the run ends. */
+  step?: { functionExecutionId: string; token: string };
 }
 
 /**
@@ -102,8 +107,9 @@ export class RunService {
       createdAt: now,
       updatedAt: now,
       finishedAt: undefined,
+      ...(req.step === undefined ? {} : { functionExecutionId: req.step.functionExecutionId }),
     };
-    await this.d.store.runs.create(run);
+    await this.d.store.runs.create(run, req.step === undefined ? undefined : { token: req.step.token });
     // Who asked for what is on record before anything is done for it.
     if ((await this.d.events.emit('run.requested', { run, at: now })) !== 'done')
       throw new Error(`run ${id} could not be recorded as requested`);

@@ -6,6 +6,7 @@ import { auditTrail } from './audit-trail.js';
 import { finishedNotices, startNotices } from './notifications.js';
 import type { RunEventMap, RunEvents } from './run-events.js';
 import { statusCard } from './status-card.js';
+import { stepCompletion } from './step-completion.js';
 import { threadPosts } from './thread-posts.js';
 
 export interface RunConsumerDeps extends Omit<RunCorePorts, 'harness'>, RunMessaging {
@@ -26,6 +27,8 @@ export function subscribeRunConsumers(events: RunEvents, d: RunConsumerDeps): vo
   const audit = auditTrail(d.store.audit);
   const card = statusCard(d);
   const notes = startNotices(d);
+  // A Workflow Builder step that started the run ends with it (nothing for a slash command's run).
+  const step = stepCompletion(d);
   events.on('run.requested', audit.requested);
 
   events.on('run.start_unconfirmed', card.startUnconfirmed);
@@ -37,6 +40,7 @@ export function subscribeRunConsumers(events: RunEvents, d: RunConsumerDeps): vo
   events.on('run.not_started', audit.notStarted);
   events.on('run.not_started', card.notStarted);
   events.on('run.not_started', notes.notStarted);
+  events.on('run.not_started', step.notStarted);
 
   const approvals = d.approvals;
   // A run's approval cards follow its looks in the background, one round at a time per run: an
@@ -95,4 +99,5 @@ export function subscribeRunConsumers(events: RunEvents, d: RunConsumerDeps): vo
   });
   events.on('run.finished', finishedNotices(d));
   events.on('run.finished', audit.finished);
+  events.on('run.finished', step.finished);
 }

@@ -31,6 +31,9 @@ export const SLACK_METHOD_TIERS: Readonly<Record<string, number>> = {
   'conversations.history': TIER_3,
   'conversations.replies': TIER_3,
   'conversations.open': TIER_3,
+  // Ending a Workflow Builder step (https://api.slack.com/methods/functions.completeSuccess: Tier 3).
+  'functions.completeSuccess': TIER_3,
+  'functions.completeError': TIER_3,
 };
 
 /**

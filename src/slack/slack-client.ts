@@ -117,6 +117,36 @@ export function createSlackPort(
       const r = await paced('usergroups.list', undefined, () => client.usergroups.list({}));
       return r.usergroups?.find((g) => g.handle === handle.replace(/^@/, ''))?.id;
     },
+    async completeStep(functionExecutionId, token, outcome) {
+      try {
+        // The execution's own token (function_executed's bot_access_token), per call: Bolt's
+        // complete()/fail() use it the same way (a WebClient on context.functionBotAccessToken).
+        if ('outputs' in outcome)
+          await paced('functions.completeSuccess', undefined, () =>
+            client.functions.completeSuccess({
+              token,
+              function_execution_id: functionExecutionId,
+              outputs: outcome.outputs,
+            }),
+          );
+        else
+          await paced('functions.completeError', undefined, () =>
+            client.functions.completeError({
+              token,
+              function_execution_id: functionExecutionId,
+              error: outcome.error,
+            }),
+          );
+        return 'completed';
+      } catch (err) {
+        // https://api.slack.com/methods/functions.completeSuccess#errors: the execution "is no
+        // longer in a state to be completed" or "cannot be found" once it was completed.
+        const code = permanentSlackError(err);
+        if (code === 'execution_not_in_running_state' || code === 'function_execution_not_found')
+          return 'already_completed';
+        throw err;
+      }
+    },
     async channelInfo(channelId) {
       try {
         const r = await interactive.conversations.info({ channel: channelId });

@@ -82,19 +82,41 @@ function complete(
   allowExpressions: ReadonlySet<string>,
 ): SubmissionOutcome {
   // Every page again: earlier answers came back through Slack and are checked, not trusted.
+  const checked = checkEveryPage(workflow, answers, allowExpressions);
+  if (checked.kind === 'errors') {
+    const page = workflow.pages[checked.page];
+    return {
+      kind: 'errors',
+      page: checked.page,
+      values: answers,
+      errors: Object.fromEntries(
+        Object.entries(checked.errors).map(([k, m]) => [
+          page === undefined ? k : fieldBlockIdOn(page, k, answers),
+          m,
+        ]),
+      ),
+    };
+  }
+  return checked;
+}
+
+/**
+ * All answers at once, every page validated as the last page of a form re-validates them (a
+ * Workflow Builder step's inputs come this way): the first page with errors (field key → reason),
+ * or what to run.
+ */
+export function checkEveryPage(
+  workflow: Workflow,
+  answers: FormValues,
+  allowExpressions: ReadonlySet<string> = new Set(),
+):
+  | { kind: 'errors'; page: number; errors: Record<string, string> }
+  | Extract<SubmissionOutcome, { kind: 'complete' }> {
   let values: FormValues = {};
   for (const page of workflow.pages) {
     const checked = validatePage(page, answers, allowExpressions);
-    if (Object.keys(checked.errors).length > 0) {
-      return {
-        kind: 'errors',
-        page: page.index,
-        values: answers,
-        errors: Object.fromEntries(
-          Object.entries(checked.errors).map(([k, m]) => [fieldBlockIdOn(page, k, answers), m]),
-        ),
-      };
-    }
+    if (Object.keys(checked.errors).length > 0)
+      return { kind: 'errors', page: page.index, errors: checked.errors };
     values = { ...values, ...checked.values };
   }
   return {

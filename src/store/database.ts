@@ -28,6 +28,9 @@ export interface Tables {
     created_at: number;
     updated_at: number;
     finished_at: number | null;
+    function_execution_id: string | null;
+    function_token: string | null;
+    step_completed_at: number | null;
   };
   submissions: { key: string; run_id: string; at: number };
   thread_events: { run_id: string; key: string; at: number; sent: number; ts: string | null };

@@ -180,6 +180,7 @@ function rateBudgets(dialect: DialectName): Migration {
     },
   };
 }
+
 /** Run cards that owe their run's end (`src/store/owed-card-store.ts`). */
 const owedCards: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -192,12 +193,27 @@ const owedCards: Migration = {
   },
 };
 
+/**
+ * Runs started by a Workflow Builder step (`src/slack/listeners/functions.ts`): the step's
+ * function_execution_id (its origin; null for a slash command's run), the token Slack gave the
+ * execution (functions.complete* must be called with it, after a restart too; cleared once the
+ * step is completed) and when the step was completed (null while that is still owed).
+ */
+const workflowSteps: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('runs').addColumn('function_execution_id', 'text').execute();
+    await db.schema.alterTable('runs').addColumn('function_token', 'text').execute();
+    await db.schema.alterTable('runs').addColumn('step_completed_at', 'bigint').execute();
+  },
+};
+
 /** In code, not files on disk, so the built `dist/` carries them. Names sort in order. */
 export function migrations(dialect: DialectName, schema: string | undefined): Record<string, Migration> {
   return {
     '0001-initial-schema': initialSchema(dialect, schema),
     '0002-run-leases': runLeases,
     '0003-rate-budgets': rateBudgets(dialect),
+    '0004-workflow-steps': workflowSteps,
     '0006-owed-cards': owedCards,
   };
 }

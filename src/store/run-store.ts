@@ -24,6 +24,8 @@ const runRow = z.object({
   created_at: z.number(),
   updated_at: z.number(),
   finished_at: z.number().nullable(),
+  function_execution_id: z.string().nullable(),
+  step_completed_at: z.number().nullable(),
 });
 
 const COLUMNS = {
@@ -43,6 +45,8 @@ const COLUMNS = {
   createdAt: 'created_at',
   updatedAt: 'updated_at',
   finishedAt: 'finished_at',
+  functionExecutionId: 'function_execution_id',
+  stepCompletedAt: 'step_completed_at',
 } as const satisfies Record<keyof Omit<RunRecord, 'id'>, keyof RunRow>;
 
 type Field = keyof typeof COLUMNS;
@@ -83,6 +87,9 @@ function fromRow(raw: unknown): RunRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at ?? undefined,
+    ...(r.function_execution_id === null
+      ? {}
+      : { functionExecutionId: r.function_execution_id, stepCompletedAt: r.step_completed_at ?? undefined }),
   };
 }
 
@@ -92,7 +99,7 @@ export function createRunStore(db: Db): RunStore {
     return row === undefined ? undefined : fromRow(row);
   };
   return {
-    async create(run) {
+    async create(run, step) {
       await db
         .insertInto('runs')
         .values({
@@ -113,6 +120,9 @@ export function createRunStore(db: Db): RunStore {
           created_at: run.createdAt,
           updated_at: run.updatedAt,
           finished_at: run.finishedAt ?? null,
+          function_execution_id: run.functionExecutionId ?? null,
+          function_token: step?.token ?? null,
+          step_completed_at: run.stepCompletedAt ?? null,
         })
         .execute();
     },
@@ -148,6 +158,32 @@ export function createRunStore(db: Db): RunStore {
         .where('requester_id', '=', requesterId)
         .orderBy('created_at', 'desc')
         .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+    async stepToken(id) {
+      const row = await db
+        .selectFrom('runs')
+        .select('function_token')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.function_token ?? undefined;
+    },
+    async stepCompleted(id, at) {
+      await db
+        .updateTable('runs')
+        .set({ step_completed_at: at, function_token: null })
+        .where('id', '=', id)
+        .execute();
+    },
+    async stepsToComplete() {
+      const rows = await db
+        .selectFrom('runs')
+        .selectAll()
+        .where('function_execution_id', 'is not', null)
+        .where('finished_at', 'is not', null)
+        .where('step_completed_at', 'is', null)
+        .orderBy('created_at')
         .execute();
       return rows.map(fromRow);
     },

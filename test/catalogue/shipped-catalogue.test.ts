@@ -11,6 +11,7 @@ import type { FormValues } from '../../src/forms/json-schema.js';
 import { buildRuntimeInput } from '../../src/catalogue/workflow-parameters.js';
 import { validatePage } from '../../src/forms/validate-page.js';
 import { SEED_FIELDS } from '../helpers/seed.js';
+import { stepFunctions } from '../../src/catalogue/step-functions.js';
 
 /** The pipeline steps of the seed's tables, in order, as Harness step types. */
 const SEED_STEPS: Record<string, string[]> = {
@@ -173,6 +174,38 @@ describe('slack-app.yaml', () => {
       socket_mode_enabled: true,
       interactivity: { is_enabled: true },
     });
+  });
+
+  it('offers exactly the bound workflows as Workflow Builder steps, as `idp-chatops steps` prints them', async () => {
+    const manifest = parse(await readFile('slack-app.yaml', 'utf8')) as {
+      functions: Record<string, unknown>;
+      settings: Record<string, unknown> & { event_subscriptions: { bot_events: string[] } };
+    };
+    expect(manifest.functions).toEqual(stepFunctions(catalogue));
+    expect(Object.keys(manifest.functions).sort()).toEqual([...catalogue.bindings.keys()].sort());
+    // What Slack requires of an app with custom steps (custom steps for Bolt, app manifest reference).
+    expect(manifest.settings).toMatchObject({ org_deploy_enabled: true, function_runtime: 'remote' });
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('function_executed');
+  });
+
+  it('asks a step for every field a person can be shown, typed as Slack allows, never a secret', () => {
+    const scale = stepFunctions(catalogue).scale_service;
+    expect(scale?.input_parameters.properties).toMatchObject({
+      channel_id: { type: 'slack#/types/channel_id' },
+      requester_id: { type: 'slack#/types/user_id' },
+      replicas: { type: 'integer', title: 'Target Replicas' },
+      service: { type: 'string' },
+    });
+    expect(scale?.input_parameters.required).toEqual(
+      expect.arrayContaining(['channel_id', 'requester_id', 'service']),
+    );
+    const rotate = stepFunctions(catalogue).rotate_token;
+    const secretKeys = workflow('rotate_token')
+      .pages.flatMap((p) => p.allFields)
+      .filter((f) => f.visibility === 'secret')
+      .map((f) => f.key);
+    for (const k of secretKeys)
+      expect(Object.keys(rotate?.input_parameters.properties ?? {})).not.toContain(k);
   });
 
   it('binds every workflow to a command whose prefill fields exist', () => {

@@ -194,6 +194,23 @@ export class FakeSlack extends ScriptedCalls<SlackMethod> implements SlackPort {
     return undefined;
   }
 
+  /** Steps completed (functions.completeSuccess / completeError), by execution id; a second call finds it done. */
+  readonly completedSteps = new Map<
+    string,
+    { token: string; outcome: { outputs: Record<string, string> } | { error: string } }
+  >();
+
+  async completeStep(
+    functionExecutionId: string,
+    token: string,
+    outcome: { outputs: Record<string, string> } | { error: string },
+  ): Promise<'completed' | 'already_completed'> {
+    await this.step('completeStep', [functionExecutionId, token, outcome]);
+    if (this.completedSteps.has(functionExecutionId)) return 'already_completed';
+    this.completedSteps.set(functionExecutionId, { token, outcome });
+    return 'completed';
+  }
+
   async channelInfo(channelId: string): Promise<ChannelInfo | undefined> {
     await this.step('channelInfo', [channelId]);
     const direct = /^[DU]/.test(channelId);

@@ -12,6 +12,7 @@ import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { Transport } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
 import { catalogueFrom, shippedCatalogue } from './catalogue.js';
+import { stepFunctions } from '../../src/catalogue/step-functions.js';
 import { simulator } from './harness.js';
 import { createTestDatabase } from './test-database.js';
 
@@ -74,15 +75,6 @@ export async function startStack(
     ...(opts.manifestsDir === undefined ? {} : { manifestsDir: opts.manifestsDir }),
   });
   const transport = opts.transport ?? inject('transport');
-  const slack = await SlackEmulator.start({
-    signingSecret: SIGNING_SECRET,
-    botToken: BOT_TOKEN,
-    appToken: APP_TOKEN,
-    transport,
-    // Slack's Events API retries (at once, 1 min, 5 min) at a twentieth of the time.
-    eventRetryDelaysMs: [0, 3000, 15_000],
-    closeAfterWarningMs: 500,
-  });
   const shipped =
     opts.manifestsDir === undefined ? await shippedCatalogue() : await catalogueFrom(opts.manifestsDir);
   const shared: Catalogue =
@@ -106,6 +98,17 @@ export async function startStack(
             ]),
           ),
         };
+  const slack = await SlackEmulator.start({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    transport,
+    // Slack's Events API retries (at once, 1 min, 5 min) at a twentieth of the time.
+    eventRetryDelaysMs: [0, 3000, 15_000],
+    closeAfterWarningMs: 500,
+    // Workflow Builder's steps as slack-app.yaml declares them for this catalogue.
+    functions: stepFunctions(cat),
+  });
   const env = {
     ...connectedEnv(slack, sim, dbPath, transport),
     ...database.env,
@@ -156,6 +159,8 @@ export async function startStack(
       dead.deps.runs.stop();
       await dead.deps.tracker.stop();
       await dead.app.stop();
+      // A killed process's sockets close: no envelope may reach the dead bot's standby connection.
+      await dead.closeStandby();
       await dead.deps.store.close();
       stack.bot = await boot();
     },

@@ -38,6 +38,7 @@ function fakeSlack(answers: Answer[]) {
     userName: unused,
     userIdByEmail: unused,
     userGroupMembers: unused,
+    completeStep: unused,
     findDelivered: unused,
     userGroupIdByHandle: unused,
     channelInfo: unused,

@@ -21,6 +21,9 @@ import { RateLimits } from './rate-limits.js';
 import { SocketModeServer } from './socket-mode.js';
 import type { EnvelopeType } from './socket-mode.js';
 import { callMethod, removeMessage, replaceView, viewJson } from './web-api.js';
+import { FunctionExecutions } from './functions-api.js';
+import type { EmulatedExecution } from './functions-api.js';
+import type { StepFunction } from '../../catalogue/step-functions.js';
 import type { WorkspaceState } from './web-api.js';
 
 export interface SlackEmulatorOptions {
@@ -45,6 +48,8 @@ export interface SlackEmulatorOptions {
   eventRetryDelaysMs?: number[];
   /** How long after a `warning` disconnect message the socket is closed (Slack: about 10 s). */
   closeAfterWarningMs?: number;
+  /** The app's custom steps (slack-app.yaml's `functions:`), to check what Workflow Builder sends and takes. */
+  functions?: Record<string, StepFunction>;
 }
 
 export type Transport = 'http' | 'socket';
@@ -94,6 +99,8 @@ export class SlackEmulator {
   transport: Transport;
   readonly socketMode: SocketModeServer;
   private readonly ackDeadlineMs: number;
+  /** Workflow Builder's runs of the app's custom steps (`functions-api.ts`). */
+  readonly functions: FunctionExecutions;
 
   constructor(private readonly opts: SlackEmulatorOptions) {
     this.botUrl = opts.botUrl;
@@ -112,6 +119,7 @@ export class SlackEmulator {
     );
     this.socketMode.attach(this.server);
     this.limits = new RateLimits(opts.enforceRateLimits === true);
+    this.functions = new FunctionExecutions(opts.functions);
     let tsCounter = 0;
     const base = Math.floor(Date.now() / 1000);
     this.ws = {
@@ -235,7 +243,8 @@ export class SlackEmulator {
       this.reply(res, method, args, 200, { ok: false, error: 'not_allowed_token_type' });
       return;
     }
-    if (token !== this.opts.botToken) {
+    const executionToken = method.startsWith('functions.') && this.functions.isExecutionToken(token);
+    if (token !== this.opts.botToken && !executionToken) {
       this.reply(res, method, args, 200, {
         ok: false,
         error: token === undefined ? 'not_authed' : 'invalid_auth',
@@ -256,7 +265,7 @@ export class SlackEmulator {
     }
     const hold = this.takeHold(method, args);
     if (hold?.when === 'before' && (await heldUntilGone(res, hold.ms))) return;
-    const r = callMethod(this.ws, method, args);
+    const r = this.functions.call(method, token, args) ?? callMethod(this.ws, method, args);
     if (r.status === 429) return;
     if (hold?.when === 'after' && (await heldUntilGone(res, hold.ms))) return;
     this.reply(res, method, args, 200, r.body);
@@ -536,6 +545,19 @@ export class SlackEmulator {
       event,
     };
     return this.deliver('events_api', body, () => this.send(JSON.stringify(body), 'application/json'));
+  }
+
+  /**
+   * Workflow Builder runs the app's step `callbackId` with these inputs: a `function_executed`
+   * event goes to the bot. `event(functions.event(execution))` delivers it once more, as Slack's
+   * retry of an event does.
+   */
+  async executeFunction(
+    callbackId: string,
+    inputs: Record<string, unknown>,
+  ): Promise<{ execution: EmulatedExecution; reply: BotReply }> {
+    const execution = this.functions.start(callbackId, inputs);
+    return { execution, reply: await this.event(this.functions.event(execution)) };
   }
 
   async sendPayload(payload: Record<string, unknown>): Promise<BotReply> {

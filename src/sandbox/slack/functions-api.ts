@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import type { StepFunction, StepParameter } from '../../catalogue/step-functions.js';
+import { isRecord } from '../../is-record.js';
+import type { ApiReply } from './web-api.js';
+
+/**
+ * Workflow Builder running an app's custom steps, as Slack does it:
+ * - each run of a step is a `function_executed` event (https://api.slack.com/events/function_executed)
+ *   carrying the function, its `inputs`, a `function_execution_id` and a `bot_access_token` that
+ *   belongs to that execution;
+ * - the app ends it with functions.completeSuccess (`outputs`) or functions.completeError
+ *   (`error`) (https://api.slack.com/methods/functions.completeSuccess,
+ *   https://api.slack.com/methods/functions.completeError), whose documented errors are modelled:
+ *   `function_execution_not_found` (no such execution), `execution_not_in_running_state` (already
+ *   completed), `parameter_validation_failed` (outputs that do not conform to the function's
+ *   `output_parameters`), `access_denied` ("this actor does not have access to this function
+ *   execution").
+ * Token rule, the stricter reading: Bolt completes a step with the execution's own token
+ * (context.functionBotAccessToken), so only that token may complete it; the app's bot token, or
+ * another execution's token, is refused with `access_denied`. An execution token is good for
+ * `functions.*` only here (the bot uses its bot token for everything else).
+ */
+export interface EmulatedExecution {
+  id: string;
+  callbackId: string;
+  workflowExecutionId: string;
+  token: string;
+  inputs: Record<string, unknown>;
+  state: 'running' | 'completed' | 'failed';
+  outputs: Record<string, unknown> | undefined;
+  error: string | undefined;
+  /** Every functions.* call made for it, accepted or not (the error Slack answered). */
+  completions: { method: string; error: string | undefined }[];
+}
+
+const fail = (error: string, extra: Record<string, unknown> = {}): ApiReply => ({
+  status: 200,
+  body: { ok: false, error, ...extra },
+});
+
+export class FunctionExecutions {
+  readonly executions = new Map<string, EmulatedExecution>();
+  private seq = 0;
+
+  /** `definitions`: the manifest's functions (absent: any callback id, outputs unchecked). */
+  constructor(private readonly definitions: Record<string, StepFunction> | undefined) {}
+
+  /** A run of the step by Workflow Builder; inputs as the workflow's builder set them. */
+  start(callbackId: string, inputs: Record<string, unknown>): EmulatedExecution {
+    const def = this.definitions?.[callbackId];
+    if (this.definitions !== undefined && def === undefined)
+      throw new Error(`the app declares no function ${callbackId}`);
+    // Workflow Builder does not let a workflow be published with a required input unset.
+    for (const name of def?.input_parameters.required ?? [])
+      if (inputs[name] === undefined)
+        throw new Error(`Workflow Builder requires input ${name} of ${callbackId}`);
+    const n = String(++this.seq).padStart(6, '0');
+    const e: EmulatedExecution = {
+      id: `Fx${n}EMU`,
+      callbackId,
+      workflowExecutionId: `Wx${n}EMU`,
+      // Slack's workflow tokens are `xwfp-…`; this one is plainly fake.
+      token: `xwfp-test-${randomBytes(8).toString('hex')}`,
+      inputs,
+      state: 'running',
+      outputs: undefined,
+      error: undefined,
+      completions: [],
+    };
+    this.executions.set(e.id, e);
+    return e;
+  }
+
+  /** The event body's `event`, as https://api.slack.com/events/function_executed shows it. */
+  event(e: EmulatedExecution): Record<string, unknown> {
+    const def = this.definitions?.[e.callbackId];
+    const params = (p: StepFunction['input_parameters'] | undefined) =>
+      Object.entries(p?.properties ?? {}).map(([name, x]) => ({
+        ...x,
+        name,
+        is_required: p?.required.includes(name) ?? false,
+      }));
+    return {
+      type: 'function_executed',
+      function: {
+        id: `Fn${e.callbackId.length.toString().padStart(4, '0')}EMU`,
+        callback_id: e.callbackId,
+        title: def?.title ?? e.callbackId,
+        description: def?.description ?? '',
+        type: 'app',
+        input_parameters: params(def?.input_parameters),
+        output_parameters: params(def?.output_parameters),
+        app_id: 'A0APP',
+        date_created: 1_700_000_000,
+        date_updated: 1_700_000_000,
+        date_deleted: 0,
+      },
+      inputs: e.inputs,
+      function_execution_id: e.id,
+      workflow_execution_id: e.workflowExecutionId,
+      event_ts: `${String(Math.floor(Date.now() / 1000))}.000001`,
+      bot_access_token: e.token,
+    };
+  }
+
+  /** Whether `token` is an execution's own token (accepted by `functions.*` only). */
+  isExecutionToken(token: string | undefined): boolean {
+    return [...this.executions.values()].some((e) => e.token === token);
+  }
+
+  /** functions.completeSuccess / completeError; undefined for any other method. */
+  call(method: string, token: string | undefined, args: Record<string, unknown>): ApiReply | undefined {
+    if (method !== 'functions.completeSuccess' && method !== 'functions.completeError') return undefined;
+    const id = typeof args.function_execution_id === 'string' ? args.function_execution_id : undefined;
+    if (id === undefined) return fail('invalid_arguments');
+    const e = this.executions.get(id);
+    const reply = this.complete(method, e, token, args);
+    e?.completions.push({
+      method,
+      error: reply.status === 200 && reply.body.ok !== true ? String(reply.body.error) : undefined,
+    });
+    return reply;
+  }
+
+  private complete(
+    method: string,
+    e: EmulatedExecution | undefined,
+    token: string | undefined,
+    args: Record<string, unknown>,
+  ): ApiReply {
+    if (e === undefined) return fail('function_execution_not_found');
+    if (token !== e.token) return fail('access_denied');
+    if (e.state !== 'running') return fail('execution_not_in_running_state');
+    if (method === 'functions.completeError') {
+      if (typeof args.error !== 'string' || args.error === '') return fail('invalid_arguments');
+      e.state = 'failed';
+      e.error = args.error;
+      return { status: 200, body: { ok: true } };
+    }
+    const outputs = parseObject(args.outputs);
+    if (outputs === undefined) return fail('invalid_arguments');
+    const problems = this.outputProblems(e.callbackId, outputs);
+    if (problems.length > 0)
+      return fail('parameter_validation_failed', { errors: problems.map((message) => ({ message })) });
+    e.state = 'completed';
+    e.outputs = outputs;
+    return { status: 200, body: { ok: true } };
+  }
+
+  private outputProblems(callbackId: string, outputs: Record<string, unknown>): string[] {
+    const def = this.definitions?.[callbackId]?.output_parameters;
+    if (def === undefined) return [];
+    const problems: string[] = [];
+    for (const name of def.required)
+      if (outputs[name] === undefined) problems.push(`missing required output ${name}`);
+    for (const [name, value] of Object.entries(outputs)) {
+      const p = def.properties[name];
+      if (p === undefined) problems.push(`unknown output ${name}`);
+      else if (!fits(p, value)) problems.push(`output ${name} is not of type ${p.type}`);
+    }
+    return problems;
+  }
+}
+
+function fits(p: StepParameter, v: unknown): boolean {
+  switch (p.type) {
+    case 'integer':
+      return Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'array':
+      return Array.isArray(v);
+    default:
+      return typeof v === 'string';
+  }
+}
+
+function parseObject(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return isRecord(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return isRecord(v) ? v : undefined;
+}

@@ -357,8 +357,10 @@ async function start(io: CliIo): Promise<number> {
       catalogue: r.catalogue,
       manifestsDir: config.manifestsDir,
       databasePath: config.databasePath.replace(/\.db$/, '-local.db'),
-      // The emulator is the only caller: any free port will do unless PORT asks for one.
-      port: io.env.PORT === undefined ? 0 : config.port,
+      // The emulator is the bot's only caller: any free port will do. PORT is the page's.
+      port: 0,
+      webPort: config.port,
+      stopped: io.stopped ?? untilSignal(),
       transport: config.localTransport,
       input: io.input ?? process.stdin,
       out: io.out,

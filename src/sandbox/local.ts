@@ -3,11 +3,14 @@ import { createInterface } from 'node:readline/promises';
 import { startBot } from '../bot.js';
 import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { loadConfig } from '../config.js';
+import { errorMessage } from '../errors.js';
 import { isRecord } from '../is-record.js';
 import { DEFAULT_SEED } from '../harness/simulator/seed.js';
 import { startHarnessSimulator } from '../harness/simulator/server.js';
 import type { Logger } from '../logger.js';
 import { renderBlocks } from './render.js';
+import { startSandboxWeb } from './web/server.js';
+import type { SandboxWeb } from './web/server.js';
 import { SlackEmulator } from './slack/emulator.js';
 import type { Transport } from './slack/emulator.js';
 import type { Answer } from './slack/form-state.js';
@@ -17,6 +20,13 @@ export interface LocalSandboxOptions {
   manifestsDir: string;
   databasePath: string;
   port: number;
+  /** Where the sandbox page listens (PORT, 3000 by default; 0 picks a free port). */
+  webPort?: number;
+  /**
+   * Resolves when the sandbox should stop (a signal). The terminal's `quit` stops it too; the end
+   * of terminal input alone does not while the page serves.
+   */
+  stopped?: Promise<void>;
   /** How much faster than Harness pipelines run (default 10). */
   speed?: number;
   /** Signed HTTP requests (default) or Socket Mode, as the app in slack-app.yaml is set up. */
@@ -87,14 +97,29 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
       createdAt: Date.now(),
     });
   }
+  let web: SandboxWeb | undefined;
+  try {
+    web = await startSandboxWeb({
+      slack,
+      sim,
+      port: o.webPort ?? 0,
+      mode: 'Slack emulator + Harness simulator',
+    });
+  } catch (err) {
+    o.out(`The sandbox page could not start (${errorMessage(err)}); the terminal still drives the sandbox.`);
+  }
   o.out(
-    `Local sandbox: bot ${transport === 'socket' ? 'on Socket Mode' : bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).\n${HELP}`,
+    `Local sandbox: bot ${transport === 'socket' ? 'on Socket Mode' : bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).`,
   );
+  if (web !== undefined) o.out(`Open the sandbox in a browser: ${web.url}`);
+  o.out(HELP);
   const stopWatching = watch(slack, o.out);
   try {
-    await repl(o, slack);
+    const quit = await repl(o, slack);
+    if (!quit && web !== undefined && o.stopped !== undefined) await o.stopped;
   } finally {
     stopWatching();
+    await web?.close();
     await bot.stop();
     await sim.close();
     await slack.close();
@@ -110,7 +135,8 @@ const PEOPLE: Record<string, string> = {
   eve: 'U0EVE',
 };
 
-async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void> {
+/** Reads the terminal until `quit` (true) or the end of its input (false). */
+async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<boolean> {
   const rl = createInterface({ input: o.input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   const ask = async (prompt: string): Promise<string | undefined> => {
@@ -120,9 +146,14 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void>
   };
   let user = 'alice';
   let channel = 'ops';
+  const shownResponses = new Set<unknown>();
   for (;;) {
     const line = await ask(`${user}@#${channel}>`);
-    if (line === undefined || line === 'quit' || line === 'exit') break;
+    if (line === undefined) {
+      rl.close();
+      return false;
+    }
+    if (line === 'quit' || line === 'exit') break;
     if (line === '') continue;
     const channelId = [...slack.ws.channels.values()].find((c) => c.name === channel)?.id ?? 'C0OPS';
     const userId = PEOPLE[user] ?? 'U0ALICE';
@@ -145,14 +176,17 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void>
       if (ack.error !== undefined) o.out(`${command} failed with the error "${ack.error}"`);
       const view = await waitFor(() => slack.openViews(userId).find((v) => !before.has(v.id)), 2500);
       if (view !== undefined) await fillForm(slack, view.id, userId, ask, o.out);
-      const response = slack.responses.pop();
-      if (response !== undefined)
+      // The newest answer to this command (left in place: the page shows it too).
+      const response = slack.responses.at(-1);
+      if (response !== undefined && response.user === userId && !shownResponses.has(response)) {
+        shownResponses.add(response);
         o.out(
           renderBlocks(
             response.body.blocks,
             typeof response.body.text === 'string' ? response.body.text : '',
           ),
         );
+      }
     } else if (line.startsWith('approve') || line.startsWith('reject')) {
       const approve = line.startsWith('approve');
       const card = [...slack.channel(channelId).messages]
@@ -191,6 +225,7 @@ async function repl(o: LocalSandboxOptions, slack: SlackEmulator): Promise<void>
     await new Promise((r) => setTimeout(r, 300));
   }
   rl.close();
+  return true;
 }
 
 async function fillForm(

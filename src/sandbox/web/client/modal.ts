@@ -13,9 +13,11 @@ import { slackClientErrors } from './slack-checks.js';
 type Obj = Record<string, unknown>;
 
 export class ModalLayer {
-  private shown: { id: string; hash: string; user: string; errors: string } | undefined;
+  private shown: { id: string; hash: string; user: string } | undefined;
   private overlay: HTMLElement | undefined;
   private readonly errors = new Map<string, Record<string, string>>();
+  /** Errors changed: redraw though the view did not. */
+  private dirty = false;
   private busy = false;
 
   constructor(private readonly names: () => Names) {}
@@ -26,17 +28,17 @@ export class ModalLayer {
       this.overlay?.remove();
       this.overlay = undefined;
       this.shown = undefined;
+      this.current = undefined;
       return;
     }
-    const errors = JSON.stringify(this.errors.get(top.id) ?? {});
-    const key = { id: top.id, hash: top.hash, user, errors };
-    if (this.shown !== undefined && JSON.stringify(this.shown) === JSON.stringify(key)) {
-      this.current = top;
-      return;
-    }
-    if (this.shown?.id !== top.id || this.shown.hash !== top.hash) this.errors.delete(top.id);
-    this.shown = { ...key, errors: JSON.stringify(this.errors.get(top.id) ?? {}) };
+    const s = this.shown;
+    const changed = s === undefined || s.id !== top.id || s.hash !== top.hash || s.user !== user;
     this.current = top;
+    if (!changed && !this.dirty) return;
+    // A new version of the view from the app clears the errors shown on the old one.
+    if (changed && s?.id === top.id) this.errors.delete(top.id);
+    this.dirty = false;
+    this.shown = { id: top.id, hash: top.hash, user };
     this.draw(top, user);
   }
 
@@ -49,6 +51,7 @@ export class ModalLayer {
     const modal = el('div', 'modal');
     modal.setAttribute('role', 'dialog');
     modal.dataset.viewId = v.id;
+    modal.dataset.hash = v.hash;
     const head = el('div', 'modal-head');
     head.append(el('div', 'modal-title', textHtml(view.title, names)));
     const x = el('button', 'modal-x', '×');
@@ -120,9 +123,8 @@ export class ModalLayer {
 
   private showErrors(v: PageView, user: string, errors: Record<string, string>): void {
     this.errors.set(v.id, errors);
-    const top = this.current ?? v;
-    this.shown = undefined;
-    this.update(top, user);
+    this.dirty = true;
+    this.update(this.current ?? v, user);
   }
 
   private async close(viewId: string, user: string): Promise<void> {

@@ -83,5 +83,8 @@ export function mrkdwnToHtml(source: string, names: Names): string {
     .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, '$1<s>$2</s>')
     .replace(/^&gt; ?(.*)$/gm, '<blockquote>$1</blockquote>');
   s = emoji(s).replace(/\n/g, '<br>');
-  return s.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => tokens[Number(i)] ?? '');
+  // Tokens may hold tokens (a mention inside `code`): restore until none is left.
+  for (let i = 0; i < 4 && s.includes('\u0000'); i++)
+    s = s.replace(/\u0000(\d+)\u0000/g, (_m, n: string) => tokens[Number(n)] ?? '');
+  return s;
 }

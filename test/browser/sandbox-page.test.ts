@@ -38,7 +38,9 @@ it('scales a service from the page: inline errors, then approval with a confirm 
   await field(page, 'replicas').locator('input').fill('99');
   await shot('form-filled');
   await page.locator('.modal-submit').click();
-  await expect.poll(() => field(page, 'replicas').locator('.input-error').textContent()).toContain('between 0 and 50');
+  await expect
+    .poll(() => field(page, 'replicas').locator('.input-error').textContent())
+    .toContain('between 0 and 50');
   await shot('replicas-out-of-range');
   await field(page, 'replicas').locator('input').fill('4');
   await page.locator('.modal-submit').click();
@@ -80,18 +82,22 @@ it('an approver rejects with a reason, and the card says so', async () => {
   await shot('rejected');
 });
 
-it('a command in a private channel the bot is not in gets the bot\'s explanation, to the person only', async () => {
+it("a command in a private channel the bot is not in gets the bot's explanation, to the person only", async () => {
   open = await openSandbox('private-channel');
   const { page, shot } = open;
   await page.locator('.side-item', { hasText: 'incidents' }).click();
-  await expect(page.locator('.pane-head').textContent()).resolves.toContain('idp-chatops is not in this channel');
+  await expect(page.locator('.pane-head').textContent()).resolves.toContain(
+    'idp-chatops is not in this channel',
+  );
   await slash(page, '/scale payments-api');
   const note = page.locator('.messages .ephemeral', { hasText: 'The bot cannot post in this conversation' });
   await expect.poll(() => note.count(), { timeout: 15_000 }).toBe(1);
   await expect(note.textContent()).resolves.toContain('Only visible to you');
   // Before any form: nothing would show the run's card here.
   await expect.poll(() => page.locator('.modal').count()).toBe(0);
-  await expect(note.locator('code', { hasText: '/invite' }).textContent()).resolves.toBe('/invite @idp-chatops');
+  await expect(note.locator('code', { hasText: '/invite' }).textContent()).resolves.toBe(
+    '/invite @idp-chatops',
+  );
   await shot('bot-explains');
   // Bob is not in #incidents' story here: he sees no such note.
   await actAs(page, 'U0BOB');

@@ -6,7 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
 import { createLogger } from '../../src/logger.js';
 import { runLocalSandbox } from '../../src/sandbox/local.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from '../../src/sandbox/web/chromium.js';
 
 /** Where the browser tests leave their screenshots (gitignored). */
 export const OUTPUT = 'test-output/browser';
@@ -15,8 +15,8 @@ export interface OpenSandbox {
   page: Page;
   url: string;
   /** Saves a numbered screenshot under test-output/browser/<name>/. */
-  shot(label: string): Promise<void>;
-  stop(): Promise<void>;
+  shot: (label: string) => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -96,9 +96,10 @@ function elementState(el: Obj, answer: Answer | undefined): Obj {
   const type = String(el.type);
   const options = Array.isArray(el.options) ? (el.options as Obj[]) : [];
   const initialText = typeof el.initial_value === 'string' ? el.initial_value : null;
-  if (isRecord(answer) && Array.isArray(answer.picked)) {
+  if (isRecord(answer)) {
+    const picked = Array.isArray(answer.picked) ? (answer.picked as Obj[]) : [];
     const single = type === 'radio_buttons' || type === 'static_select' || type === 'external_select';
-    return single ? { type, selected_option: answer.picked[0] ?? null } : { type, selected_options: answer.picked };
+    return single ? { type, selected_option: picked[0] ?? null } : { type, selected_options: picked };
   }
   switch (type) {
     case 'plain_text_input':

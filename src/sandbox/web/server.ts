@@ -195,7 +195,11 @@ export async function startSandboxWeb(o: SandboxWebOptions): Promise<SandboxWeb>
       clearTimeout(pending);
       for (const res of feeds) res.end();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }
@@ -222,14 +226,22 @@ async function serveFile(res: ServerResponse, p: string): Promise<void> {
   const name = p === '/' ? 'index.html' : p.slice(1);
   // Only plain names below the two folders: no `..`, no hidden files.
   if (!/^(client\/)?[a-z][a-z0-9-]*\.(html|css|js)$/.test(name)) throw new HttpError(404, 'not found');
-  const file = name.startsWith('client/') ? new URL(name.slice('client/'.length), CLIENT) : new URL(name, STATIC);
+  const file = name.startsWith('client/')
+    ? new URL(name.slice('client/'.length), CLIENT)
+    : new URL(name, STATIC);
   let body: Buffer;
   try {
     body = await readFile(fileURLToPath(file));
   } catch {
-    throw new HttpError(404, name.startsWith('client/') ? `${name} is not built: run npm run build` : 'not found');
+    throw new HttpError(
+      404,
+      name.startsWith('client/') ? `${name} is not built: run npm run build` : 'not found',
+    );
   }
-  res.writeHead(200, { 'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'text/plain', 'cache-control': 'no-store' });
+  res.writeHead(200, {
+    'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'text/plain',
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 

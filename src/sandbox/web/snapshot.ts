@@ -128,7 +128,8 @@ export function harnessPanel(sim: HarnessSimulator, armed: Set<string>): Harness
   const executions = [...sim.engine.executions.values()].reverse().slice(0, 10);
   const waiting = [...sim.engine.approvals.values()].filter((a) => a.status === 'WAITING');
   for (const e of executions)
-    for (const s of e.steps) if (s.status === 'Failed' && armed.has(s.step.identifier)) armed.delete(s.step.identifier);
+    for (const s of e.steps)
+      if (s.status === 'Failed' && armed.has(s.step.identifier)) armed.delete(s.step.identifier);
   return {
     url: sim.url,
     armedFailures: [...armed],

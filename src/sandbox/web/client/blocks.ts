@@ -3,11 +3,19 @@
  * (https://api.slack.com/reference/block-kit/blocks): section (text, fields, accessory), header,
  * context, actions, divider, image and input. Typed against @slack/types.
  */
-import type { ActionsBlock, AnyBlock, Button, ContextBlock, InputBlock, PlainTextElement, SectionBlock } from '@slack/types';
-import type { MrkdwnElement } from '@slack/types';
+import type {
+  ActionsBlock,
+  AnyBlock,
+  Button,
+  ContextBlock,
+  InputBlock,
+  PlainTextElement,
+  SectionBlock,
+} from '@slack/types';
 import { renderInput } from './inputs.js';
 import type { FormHooks } from './inputs.js';
-import { emoji, escapeHtml, mrkdwnToHtml } from './mrkdwn.js';
+import { el, textHtml } from './dom.js';
+import { escapeHtml } from './mrkdwn.js';
 import type { Names } from './mrkdwn.js';
 
 export interface BlockHooks {
@@ -16,23 +24,6 @@ export interface BlockHooks {
   click(button: Button, blockId: string): void;
   /** Present in a modal: where input elements read and write what the person entered. */
   form?: FormHooks;
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  html?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className !== undefined) e.className = className;
-  if (html !== undefined) e.innerHTML = html;
-  return e;
-}
-
-export function textHtml(t: PlainTextElement | MrkdwnElement | undefined, names: Names): string {
-  if (t === undefined) return '';
-  if (t.type === 'mrkdwn') return mrkdwnToHtml(t.text, names);
-  return (t.emoji === false ? escapeHtml(t.text) : emoji(escapeHtml(t.text))).replace(/\n/g, '<br>');
 }
 
 export function renderBlocks(blocks: AnyBlock[], hooks: BlockHooks): HTMLElement {
@@ -57,7 +48,8 @@ function renderBlock(b: AnyBlock, hooks: BlockHooks): HTMLElement | undefined {
       return context(b as ContextBlock, hooks.names);
     case 'actions': {
       const row = el('div', 'block-actions');
-      for (const e of (b as ActionsBlock).elements) if (e.type === 'button') row.append(button(e, blockId, hooks));
+      for (const e of (b as ActionsBlock).elements)
+        if (e.type === 'button') row.append(button(e, blockId, hooks));
       return row;
     }
     case 'image': {
@@ -88,7 +80,7 @@ function section(b: SectionBlock, hooks: BlockHooks): HTMLElement {
   if (acc?.type === 'button') node.append(button(acc, b.block_id ?? '', hooks));
   else if (acc?.type === 'image') {
     const img = el('img', 'section-image');
-    img.src = 'image_url' in acc ? (acc.image_url ?? '') : '';
+    img.src = 'image_url' in acc ? acc.image_url : '';
     img.alt = acc.alt_text;
     node.append(img);
   }
@@ -100,7 +92,7 @@ function context(b: ContextBlock, names: Names): HTMLElement {
   for (const e of b.elements) {
     if (e.type === 'image') {
       const img = el('img', 'context-image');
-      img.src = 'image_url' in e ? (e.image_url ?? '') : '';
+      img.src = 'image_url' in e ? e.image_url : '';
       img.alt = e.alt_text;
       node.append(img);
     } else node.append(el('span', 'context-text', textHtml(e, names)));
@@ -110,7 +102,11 @@ function context(b: ContextBlock, names: Names): HTMLElement {
 
 /** A button; a `url` button opens its link, a `confirm` asks first (https://api.slack.com/reference/block-kit/composition-objects#confirm). */
 export function button(b: Button, blockId: string, hooks: BlockHooks): HTMLElement {
-  const node = el('button', `btn${b.style === undefined ? '' : ` btn-${b.style}`}`, textHtml(b.text, hooks.names));
+  const node = el(
+    'button',
+    `btn${b.style === undefined ? '' : ` btn-${b.style}`}`,
+    textHtml(b.text, hooks.names),
+  );
   node.type = 'button';
   node.dataset.actionId = b.action_id ?? '';
   node.addEventListener('click', () => {
@@ -151,8 +147,12 @@ function confirmDialog(b: Button, names: Names): Promise<boolean> {
       back.remove();
       resolve(v);
     };
-    no.addEventListener('click', () => done(false));
-    yes.addEventListener('click', () => done(true));
+    no.addEventListener('click', () => {
+      done(false);
+    });
+    yes.addEventListener('click', () => {
+      done(true);
+    });
     row.append(no, yes);
     box.append(row);
     back.append(box);

@@ -5,7 +5,8 @@
  */
 import type { Button } from '@slack/types';
 import { act } from './api.js';
-import { el, renderBlocks } from './blocks.js';
+import { renderBlocks } from './blocks.js';
+import { el } from './dom.js';
 import { escapeHtml } from './mrkdwn.js';
 import type { Names } from './mrkdwn.js';
 import type { PageChannel, PageEphemeral, PageMessage, PageState } from './page-state.js';
@@ -27,7 +28,12 @@ function author(m: { user: string }, ctx: ConversationContext): HTMLElement {
   return who;
 }
 
-export function messageNode(m: PageMessage, channel: PageChannel, ctx: ConversationContext, inThread: boolean): HTMLElement {
+export function messageNode(
+  m: PageMessage,
+  channel: PageChannel,
+  ctx: ConversationContext,
+  inThread: boolean,
+): HTMLElement {
   const node = el('div', 'message');
   node.dataset.ts = m.ts;
   node.append(author(m, ctx));
@@ -38,7 +44,12 @@ export function messageNode(m: PageMessage, channel: PageChannel, ctx: Conversat
       ? renderBlocks(m.blocks, {
           names: ctx.names,
           click: (b: Button) =>
-            void act('/api/message/click', { user: me, channel: channel.id, ts: m.ts, actionId: b.action_id }),
+            void act('/api/message/click', {
+              user: me,
+              channel: channel.id,
+              ts: m.ts,
+              actionId: b.action_id,
+            }),
         })
       : el('div', 'plain', escapeHtml(m.text).replace(/\n/g, '<br>'));
   node.append(body);
@@ -75,15 +86,24 @@ export function ephemeralNode(e: PageEphemeral, ctx: ConversationContext): HTMLE
 
 export function channelView(channel: PageChannel, ctx: ConversationContext, notes: string[]): HTMLElement {
   const list = el('div', 'messages');
-  for (const m of channel.messages) if (m.threadTs === undefined) list.append(messageNode(m, channel, ctx, false));
+  for (const m of channel.messages)
+    if (m.threadTs === undefined) list.append(messageNode(m, channel, ctx, false));
   for (const e of ctx.state.ephemerals)
     if (e.channel === channel.id && e.threadTs === undefined) list.append(ephemeralNode(e, ctx));
-  for (const n of notes) list.append(el('div', 'message slackbot-note', `<b>Slackbot</b> · only visible to you<br>${escapeHtml(n)}`));
+  for (const n of notes)
+    list.append(
+      el('div', 'message slackbot-note', `<b>Slackbot</b> · only visible to you<br>${escapeHtml(n)}`),
+    );
   if (list.childElementCount === 0) list.append(el('div', 'empty', 'No messages yet.'));
   return list;
 }
 
-export function threadView(channel: PageChannel, ts: string, ctx: ConversationContext, close: () => void): HTMLElement {
+export function threadView(
+  channel: PageChannel,
+  ts: string,
+  ctx: ConversationContext,
+  close: () => void,
+): HTMLElement {
   const pane = el('div', 'thread');
   const head = el('div', 'thread-head', '<b>Thread</b>');
   const x = el('button', 'modal-x', '×');
@@ -94,7 +114,8 @@ export function threadView(channel: PageChannel, ts: string, ctx: ConversationCo
   const parent = channel.messages.find((m) => m.ts === ts);
   if (parent !== undefined) pane.append(messageNode(parent, channel, ctx, true));
   for (const m of channel.messages) if (m.threadTs === ts) pane.append(messageNode(m, channel, ctx, true));
-  for (const e of ctx.state.ephemerals) if (e.channel === channel.id && e.threadTs === ts) pane.append(ephemeralNode(e, ctx));
+  for (const e of ctx.state.ephemerals)
+    if (e.channel === channel.id && e.threadTs === ts) pane.append(ephemeralNode(e, ctx));
   return pane;
 }
 
@@ -140,15 +161,23 @@ export function composer(channel: PageChannel, ctx: ConversationContext): HTMLEl
     box.value = '';
     list.hidden = true;
     if (!line.startsWith('/')) {
-      ctx.note('This sandbox sends slash commands to the app; plain messages are not modelled by the emulator.');
+      ctx.note(
+        'This sandbox sends slash commands to the app; plain messages are not modelled by the emulator.',
+      );
       return;
     }
     const command = line.split(/\s+/)[0] ?? '';
     if (!ctx.state.commands.some((c) => c.command === command)) {
-      ctx.note(`${command} is not a valid command. In Slack, all messages that start with "/" are interpreted as commands.`);
+      ctx.note(
+        `${command} is not a valid command. In Slack, all messages that start with "/" are interpreted as commands.`,
+      );
       return;
     }
-    act<{ status?: number; error?: string }>('/api/command', { user: ctx.state.me, channel: channel.id, text: line })
+    act<{ status?: number; error?: string }>('/api/command', {
+      user: ctx.state.me,
+      channel: channel.id,
+      text: line,
+    })
       .then((r) => {
         // What Slack shows when the app did not acknowledge in time, or failed.
         if (r.error !== undefined) ctx.note(`${command} failed with the error "${r.error}"`);

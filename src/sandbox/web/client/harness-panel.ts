@@ -3,7 +3,7 @@
  * simulator's fault controls: fail a step when it runs, let a waiting approval expire.
  */
 import { act } from './api.js';
-import { el } from './blocks.js';
+import { el } from './dom.js';
 import { escapeHtml } from './mrkdwn.js';
 import type { HarnessPanelState } from './page-state.js';
 
@@ -11,10 +11,13 @@ export function harnessPanel(h: HarnessPanelState | undefined): HTMLElement {
   const panel = el('aside', 'harness');
   panel.append(el('div', 'harness-head', '<b>Harness</b> <span class="muted">simulator</span>'));
   if (h === undefined) {
-    panel.append(el('div', 'muted', 'Harness is a real account in this mode: its executions are in Harness.'));
+    panel.append(
+      el('div', 'muted', 'Harness is a real account in this mode: its executions are in Harness.'),
+    );
     return panel;
   }
-  if (h.executions.length === 0) panel.append(el('div', 'muted', 'No executions yet. Run a command in Slack.'));
+  if (h.executions.length === 0)
+    panel.append(el('div', 'muted', 'No executions yet. Run a command in Slack.'));
   for (const e of h.executions) {
     const card = el('div', 'execution');
     card.dataset.executionId = e.id;
@@ -33,7 +36,9 @@ export function harnessPanel(h: HarnessPanelState | undefined): HTMLElement {
         `<span class="status status-${escapeHtml(s.status)}">${escapeHtml(s.status)}</span> ${escapeHtml(s.name)} <span class="muted">${escapeHtml(s.type)}</span>`,
       );
       if (s.failureMessage !== undefined) li.append(el('div', 'step-failure', escapeHtml(s.failureMessage)));
-      const open = ['Running', 'Queued', 'NotStarted', 'AsyncWaiting'].includes(e.status) || e.status === 'ApprovalWaiting';
+      const open =
+        ['Running', 'Queued', 'NotStarted', 'AsyncWaiting'].includes(e.status) ||
+        e.status === 'ApprovalWaiting';
       if (s.status === 'NotStarted' && open) {
         const armed = h.armedFailures.includes(s.id);
         const b = el('button', 'btn btn-small', armed ? 'Will fail' : 'Fail when it runs');

@@ -6,7 +6,7 @@
  * Slack does and tells the app when the block has `dispatch_action`.
  */
 import type { InputBlock, Option, PlainTextOption } from '@slack/types';
-import { el, textHtml } from './blocks.js';
+import { el, textHtml } from './dom.js';
 import type { Names } from './mrkdwn.js';
 
 type Obj = Record<string, unknown>;
@@ -60,9 +60,16 @@ function element(b: InputBlock, form: FormHooks, names: Names): HTMLElement {
         box.type = e.type === 'email_text_input' ? 'email' : e.type === 'url_text_input' ? 'url' : 'text';
       if (e.type === 'number_input') box.inputMode = e.is_decimal_allowed === true ? 'decimal' : 'numeric';
       box.placeholder = placeholder;
-      box.value = typeof state?.value === 'string' ? state.value : typeof e.initial_value === 'string' ? e.initial_value : '';
+      box.value =
+        typeof state?.value === 'string'
+          ? state.value
+          : typeof e.initial_value === 'string'
+            ? e.initial_value
+            : '';
       box.name = blockId;
-      box.addEventListener('change', () => form.enter(blockId, box.value));
+      box.addEventListener('change', () => {
+        form.enter(blockId, box.value);
+      });
       return box;
     }
     case 'datepicker':
@@ -75,12 +82,12 @@ function element(b: InputBlock, form: FormHooks, names: Names): HTMLElement {
       const initial = chosen ?? e.initial_date ?? e.initial_time ?? e.initial_date_time;
       if (typeof initial === 'string') box.value = initial;
       if (typeof initial === 'number') box.value = localDateTime(initial);
-      box.addEventListener('change', () =>
+      box.addEventListener('change', () => {
         form.enter(
           blockId,
           e.type === 'datetimepicker' ? String(Math.floor(new Date(box.value).getTime() / 1000)) : box.value,
-        ),
-      );
+        );
+      });
       return box;
     }
     case 'static_select':
@@ -119,27 +126,45 @@ function element(b: InputBlock, form: FormHooks, names: Names): HTMLElement {
 function selectedOf(state: Obj | undefined, e: Obj): Obj[] {
   if (state !== undefined) {
     if (Array.isArray(state.selected_options)) return state.selected_options as Obj[];
-    return state.selected_option === null || state.selected_option === undefined ? [] : [state.selected_option as Obj];
+    return state.selected_option === null || state.selected_option === undefined
+      ? []
+      : [state.selected_option as Obj];
   }
   if (Array.isArray(e.initial_options)) return e.initial_options as Obj[];
   return e.initial_option === undefined ? [] : [e.initial_option as Obj];
 }
 
-function staticSelect(blockId: string, e: Obj & { type: string }, state: Obj | undefined, form: FormHooks, names: Names): HTMLElement {
+function staticSelect(
+  blockId: string,
+  e: Obj & { type: string },
+  state: Obj | undefined,
+  form: FormHooks,
+  names: Names,
+): HTMLElement {
   const select = el('select', 'select');
   select.name = blockId;
   const multi = e.type === 'multi_static_select';
   select.multiple = multi;
   const options = (e.options as Obj[] | undefined) ?? [];
   const picked = selectedOf(state, e);
-  if (!multi) select.append(new Option((e.placeholder as { text?: string } | undefined)?.text ?? 'Select an option', ''));
+  if (!multi)
+    select.append(
+      new Option((e.placeholder as { text?: string } | undefined)?.text ?? 'Select an option', ''),
+    );
   options.forEach((o, i) => {
-    const opt = new Option('', String(i), false, picked.some((p) => p.value === o.value));
+    const opt = new Option(
+      '',
+      String(i),
+      false,
+      picked.some((p) => p.value === o.value),
+    );
     opt.innerHTML = optionLabel(o, names);
     select.append(opt);
   });
   select.addEventListener('change', () => {
-    const chosen = [...select.selectedOptions].filter((o) => o.value !== '').map((o) => options[Number(o.value)] as Obj);
+    const chosen = [...select.selectedOptions]
+      .filter((o) => o.value !== '')
+      .map((o) => options[Number(o.value)] as Obj);
     form.enter(blockId, { picked: chosen });
   });
   return select;
@@ -201,7 +226,9 @@ function externalSelect(
           item.setAttribute('role', 'option');
           item.addEventListener('mousedown', (ev) => {
             ev.preventDefault();
-            picked = multi ? [...picked.filter((p) => p.value !== o.value), o as unknown as Obj] : [o as unknown as Obj];
+            picked = multi
+              ? [...picked.filter((p) => p.value !== o.value), o as unknown as Obj]
+              : [o as unknown as Obj];
             menu.hidden = true;
             if (multi) box.value = '';
             showPicked();

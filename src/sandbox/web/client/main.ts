@@ -4,7 +4,8 @@
  * time the change feed says the bot did something, with the simulated Harness beside it.
  */
 import { loadState, act, onChanges } from './api.js';
-import { el, renderBlocks } from './blocks.js';
+import { renderBlocks } from './blocks.js';
+import { el } from './dom.js';
 import { channelView, composer, threadView } from './conversation.js';
 import type { ConversationContext } from './conversation.js';
 import { harnessPanel } from './harness-panel.js';
@@ -51,10 +52,15 @@ function draw(): void {
   const appDm = `D${s.me.slice(1)}`;
   const shell = el('div', 'shell');
   // Top bar: workspace, mode, person switcher.
-  const top = el('header', 'topbar', `<b>Emulated</b> <span class="muted">sandbox · ${escapeHtml(s.mode)}</span>`);
+  const top = el(
+    'header',
+    'topbar',
+    `<b>Emulated</b> <span class="muted">sandbox · ${escapeHtml(s.mode)}</span>`,
+  );
   const who = el('select', 'person');
   who.setAttribute('aria-label', 'Act as');
-  for (const p of s.people) who.append(new Option(`${p.realName} (${ROLES[p.id] ?? 'member'})`, p.id, false, p.id === s.me));
+  for (const p of s.people)
+    who.append(new Option(`${p.realName} (${ROLES[p.id] ?? 'member'})`, p.id, false, p.id === s.me));
   who.addEventListener('change', () => {
     ui.user = who.value;
     ui.thread = undefined;
@@ -84,13 +90,23 @@ function draw(): void {
     'Channels',
     s.channels
       .filter((c) => c.kind === 'public' || c.kind === 'private')
-      .map((c) => ({ id: c.id, html: labelOf(c), active: conversation && ui.channel === c.id, go: go(c.id) })),
+      .map((c) => ({
+        id: c.id,
+        html: labelOf(c),
+        active: conversation && ui.channel === c.id,
+        go: go(c.id),
+      })),
   );
   section(
     'Direct messages',
     s.channels
       .filter((c) => (c.kind === 'im' || c.kind === 'mpim') && c.id !== appDm)
-      .map((c) => ({ id: c.id, html: labelOf(c), active: conversation && ui.channel === c.id, go: go(c.id) })),
+      .map((c) => ({
+        id: c.id,
+        html: labelOf(c),
+        active: conversation && ui.channel === c.id,
+        go: go(c.id),
+      })),
   );
   section('Apps', [
     {
@@ -103,7 +119,12 @@ function draw(): void {
         void act('/api/home', { user: s.me });
       },
     },
-    { id: appDm, html: '⚙ idp-chatops · Messages', active: conversation && ui.channel === appDm, go: go(appDm) },
+    {
+      id: appDm,
+      html: '⚙ idp-chatops · Messages',
+      active: conversation && ui.channel === appDm,
+      go: go(appDm),
+    },
   ]);
   // Main pane.
   const main = el('main', 'pane');
@@ -171,18 +192,20 @@ function labelOf(c: PageChannel): string {
 }
 
 let refreshing: Promise<void> | undefined;
-let again = false;
+const queued = { again: false };
+/** Another change arrived while the state was loading (read through a call: it changes meanwhile). */
+const moreQueued = (): boolean => queued.again;
 async function refresh(): Promise<void> {
   if (refreshing !== undefined) {
-    again = true;
+    queued.again = true;
     return refreshing;
   }
   refreshing = (async () => {
     do {
-      again = false;
+      queued.again = false;
       ui.state = await loadState(ui.user);
       draw();
-    } while (again);
+    } while (moreQueued());
   })();
   try {
     await refreshing;

@@ -5,7 +5,8 @@
  */
 import type { Option } from '@slack/types';
 import { act } from './api.js';
-import { el, renderBlocks, textHtml } from './blocks.js';
+import { renderBlocks } from './blocks.js';
+import { el, textHtml } from './dom.js';
 import type { Names } from './mrkdwn.js';
 import type { PageView } from './page-state.js';
 import { slackClientErrors } from './slack-checks.js';
@@ -115,7 +116,8 @@ export class ModalLayer {
         '/api/view/submit',
         { user, viewId: v.id },
       );
-      if (reply.response_action === 'errors' && reply.errors !== undefined) this.showErrors(v, user, reply.errors);
+      if (reply.response_action === 'errors' && reply.errors !== undefined)
+        this.showErrors(v, user, reply.errors);
     } finally {
       this.busy = false;
     }

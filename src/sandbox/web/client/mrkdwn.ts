@@ -60,10 +60,11 @@ export function emoji(text: string): string {
 export function mrkdwnToHtml(source: string, names: Names): string {
   // Pull out the <…> tokens before escaping (they are Slack's markup, not HTML).
   const tokens: string[] = [];
-  const keep = (html: string) => `\u0000${String(tokens.push(html) - 1)}\u0000`;
+  const keep = (html: string) => `\uE000${String(tokens.push(html) - 1)}\uE001`;
   let s = source.replace(/<([^<>\n]+)>/g, (_m, inner: string) => {
-    const [target = '', label] = inner.split('|', 2) as [string, string | undefined];
-    if (target.startsWith('@')) return keep(`<span class="mention">@${escapeHtml(names.user(target.slice(1)))}</span>`);
+    const [target, label] = inner.split('|', 2) as [string, string | undefined];
+    if (target.startsWith('@'))
+      return keep(`<span class="mention">@${escapeHtml(names.user(target.slice(1)))}</span>`);
     if (target.startsWith('#'))
       return keep(`<span class="mention">#${escapeHtml(label ?? names.channel(target.slice(1)))}</span>`);
     if (target.startsWith('!date^')) return keep(escapeHtml(unescapeSlack(label ?? '')));
@@ -84,7 +85,7 @@ export function mrkdwnToHtml(source: string, names: Names): string {
     .replace(/^&gt; ?(.*)$/gm, '<blockquote>$1</blockquote>');
   s = emoji(s).replace(/\n/g, '<br>');
   // Tokens may hold tokens (a mention inside `code`): restore until none is left.
-  for (let i = 0; i < 4 && s.includes('\u0000'); i++)
-    s = s.replace(/\u0000(\d+)\u0000/g, (_m, n: string) => tokens[Number(n)] ?? '');
+  for (let i = 0; i < 4 && s.includes('\uE000'); i++)
+    s = s.replace(/\uE000(\d+)\uE001/g, (_m, n: string) => tokens[Number(n)] ?? '');
   return s;
 }

@@ -16,8 +16,9 @@ export function slackClientErrors(
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const raw of blocks) {
+    if ((raw as { type?: string }).type !== 'input') continue;
     const b = raw as InputBlock;
-    if (b.type !== 'input' || b.block_id === undefined) continue;
+    if (b.block_id === undefined) continue;
     const e = b.element as unknown as Obj;
     const s = entered(b.block_id);
     const problem = check(e, s, b.optional === true);
@@ -27,8 +28,7 @@ export function slackClientErrors(
 }
 
 function check(e: Obj, s: Obj | undefined, optional: boolean): string | undefined {
-  const value =
-    s !== undefined ? s.value : typeof e.initial_value === 'string' ? e.initial_value : undefined;
+  const value = s !== undefined ? s.value : typeof e.initial_value === 'string' ? e.initial_value : undefined;
   const text = typeof value === 'string' ? value : '';
   switch (e.type) {
     case 'plain_text_input':
@@ -53,10 +53,14 @@ function check(e: Obj, s: Obj | undefined, optional: boolean): string | undefine
         picked === undefined ||
         (Array.isArray(picked.selected_options)
           ? picked.selected_options.length === 0
-          : (picked.selected_option ?? picked.selected_date ?? picked.selected_time ?? picked.selected_date_time) ===
-            null ||
-            (picked.selected_option ?? picked.selected_date ?? picked.selected_time ?? picked.selected_date_time) ===
-              undefined);
+          : (picked.selected_option ??
+              picked.selected_date ??
+              picked.selected_time ??
+              picked.selected_date_time) === null ||
+            (picked.selected_option ??
+              picked.selected_date ??
+              picked.selected_time ??
+              picked.selected_date_time) === undefined);
       return empty ? 'Please complete this required field.' : undefined;
     }
   }
@@ -78,7 +82,9 @@ function numberProblem(e: Obj, text: string): string | undefined {
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
     if (min !== undefined && max !== undefined)
       return `Please enter a number between ${String(min)} and ${String(max)}.`;
-    return min !== undefined ? `Please enter a number of at least ${String(min)}.` : `Please enter a number of at most ${String(max)}.`;
+    return min !== undefined
+      ? `Please enter a number of at least ${String(min)}.`
+      : `Please enter a number of at most ${String(max)}.`;
   }
   return undefined;
 }

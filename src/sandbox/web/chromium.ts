@@ -7,7 +7,7 @@ import type { BrowserContext } from 'playwright-core';
 /** Debian's chromium (`apt-get install chromium`; .ci/run installs it): playwright-core downloads no browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** A headless Chromium with a fresh profile, as the README's browser tests and `npm run screenshot` use it. */
+/** A headless Chromium with a fresh profile, for the browser tests and `npm run screenshot` (a dev tool: playwright-core is a devDependency). */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(path.join(tmpdir(), 'idp-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

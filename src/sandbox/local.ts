@@ -5,7 +5,7 @@ import type { Catalogue } from '../catalogue/load-catalogue.js';
 import { loadConfig } from '../config.js';
 import { errorMessage } from '../errors.js';
 import { isRecord } from '../is-record.js';
-import { DEFAULT_SEED } from '../harness/simulator/seed.js';
+import { DEFAULT_SEED, SEED_KEYS } from '../harness/simulator/seed.js';
 import { startHarnessSimulator } from '../harness/simulator/server.js';
 import type { Logger } from '../logger.js';
 import { renderBlocks } from './render.js';
@@ -27,6 +27,8 @@ export interface LocalSandboxOptions {
    * of terminal input alone does not while the page serves.
    */
   stopped?: Promise<void>;
+  /** A real Harness account's HARNESS_* settings (mixed mode); absent: the built-in simulator. */
+  harnessEnv?: Record<string, string | undefined>;
   /** How much faster than Harness pipelines run (default 10). */
   speed?: number;
   /** Signed HTTP requests (default) or Socket Mode, as the app in slack-app.yaml is set up. */
@@ -55,7 +57,10 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   const signingSecret = randomBytes(16).toString('hex');
   const appToken = `xapp-local-sandbox-${randomBytes(8).toString('hex')}`;
   const transport = o.transport ?? 'http';
-  const sim = await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir });
+  const sim =
+    o.harnessEnv === undefined
+      ? await startHarnessSimulator({ speed: o.speed ?? 10, manifestsDir: o.manifestsDir })
+      : undefined;
   // Slack's rate limits are on, as in a real workspace: the sandbox shows the bot keeping under them.
   const slack = await SlackEmulator.start({
     signingSecret,
@@ -68,9 +73,13 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     SLACK_BOT_TOKEN: 'xoxb-local-sandbox',
     ...(transport === 'socket' ? { SLACK_APP_TOKEN: appToken } : { SLACK_SIGNING_SECRET: signingSecret }),
     SLACK_API_URL: slack.apiUrl,
-    HARNESS_API_URL: sim.url,
-    HARNESS_API_KEY: 'sim-key-bot',
-    HARNESS_ACCOUNT_ID: DEFAULT_SEED.accountId,
+    ...(sim === undefined
+      ? o.harnessEnv
+      : {
+          HARNESS_API_URL: sim.url,
+          HARNESS_API_KEY: SEED_KEYS.bot,
+          HARNESS_ACCOUNT_ID: DEFAULT_SEED.accountId,
+        }),
     DATABASE_PATH: o.databasePath,
     MANIFESTS_DIR: o.manifestsDir,
     // Links made in the sandbox last as long as the sandbox.
@@ -85,8 +94,8 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
   });
   if (transport === 'http') slack.botUrl = `${bot.url}/slack/events`;
   // Everyone in the sandbox has linked their (simulated) Harness account, so approvals count per person.
-  for (const person of slack.ws.users) {
-    const harnessUser = sim.engine.seed.users.find((u) => u.email === person.email);
+  for (const person of sim === undefined ? [] : slack.ws.users) {
+    const harnessUser = sim?.engine.seed.users.find((u) => u.email === person.email);
     const key = harnessUser?.apiKeys[0];
     if (harnessUser === undefined || key === undefined || bot.deps.vault === undefined) continue;
     await bot.deps.store.identities.save({
@@ -103,13 +112,14 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
       slack,
       sim,
       port: o.webPort ?? 0,
-      mode: 'Slack emulator + Harness simulator',
+      mode:
+        sim === undefined ? 'Slack emulator + your Harness account' : 'Slack emulator + Harness simulator',
     });
   } catch (err) {
     o.out(`The sandbox page could not start (${errorMessage(err)}); the terminal still drives the sandbox.`);
   }
   o.out(
-    `Local sandbox: bot ${transport === 'socket' ? 'on Socket Mode' : bot.url}, Slack emulator ${slack.url}, Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed).`,
+    `Local sandbox: bot ${transport === 'socket' ? 'on Socket Mode' : bot.url}, Slack emulator ${slack.url}, ${sim === undefined ? `your Harness account at ${config.harness?.apiUrl ?? ''}` : `Harness simulator ${sim.url} (×${String(o.speed ?? 10)} speed)`}.`,
   );
   if (web !== undefined) o.out(`Open the sandbox in a browser: ${web.url}`);
   o.out(HELP);
@@ -121,7 +131,7 @@ export async function runLocalSandbox(o: LocalSandboxOptions): Promise<number> {
     stopWatching();
     await web?.close();
     await bot.stop();
-    await sim.close();
+    await sim?.close();
     await slack.close();
   }
   return 0;

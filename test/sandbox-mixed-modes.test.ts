@@ -69,10 +69,11 @@ describe('mixed modes: one side real, the other built in', () => {
 
   it('SLACK_* without Harness: the bot serves that Slack app with the Harness simulator behind it, and says so', async () => {
     const slack = await SlackEmulator.start({ signingSecret: 'test-secret', botToken: 'xoxb-test-mixed' });
-    let stop = () => undefined as void;
-    const stopped = new Promise<void>((resolve) => {
-      stop = resolve;
-    });
+    const stopper = new AbortController();
+    const stop = () => {
+      stopper.abort();
+    };
+    const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve()));
     let out = '';
     const done = main(['start'], {
       out: (t) => (out += `${t}\n`),

@@ -73,7 +73,11 @@ describe('mixed modes: one side real, the other built in', () => {
     const stop = () => {
       stopper.abort();
     };
-    const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve()));
+    const stopped = new Promise<void>((resolve) => {
+      stopper.signal.addEventListener('abort', () => {
+        resolve();
+      });
+    });
     let out = '';
     const done = main(['start'], {
       out: (t) => (out += `${t}\n`),

@@ -24,6 +24,19 @@ export default defineConfig({
         test: {
           name: 'http',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**'],
+          provide: { transport: 'http', store: 'sqlite' },
+        },
+      },
+      {
+        // The sandbox page in a real browser (Debian's chromium through playwright-core): it
+        // serves dist/ (npm test builds first), and a browser run is slower than an API one.
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 30_000,
           provide: { transport: 'http', store: 'sqlite' },
         },
       },

@@ -21,6 +21,7 @@ import { harnessSimCommand } from './harness/simulator/command.js';
 import { startBot } from './bot.js';
 import { createLogger } from './logger.js';
 import { runLocalSandbox } from './sandbox/local.js';
+import { runRealSlackWithSimulatedHarness } from './sandbox/real-slack.js';
 
 /** Where the CLI writes; a parameter so tests run it in-process. */
 export interface CliIo {
@@ -369,17 +370,40 @@ async function start(io: CliIo): Promise<number> {
     );
     return 1;
   }
-  const logger = createLogger(config.mode === 'local' ? 'warn' : config.logLevel);
-  if (config.mode === 'local') {
+  const logger = createLogger(config.mode === 'connected' ? config.logLevel : 'warn');
+  const side = (prefix: string) =>
+    Object.fromEntries(Object.entries(io.env).filter(([name]) => name.startsWith(prefix)));
+  if (config.mode === 'mixed' && config.slack !== undefined) {
     io.out(
-      'No SLACK_* or HARNESS_* variables set: starting the local sandbox (built-in Slack emulator and Harness simulator).',
+      'SLACK_* set and no HARNESS_API_KEY or HARNESS_ACCOUNT_ID: running on your Slack workspace with the built-in Harness simulator (set both to use your Harness account).',
+    );
+    return runRealSlackWithSimulatedHarness({
+      catalogue: r.catalogue,
+      manifestsDir: config.manifestsDir,
+      databasePath: config.databasePath.replace(/\.db$/, '-simulated-harness.db'),
+      port: config.port,
+      slackEnv: side('SLACK_'),
+      encryptionKey: config.encryptionKey,
+      stopped: io.stopped ?? untilSignal(),
+      out: io.out,
+      logger,
+    });
+  }
+  if (config.mode !== 'connected') {
+    io.out(
+      config.harness === undefined
+        ? 'No SLACK_* or HARNESS_* variables set: starting the local sandbox (built-in Slack emulator and Harness simulator).'
+        : `HARNESS_* set and no SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: starting the local sandbox on the built-in Slack emulator with your Harness account at ${config.harness.apiUrl} (set the SLACK_* variables to use your workspace).`,
     );
     return runLocalSandbox({
       catalogue: r.catalogue,
       manifestsDir: config.manifestsDir,
       databasePath: config.databasePath.replace(/\.db$/, '-local.db'),
-      // The emulator is the only caller: any free port will do unless PORT asks for one.
-      port: io.env.PORT === undefined ? 0 : config.port,
+      // The emulator is the bot's only caller: any free port will do. PORT is the page's.
+      port: 0,
+      webPort: config.port,
+      stopped: io.stopped ?? untilSignal(),
+      ...(config.harness === undefined ? {} : { harnessEnv: side('HARNESS_') }),
       transport: config.localTransport,
       input: io.input ?? process.stdin,
       out: io.out,

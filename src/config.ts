@@ -77,8 +77,11 @@ export interface HarnessConfig {
 }
 
 export interface Config {
-  /** `local` runs against the built-in Slack emulator and Harness simulator. */
-  mode: 'local' | 'connected';
+  /**
+   * `local` runs against the built-in Slack emulator and Harness simulator; `mixed` has one real
+   * side (SLACK_* or HARNESS_* given: `slack` or `harness` is set) and the other built in.
+   */
+  mode: 'local' | 'mixed' | 'connected';
   slack: SlackConfig | undefined;
   harness: HarnessConfig | undefined;
   port: number;
@@ -152,17 +155,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   const slackGiven = [raw.SLACK_BOT_TOKEN, raw.SLACK_SIGNING_SECRET, raw.SLACK_APP_TOKEN].some(Boolean);
-  const harnessGiven = [raw.HARNESS_API_KEY, raw.HARNESS_ACCOUNT_ID].some(Boolean);
-  const mode = slackGiven || harnessGiven ? 'connected' : 'local';
+  const harnessGiven = [raw.HARNESS_API_KEY, raw.HARNESS_ACCOUNT_ID, raw.HARNESS_API_URL].some(Boolean);
+  // One side given and not the other: that side is real, the other built in (the sandbox's).
+  const mode = slackGiven && harnessGiven ? 'connected' : slackGiven || harnessGiven ? 'mixed' : 'local';
 
-  let slack: SlackConfig | undefined;
-  let harness: HarnessConfig | undefined;
-  if (mode === 'connected') {
-    slack = readSlack(raw, problems);
-    harness = readHarness(raw, problems);
-  } else if (raw.SLACK_API_URL !== undefined) {
-    checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
-  }
+  const slack = slackGiven ? readSlack(raw, problems) : undefined;
+  const harness = harnessGiven ? readHarness(raw, problems) : undefined;
+  if (!slackGiven && raw.SLACK_API_URL !== undefined) checkUrl('SLACK_API_URL', raw.SLACK_API_URL, problems);
 
   if (raw.IDP_CHATOPS_ENCRYPTION_KEY !== undefined && raw.IDP_CHATOPS_ENCRYPTION_KEY.length < 32) {
     problems.push(

@@ -131,7 +131,7 @@ describe('idp-chatops inputs', () => {
 
 describe('idp-chatops start', () => {
   it('lists every configuration problem with its fix and exits 1', async () => {
-    const r = await run(['start'], { SLACK_BOT_TOKEN: 'xoxb-test' });
+    const r = await run(['start'], { SLACK_BOT_TOKEN: 'xoxb-test', HARNESS_ACCOUNT_ID: 'acc' });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/SLACK_SIGNING_SECRET is missing/);
     expect(r.err).toMatch(/HARNESS_API_KEY is missing/);

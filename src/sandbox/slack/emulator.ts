@@ -79,8 +79,15 @@ export interface ApiCall {
 export class SlackEmulator {
   readonly calls: ApiCall[] = [];
   /** What the bot sent to response_urls (`respond()`), newest last, with the conversation it shows in. */
-  readonly responses: { url: string; channel: string | undefined; body: Record<string, unknown> }[] = [];
-  private readonly responseChannels = new Map<string, string>();
+  readonly responses: {
+    url: string;
+    channel: string | undefined;
+    /** Who the response_url was given for: its ephemeral messages show to that person only. */
+    user: string | undefined;
+    body: Record<string, unknown>;
+  }[] = [];
+  private readonly responseChannels = new Map<string, { channel: string | undefined; user: string }>();
+  private readonly changeListeners = new Set<() => void>();
   readonly ws: WorkspaceState;
   private readonly faults = new Map<string, { count: number; retryAfter?: number; error?: string }[]>();
   /** Slack's rate limits, and `limits.limitFor(method, ms, retryAfter)` to force 429s for a while. */
@@ -185,6 +192,19 @@ export class SlackEmulator {
     });
   }
 
+  /**
+   * Calls `listener` after anything the bot did through the Web API or a response_url, and after
+   * a person's entry in a view: the sandbox page's change feed. Returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
   channel(id: string): EmulatedChannel {
     const c = this.ws.channels.get(id);
     if (c === undefined) throw new Error(`no channel ${id}`);
@@ -220,13 +240,16 @@ export class SlackEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const raw = await text(req);
     if (url.pathname.startsWith('/response/')) {
+      const given = this.responseChannels.get(url.pathname);
       this.responses.push({
         url: url.pathname,
-        channel: this.responseChannels.get(url.pathname),
+        channel: given?.channel,
+        user: given?.user,
         body: parseArgs(raw, req.headers['content-type']),
       });
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
+      this.changed();
       return;
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -266,6 +289,7 @@ export class SlackEmulator {
     const hold = this.takeHold(method, args);
     if (hold?.when === 'before' && (await heldUntilGone(res, hold.ms))) return;
     const r = this.functions.call(method, token, args) ?? callMethod(this.ws, method, args);
+    this.changed();
     if (r.status === 429) return;
     if (hold?.when === 'after' && (await heldUntilGone(res, hold.ms))) return;
     this.reply(res, method, args, 200, r.body);
@@ -325,7 +349,7 @@ export class SlackEmulator {
     const channel = this.ws.channels.get(input.channel);
     const user = this.user(input.user);
     const responsePath = `/response/${randomBytes(6).toString('hex')}`;
-    this.responseChannels.set(responsePath, input.channel);
+    this.responseChannels.set(responsePath, { channel: input.channel, user: input.user });
     const fields = {
       token: 'legacy-verification-token',
       team_id: 'T0EMU',
@@ -364,6 +388,7 @@ export class SlackEmulator {
         pending.delete(name);
         progress = true;
         v.input[entry.blockId] = { [entry.actionId]: entry.state };
+        this.changed();
         if (entry.dispatches) {
           await this.dispatch(viewId, user, entry);
           break; // the view may have changed: match the rest against the new one
@@ -415,7 +440,28 @@ export class SlackEmulator {
     } else {
       v.closed = true;
     }
+    this.changed();
     return reply;
+  }
+
+  /**
+   * The person closes a modal (its close button or ×): the whole stack goes. Slack tells the app
+   * with view_closed only when the view set `notify_on_close`
+   * (https://api.slack.com/reference/interaction-payloads/views#view_closed).
+   */
+  async closeView(viewId: string, user: string): Promise<BotReply | undefined> {
+    const v = this.view(viewId);
+    for (const x of this.ws.views.values()) if (x.rootViewId === v.rootViewId) x.closed = true;
+    this.changed();
+    if (v.view.notify_on_close !== true) return undefined;
+    return this.sendPayload({
+      type: 'view_closed',
+      team: { id: 'T0EMU', domain: 'emulated' },
+      user: { id: user, username: this.user(user).name, team_id: 'T0EMU' },
+      api_app_id: 'A0APP',
+      view: viewJson(v, stateFor(v.view, v.input)),
+      is_cleared: true,
+    });
   }
 
   /** Clicks a button in a modal (e.g. Back). */
@@ -476,6 +522,8 @@ export class SlackEmulator {
     if (message === undefined) throw new Error(`no message ${ts}`);
     const button = findElement(message.blocks, actionId);
     if (button === undefined) throw new Error(`no button ${actionId} on message ${ts}`);
+    const responsePath = `/response/${randomBytes(6).toString('hex')}`;
+    this.responseChannels.set(responsePath, { channel: channelId, user });
     return this.sendPayload({
       type: 'block_actions',
       team: { id: 'T0EMU', domain: 'emulated' },
@@ -492,7 +540,7 @@ export class SlackEmulator {
         user: message.user,
         ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
       },
-      response_url: `${this.url}/response/${randomBytes(6).toString('hex')}`,
+      response_url: `${this.url}${responsePath}`,
       actions: [
         {
           type: 'button',

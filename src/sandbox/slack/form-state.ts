@@ -1,7 +1,11 @@
 import { isRecord } from '../../is-record.js';
 
-/** An answer as a person gives it: text, a number, an option's label (or value), several labels, a tick. */
-export type Answer = string | number | boolean | string[];
+/**
+ * An answer as a person gives it: text, a number, an option's label (or value), several labels, a
+ * tick, or the very options picked (what a select sends back: the option object as the menu, or
+ * the app's options response for external selects, offered it).
+ */
+export type Answer = string | number | boolean | string[] | { picked: Record<string, unknown>[] };
 
 type Obj = Record<string, unknown>;
 
@@ -92,6 +96,11 @@ function elementState(el: Obj, answer: Answer | undefined): Obj {
   const type = String(el.type);
   const options = Array.isArray(el.options) ? (el.options as Obj[]) : [];
   const initialText = typeof el.initial_value === 'string' ? el.initial_value : null;
+  if (isRecord(answer)) {
+    const picked = Array.isArray(answer.picked) ? (answer.picked as Obj[]) : [];
+    const single = type === 'radio_buttons' || type === 'static_select' || type === 'external_select';
+    return single ? { type, selected_option: picked[0] ?? null } : { type, selected_options: picked };
+  }
   switch (type) {
     case 'plain_text_input':
     case 'email_text_input':

@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+import { loadConfig } from '../src/config.js';
+import { DEFAULT_SEED, SEED_KEYS } from '../src/harness/simulator/seed.js';
+import { startHarnessSimulator } from '../src/harness/simulator/server.js';
+import { SlackEmulator } from '../src/sandbox/slack/emulator.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'idp-mixed-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mixed modes: one side real, the other built in', () => {
+  it('reads only the side that is given, and still wants all of that side', () => {
+    const slackOnly = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test-1', SLACK_SIGNING_SECRET: 'test-secret' });
+    expect(slackOnly.mode).toBe('mixed');
+    expect(slackOnly.slack?.botToken).toBe('xoxb-test-1');
+    expect(slackOnly.harness).toBeUndefined();
+    const harnessOnly = loadConfig({ HARNESS_API_KEY: 'pat.test.key', HARNESS_ACCOUNT_ID: 'acc' });
+    expect(harnessOnly.mode).toBe('mixed');
+    expect(harnessOnly.slack).toBeUndefined();
+    expect(() => loadConfig({ HARNESS_API_KEY: 'pat.test.key' })).toThrow(/HARNESS_ACCOUNT_ID is missing/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test-1' })).toThrow(/SLACK_SIGNING_SECRET is missing/);
+  });
+
+  it('HARNESS_* without Slack: the sandbox runs on the emulator with that Harness account, and says so', async () => {
+    const harness = await startHarnessSimulator({ speed: 100, manifestsDir: 'manifests' });
+    const input = new PassThrough();
+    let out = '';
+    const done = main(['start'], {
+      out: (t) => (out += `${t}\n`),
+      err: () => undefined,
+      env: {
+        PORT: '0',
+        DATABASE_PATH: path.join(dir, 'h.db'),
+        HARNESS_API_URL: harness.url,
+        HARNESS_API_KEY: SEED_KEYS.bot,
+        HARNESS_ACCOUNT_ID: DEFAULT_SEED.accountId,
+      },
+      input,
+      // Stop when the terminal's input ends (the page would otherwise keep it running).
+      stopped: Promise.resolve(),
+    });
+    try {
+      const until = Date.now() + 15_000;
+      while (!out.includes('alice@#ops>') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(out).toContain('HARNESS_* set and no SLACK_BOT_TOKEN');
+      expect(out).toContain(`your Harness account at ${harness.url}`);
+      expect(out).toMatch(/Open the sandbox in a browser: http:\/\/127\.0\.0\.1:\d+/);
+      // The bot reads the catalogue's services from that account when a form asks for them.
+      const before = harness.requests;
+      input.write('/scale payments-api\n');
+      while (!out.includes('type to search') && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(harness.requests).toBeGreaterThan(before);
+    } finally {
+      input.end();
+      await expect(done).resolves.toBe(0);
+      await harness.close();
+    }
+  });
+
+  it('SLACK_* without Harness: the bot serves that Slack app with the Harness simulator behind it, and says so', async () => {
+    const slack = await SlackEmulator.start({ signingSecret: 'test-secret', botToken: 'xoxb-test-mixed' });
+    const stopper = new AbortController();
+    const stop = () => {
+      stopper.abort();
+    };
+    const stopped = new Promise<void>((resolve) => {
+      stopper.signal.addEventListener('abort', () => {
+        resolve();
+      });
+    });
+    let out = '';
+    const done = main(['start'], {
+      out: (t) => (out += `${t}\n`),
+      err: () => undefined,
+      env: {
+        PORT: '0',
+        DATABASE_PATH: path.join(dir, 's.db'),
+        SLACK_BOT_TOKEN: 'xoxb-test-mixed',
+        SLACK_SIGNING_SECRET: 'test-secret',
+        SLACK_API_URL: slack.apiUrl,
+      },
+      stopped,
+    });
+    try {
+      const until = Date.now() + 15_000;
+      while (!out.includes('Ctrl-C') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(out).toContain('SLACK_* set and no HARNESS_API_KEY');
+      expect(out).toMatch(/with the Harness simulator at http:\/\/127\.0\.0\.1:\d+/);
+      // The workspace's commands reach the bot, whose forms read the simulated Harness.
+      slack.botUrl = `${/HTTP on (\S+)\)/.exec(out)?.[1] ?? ''}/slack/events`;
+      await slack.command({ command: '/scale', text: 'payments-api', user: 'U0ALICE', channel: 'C0OPS' });
+      await expect.poll(() => slack.openViews('U0ALICE').length).toBe(1);
+      const view = slack.openViews('U0ALICE')[0];
+      const r = await slack.suggest(view?.id ?? '', 'U0ALICE', 'environment', 'prod');
+      expect(JSON.stringify(r.body)).toContain('Production');
+    } finally {
+      stop();
+      await expect(done).resolves.toBe(0);
+      await slack.close();
+    }
+  });
+});

@@ -1,4 +1,6 @@
 import { buildApprovalCard } from '../../blocks/build-approval-card.js';
+import { buildApprovalFindings } from '../../blocks/build-approval-findings.js';
+import { ApprovalContext } from './approval-context.js';
 import { linkedOnlyText, slackApprovalImpossibleText } from '../../blocks/approval-setup-text.js';
 import { buildPrivateNote } from '../../blocks/build-run-messages.js';
 import { oneLine, quotedText } from '../../blocks/text.js';
@@ -27,11 +29,13 @@ interface CardSetup {
 export class ApprovalCardView {
   private readonly setups = new Map<string, CardSetup>();
   private readonly mentions: ApproverMentions;
+  private readonly context: ApprovalContext;
   /** The card being shown, per approval: shows of one approval run one after the other. */
   private readonly showing = new Map<string, Promise<void>>();
 
   constructor(private readonly d: ApprovalServiceDeps) {
     this.mentions = new ApproverMentions(d.slack, d.harness, d.logger);
+    this.context = new ApprovalContext(d);
   }
 
   /**
@@ -121,6 +125,7 @@ export class ApprovalCardView {
     const inputs = Object.entries(run.inputs)
       .filter(([, v]) => v !== '' && v !== null && v !== undefined)
       .map(([k, v]) => ({ label: labels.get(k) ?? k, value: toText(v as JsonValue) }));
+    const findings = await this.context.findings(run, approval, stepName, labels);
     const production = Object.values(run.inputs).some(
       (v) => typeof v === 'string' && /^(prod|production)$/i.test(v),
     );
@@ -136,6 +141,7 @@ export class ApprovalCardView {
       harnessUrl: run.executionUrl,
       external: decidableInSlack(approval.type) ? undefined : approvedWhere(approval.type),
       mentions,
+      findings: findings === undefined ? undefined : buildApprovalFindings(findings, run.executionUrl),
     });
   }
 

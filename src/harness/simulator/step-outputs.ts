@@ -98,9 +98,14 @@ export function stepOutcomes(
       return { issue: { key, url: `https://jira.example.com/browse/${key}` } };
     }
     case 'Run': {
+      // A Run step exports the environment variables its script sets and `outputVariables` names
+      // (https://developer.harness.io/docs/continuous-integration/use-ci/run-step-settings/#output-variables).
+      const command = s('command');
       const vars: Record<string, string> = {};
       for (const v of Array.isArray(spec.outputVariables) ? spec.outputVariables : []) {
-        if (isRecord(v) && typeof v.name === 'string') vars[v.name] = `${v.name}-value`;
+        if (!isRecord(v) || typeof v.name !== 'string') continue;
+        const showsPlan = command.includes('terraform show -json') && command.includes(`${v.name}=`);
+        vars[v.name] = showsPlan ? planJson(ctx) : `${v.name}-value`;
       }
       return { output: { outputVariables: vars } };
     }
@@ -123,11 +128,58 @@ export function stepOutcomes(
  * `.changed`, `.deleted`, `.unchanged`, `.imported`, `.removed`), which pipelines read with the
  * bracket form `outputVariables['plannedChanges.added']`.
  */
-function planOutcome(command: string, ctx: OutcomeContext): Record<string, unknown> {
+function planCounts(
+  command: string,
+  ctx: OutcomeContext,
+): { added: number; changed: number; deleted: number } {
   const destroy = command === 'plan-destroy';
-  const added = destroy ? 0 : 1 + digit(ctx.executionId, 1, 4);
-  const changed = destroy ? 0 : digit(ctx.executionId, 2, 3);
-  const deleted = destroy ? 3 + digit(ctx.executionId, 3, 4) : digit(ctx.executionId, 3, 2);
+  return {
+    added: destroy ? 0 : 1 + digit(ctx.executionId, 1, 4),
+    changed: destroy ? 0 : digit(ctx.executionId, 2, 3),
+    deleted: destroy ? 3 + digit(ctx.executionId, 3, 4) : digit(ctx.executionId, 3, 2),
+  };
+}
+
+/**
+ * `terraform show -json` of the run's plan: the plan's resource changes in Terraform's JSON
+ * output format (https://developer.hashicorp.com/terraform/internals/json-format), as many as
+ * the plan step counted: far longer than a Slack card should show.
+ */
+function planJson(ctx: OutcomeContext): string {
+  const { added, changed, deleted } = planCounts('plan', ctx);
+  const change = (kind: string, i: number, actions: string[]) => ({
+    address: `aws_instance.${kind}_${String(i)}`,
+    mode: 'managed',
+    type: 'aws_instance',
+    name: `${kind}_${String(i)}`,
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    change: {
+      actions,
+      before: actions.includes('create')
+        ? null
+        : { instance_type: 't3.small', tags: { Name: `${kind}-${String(i)}` } },
+      after: actions.includes('delete')
+        ? null
+        : {
+            ami: 'ami-0c55b159cbfafe1f0',
+            instance_type: 't3.medium',
+            tags: { Name: `${kind}-${String(i)}` },
+          },
+      after_unknown: actions.includes('delete')
+        ? {}
+        : { arn: true, id: true, private_ip: true, public_ip: true },
+    },
+  });
+  const resource_changes = [
+    ...Array.from({ length: added }, (_, i) => change('add', i, ['create'])),
+    ...Array.from({ length: changed }, (_, i) => change('change', i, ['update'])),
+    ...Array.from({ length: deleted }, (_, i) => change('destroy', i, ['delete'])),
+  ];
+  return JSON.stringify({ format_version: '1.2', terraform_version: '1.5.7', resource_changes });
+}
+
+function planOutcome(command: string, ctx: OutcomeContext): Record<string, unknown> {
+  const { added, changed, deleted } = planCounts(command, ctx);
   return {
     output: {
       outputVariables: {
@@ -154,7 +206,9 @@ function shellOutputs(spec: Record<string, unknown>, ctx: OutcomeContext): Recor
   const script = typeof source.script === 'string' ? source.script : '';
   const env = new Map(
     (Array.isArray(spec.environmentVariables) ? spec.environmentVariables : []).flatMap((v) =>
-      isRecord(v) && typeof v.name === 'string' && typeof v.value === 'string' ? [[v.name, v.value] as const] : [],
+      isRecord(v) && typeof v.name === 'string' && typeof v.value === 'string'
+        ? [[v.name, v.value] as const]
+        : [],
     ),
   );
   const workload = env.get('WORKLOAD');

@@ -190,7 +190,11 @@ describe('PostgreSQL schemas', () => {
     );
     try {
       const { rows } = await queryInSchema(schema.schema, 'SELECT name FROM kysely_migration');
-      expect(rows).toEqual([{ name: '0001-initial-schema' }, { name: '0002-run-leases' }]);
+      expect(rows).toEqual([
+        { name: '0001-initial-schema' },
+        { name: '0002-run-leases' },
+        { name: '0005-home-queries' },
+      ]);
       const wins = await Promise.all(stores.map((s) => s.claims.claimSubmission('k', 'r', T)));
       expect(wins.filter(Boolean)).toHaveLength(1);
     } finally {

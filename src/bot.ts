@@ -33,7 +33,8 @@ import { registerApprovals } from './slack/listeners/approvals.js';
 import { registerCommands } from './slack/listeners/commands.js';
 import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
 import { registerIdentity } from './slack/listeners/identity.js';
-import { registerHome } from './slack/listeners/home.js';
+import { publishHome, registerHome } from './slack/listeners/home.js';
+import { HomeRefresh } from './runs/home-refresh.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
@@ -241,7 +242,9 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerCommands(app, deps);
   registerWorkflowModal(app, deps);
   registerRunActions(app, deps);
-  registerHome(app, deps);
+  // App Home follows what changes for each person, one publish per person at a time.
+  const home = new HomeRefresh({ publish: (user) => publishHome(deps, user), logger }).watch(events);
+  registerHome(app, deps, home);
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
   registerFollowInDm(app, deps);
@@ -307,6 +310,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       // No new work: unready first (the load balancer stops sending), then the open runs handed
       // over (their leases released as soon as the tracker stopped, for another replica's next scan).
       stopping = true;
+      home.close();
       deps.runs.stop();
       // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so
       // stopping always ends (the store keeps what is needed to pick the runs up again).

@@ -35,6 +35,7 @@ import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
 import { registerIdentity } from './slack/listeners/identity.js';
 import { publishHome, registerHome } from './slack/listeners/home.js';
 import { HomeRefresh } from './runs/home-refresh.js';
+import { HomeApprovals } from './runs/home-approvals.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
@@ -243,8 +244,16 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerWorkflowModal(app, deps);
   registerRunActions(app, deps);
   // App Home follows what changes for each person, one publish per person at a time.
-  const home = new HomeRefresh({ publish: (user) => publishHome(deps, user), logger }).watch(events);
-  registerHome(app, deps, home);
+  const homeApprovals = new HomeApprovals(deps);
+  // A decided approval is read again by the next Home (observers run in the order added).
+  events.observe('run.approval_decided', (e) => {
+    homeApprovals.forget(e.approval.id);
+  });
+  const home = new HomeRefresh({
+    publish: (user) => publishHome(deps, homeApprovals, user, false),
+    logger,
+  }).watch(events);
+  registerHome(app, deps, { refresh: home, approvals: homeApprovals });
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
   registerFollowInDm(app, deps);

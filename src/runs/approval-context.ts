@@ -33,6 +33,7 @@ export class ApprovalContext {
         projectId: run.projectId,
       });
       const found = findingsBefore(view, approval.id, stepName, run.inputs, labels);
+      if (found === undefined) return undefined;
       this.known.set(approval.id, found);
       if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value ?? '');
       return found;

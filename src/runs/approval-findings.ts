@@ -33,7 +33,7 @@ const APPROVAL_STEP_TYPES = new Set([
 
 /**
  * The outputs of the steps that succeeded before the approval (the step blocked on it, or the
- * last step of that name): secrets by name, shape or Harness's mask redacted; an IaCM plan's
+ * last approval step of that name; undefined when the execution has neither): secrets by name, shape or Harness's mask redacted; an IaCM plan's
  * `plannedChanges.*` read as Terraform's "Plan: N to add, N to change, N to destroy"; a Jira
  * issue as its key and link; and each `current_x` output beside the run's answer `x`.
  */
@@ -43,12 +43,14 @@ export function findingsBefore(
   stepName: string,
   inputs: Record<string, unknown>,
   labels: ReadonlyMap<string, string>,
-): ApprovalFindings {
+): ApprovalFindings | undefined {
   let at = view.steps.findIndex((s) => s.approvalInstanceId === approvalId);
   if (at === -1) at = view.steps.findLastIndex((s) => s.name === stepName && APPROVAL_STEP_TYPES.has(s.type));
-  const earlier = (at === -1 ? [] : view.steps.slice(0, at)).filter(
-    (s) => s.bucket === 'succeeded' && s.status !== 'Skipped' && !APPROVAL_STEP_TYPES.has(s.type),
-  );
+  // The approval step is not in the execution (yet): nothing to say, and nothing to remember.
+  if (at === -1) return undefined;
+  const earlier = view.steps
+    .slice(0, at)
+    .filter((s) => s.bucket === 'succeeded' && s.status !== 'Skipped' && !APPROVAL_STEP_TYPES.has(s.type));
   const changes: ApprovalFindings['changes'] = [];
   const steps: ApprovalFindings['steps'] = [];
   let plan = false;

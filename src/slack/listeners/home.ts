@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { buildHome, HOME_MAX_RUNS, HOME_MAX_WAITING } from '../../../blocks/build-home.js';
 import type { HomeContent } from '../../../blocks/build-home.js';
-import { approvalsWaitingFor } from '../../runs/home-approvals.js';
+import type { HomeApprovals } from '../../runs/home-approvals.js';
 import { summariseRun } from '../../runs/approval-summary.js';
 import type { HomeRefresh } from '../../runs/home-refresh.js';
 import type { BotDeps } from '../deps.js';
@@ -14,11 +14,16 @@ import { registerHomeActions } from './home-actions.js';
  * workflows they may start from here. A workflow bound to channels is started where it may run
  * (a run from the Home lives in the person's DM with the app, which would get around the rule).
  */
-export async function homeContentFor(deps: BotDeps, slackUser: string): Promise<HomeContent> {
+export async function homeContentFor(
+  deps: BotDeps,
+  approvals: HomeApprovals,
+  slackUser: string,
+  fresh: boolean,
+): Promise<HomeContent> {
   const [runnable, records, waiting] = await Promise.all([
     runnableBy(deps, slackUser, undefined),
     deps.store.runs.recent(slackUser, HOME_MAX_RUNS),
-    approvalsWaitingFor(deps, slackUser, HOME_MAX_WAITING),
+    approvals.waitingFor(slackUser, HOME_MAX_WAITING, fresh),
   ]);
   const mayRun = new Set(runnable.items.map((w) => w.id));
   const startable = runnable.items.filter(
@@ -56,9 +61,17 @@ export async function homeContentFor(deps: BotDeps, slackUser: string): Promise<
   };
 }
 
-/** Builds and publishes one person's Home (views.publish goes through the Slack scheduler). */
-export async function publishHome(deps: BotDeps, slackUser: string): Promise<void> {
-  await deps.slack.publishHome(slackUser, buildHome(await homeContentFor(deps, slackUser)));
+/**
+ * Builds and publishes one person's Home (views.publish goes through the Slack scheduler);
+ * `fresh` when they opened it (nothing remembered of Harness is used), not for a refresh.
+ */
+export async function publishHome(
+  deps: BotDeps,
+  approvals: HomeApprovals,
+  slackUser: string,
+  fresh: boolean,
+): Promise<void> {
+  await deps.slack.publishHome(slackUser, buildHome(await homeContentFor(deps, approvals, slackUser, fresh)));
 }
 
 /**
@@ -66,11 +79,15 @@ export async function publishHome(deps: BotDeps, slackUser: string): Promise<voi
  * (`HomeRefresh`, fed by run events); its buttons are handled in `home-actions.ts`, Approve and
  * Reject by the channel card's own listener (`approvals.ts`).
  */
-export function registerHome(app: App, deps: BotDeps, refresh: HomeRefresh): void {
+export function registerHome(
+  app: App,
+  deps: BotDeps,
+  home: { refresh: HomeRefresh; approvals: HomeApprovals },
+): void {
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
-    refresh.visited(event.user);
-    inBackground(deps, publishHome(deps, event.user));
+    home.refresh.visited(event.user);
+    inBackground(deps, publishHome(deps, home.approvals, event.user, true));
     await Promise.resolve();
   });
   registerHomeActions(app, deps);

@@ -9,7 +9,7 @@ const DURATIONS: Record<string, number> = {
   K8sScale: 8000,
   K8sRollingRollback: 10_000,
   K8sPatch: 8000,
-  ShellScript: 4000,
+  ShellScript: 2000,
   IACMTerraformPlugin: 10_000,
   Plugin: 6000,
   Run: 4000,

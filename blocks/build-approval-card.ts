@@ -30,6 +30,8 @@ export interface ApprovalCardInput {
   external: string | undefined;
   /** Slack users asked to decide; mentioned in the blocks (fallback text alone does not show). */
   mentions?: string[];
+  /** What the run found before the approval (`build-approval-findings.ts`), shown under the inputs. */
+  findings?: KnownBlock | undefined;
 }
 
 const verb = (action: string): string =>
@@ -66,6 +68,7 @@ export function buildApprovalCard(c: ApprovalCardInput): { text: string; blocks:
         .map((i) => mrkdwn(`*${escapeMrkdwn(i.label)}*\n${quoteValue(i.value, 300)}`, LIMITS.sectionField)),
     });
   }
+  if (c.findings !== undefined) blocks.push(c.findings);
   const facts = [
     `Approvers: ${a.userGroups.length === 0 ? 'any eligible user' : a.userGroups.map((g) => `\`${escapeMrkdwn(g)}\``).join(', ')}`,
     `${String(approvals)} of ${String(a.minimumCount)} approval${a.minimumCount === 1 ? '' : 's'}`,
@@ -172,6 +175,7 @@ function externalCard(c: ApprovalCardInput, where: string): { text: string; bloc
     : `${a.status === 'APPROVED' ? ':white_check_mark:' : a.status === 'REJECTED' ? ':no_entry:' : ':hourglass:'} *${escapeMrkdwn(c.stepName)}* · ${escapeMrkdwn(statusText(a.status))}\n*${escapeMrkdwn(c.workflowTitle)}*, requested by <@${c.requesterId}>`;
   const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'approval_head', text: mrkdwn(head, LIMITS.text) },
+    ...(c.findings === undefined ? [] : [c.findings]),
   ];
   if (waiting)
     blocks.push({

@@ -85,3 +85,8 @@ export const LINK_TOKEN_BLOCK_ID = 'link_token';
 
 /** "Follow the run in a DM" on the note about a conversation the bot cannot post in. */
 export const FOLLOW_IN_DM_ACTION_ID = 'idp_follow_in_dm';
+
+/** App Home: "Run again" on one of your runs (value: the run id), and a workflow's start button. */
+export const HOME_RUN_AGAIN_ACTION_ID = 'idp_home_run_again';
+export const HOME_START_ACTION_PREFIX = 'idp_home_start:';
+export const HOME_START_ACTION_PATTERN = /^idp_home_start:/;

@@ -82,6 +82,21 @@ export function checkModalView(view: unknown): string[] {
   return c.violations;
 }
 
+/** A Home tab (views.publish): up to 100 blocks, the view-wide limits of a modal, no title. */
+export function checkHomeView(view: unknown): string[] {
+  const c = new Checker();
+  if (!isObj(view) || view.type !== 'home') return ['view: must be an object of type home'];
+  c.max('private_metadata', view.private_metadata, LIMITS.privateMetadata, 'private_metadata');
+  c.max('callback_id', view.callback_id, LIMITS.callbackId, 'callback_id');
+  const blocks = Array.isArray(view.blocks) ? view.blocks : [];
+  if (blocks.length > LIMITS.modalBlocks)
+    c.fail('blocks', `${blocks.length} blocks; a Home tab holds at most ${LIMITS.modalBlocks}`);
+  checkBlockList(c, blocks);
+  const bytes = Buffer.byteLength(JSON.stringify(view), 'utf8');
+  if (bytes > LIMITS.viewBytes) c.fail('view', `${bytes} bytes; the limit is about ${LIMITS.viewBytes}`);
+  return c.violations;
+}
+
 export function checkMessageBlocks(blocks: unknown): string[] {
   const c = new Checker();
   const list = Array.isArray(blocks) ? blocks : [];

@@ -35,7 +35,9 @@ import { registerFollowInDm } from './slack/listeners/follow-in-dm.js';
 import { registerFunctions } from './slack/listeners/functions.js';
 import { completeOwedSteps } from './runs/step-completion.js';
 import { registerIdentity } from './slack/listeners/identity.js';
-import { registerHome } from './slack/listeners/home.js';
+import { publishHome, registerHome } from './slack/listeners/home.js';
+import { HomeRefresh } from './runs/home-refresh.js';
+import { HomeApprovals } from './runs/home-approvals.js';
 import { registerRunActions } from './slack/listeners/run-actions.js';
 import { registerWorkflowModal } from './slack/listeners/workflow-modal.js';
 import { createBackgroundClient, createSlackPort } from './slack/slack-client.js';
@@ -254,7 +256,17 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
   registerCommands(app, deps);
   registerWorkflowModal(app, deps);
   registerRunActions(app, deps);
-  registerHome(app, deps);
+  // App Home follows what changes for each person, one publish per person at a time.
+  const homeApprovals = new HomeApprovals(deps);
+  // A decided approval is read again by the next Home (observers run in the order added).
+  events.observe('run.approval_decided', (e) => {
+    homeApprovals.forget(e.approval.id);
+  });
+  const home = new HomeRefresh({
+    publish: (user) => publishHome(deps, homeApprovals, user, false),
+    logger,
+  }).watch(events);
+  registerHome(app, deps, { refresh: home, approvals: homeApprovals });
   registerApprovals(app, deps, approvals);
   registerIdentity(app, deps);
   registerFollowInDm(app, deps);
@@ -330,6 +342,7 @@ export async function startBot(o: BotOptions): Promise<RunningBot> {
       // No new work: unready first (the load balancer stops sending), then the open runs handed
       // over (their leases released as soon as the tracker stopped, for another replica's next scan).
       stopping = true;
+      home.close();
       deps.runs.stop();
       // Slack may be down or rate-limiting: wait a while for pending work, then give it up, so
       // stopping always ends (the store keeps what is needed to pick the runs up again).

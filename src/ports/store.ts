@@ -133,6 +133,8 @@ export interface ApprovalCardStore {
   get(approvalId: string): Promise<ApprovalCardRecord | undefined>;
   /** A run's approval cards, oldest first. */
   forRun(runId: string): Promise<ApprovalCardRecord[]>;
+  /** Cards still waiting for a decision, the most recently posted or changed first (App Home). */
+  waiting(limit: number): Promise<ApprovalCardRecord[]>;
 }
 
 export interface AuditLog {

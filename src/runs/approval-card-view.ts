@@ -1,9 +1,9 @@
 import { buildApprovalCard } from '../../blocks/build-approval-card.js';
+import { buildApprovalFindings } from '../../blocks/build-approval-findings.js';
+import { ApprovalContext } from './approval-context.js';
 import { linkedOnlyText, slackApprovalImpossibleText } from '../../blocks/approval-setup-text.js';
 import { buildPrivateNote } from '../../blocks/build-run-messages.js';
 import { oneLine, quotedText } from '../../blocks/text.js';
-import { toText } from '../forms/json-schema.js';
-import type { JsonValue } from '../forms/json-schema.js';
 import { approvedWhere, decidableInSlack } from '../harness-model/approval-types.js';
 import type { ApprovalInstance } from '../harness-model/types.js';
 import type { SlackMessageContent } from '../ports/slack.js';
@@ -11,7 +11,7 @@ import type { ApprovalCardRecord, RunRecord } from '../ports/store.js';
 import { approvalSenders } from './approval-checks.js';
 import type { ApprovalServiceDeps } from './approval-service.js';
 import { ApproverMentions } from './approver-mentions.js';
-import { fieldLabel } from '../forms/form-field.js';
+import { summariseRun } from './approval-summary.js';
 import { errorMessage } from '../errors.js';
 
 /** What the card says about sending approvals from Slack, and whether it has buttons. */
@@ -27,11 +27,13 @@ interface CardSetup {
 export class ApprovalCardView {
   private readonly setups = new Map<string, CardSetup>();
   private readonly mentions: ApproverMentions;
+  private readonly context: ApprovalContext;
   /** The card being shown, per approval: shows of one approval run one after the other. */
   private readonly showing = new Map<string, Promise<void>>();
 
   constructor(private readonly d: ApprovalServiceDeps) {
     this.mentions = new ApproverMentions(d.slack, d.harness, d.logger);
+    this.context = new ApprovalContext(d);
   }
 
   /**
@@ -114,28 +116,21 @@ export class ApprovalCardView {
   ): Promise<SlackMessageContent> {
     const setup = await this.setup(approval);
     const workflow = this.d.catalogue.workflows.get(run.workflowId);
-    const binding = this.d.catalogue.bindings.get(run.workflowId);
-    const labels = new Map(
-      workflow?.pages.flatMap((p) => p.allFields.map((f) => [f.key, fieldLabel(f)] as const)) ?? [],
-    );
-    const inputs = Object.entries(run.inputs)
-      .filter(([, v]) => v !== '' && v !== null && v !== undefined)
-      .map(([k, v]) => ({ label: labels.get(k) ?? k, value: toText(v as JsonValue) }));
-    const production = Object.values(run.inputs).some(
-      (v) => typeof v === 'string' && /^(prod|production)$/i.test(v),
-    );
+    const { labels, inputs, risky } = summariseRun(run, this.d.catalogue);
+    const findings = await this.context.findings(run, approval, stepName, labels);
     return buildApprovalCard({
       approval,
       stepName,
       workflowTitle: workflow?.title ?? run.workflowId,
       requesterId: run.requesterId,
       inputs,
-      risky: (binding?.risky ?? false) || production,
+      risky,
       setupProblem: setup.problem,
       buttons: setup.buttons,
       harnessUrl: run.executionUrl,
       external: decidableInSlack(approval.type) ? undefined : approvedWhere(approval.type),
       mentions,
+      findings: findings === undefined ? undefined : buildApprovalFindings(findings, run.executionUrl),
     });
   }
 

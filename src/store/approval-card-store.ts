@@ -66,5 +66,15 @@ export function createApprovalCardStore(db: Db): ApprovalCardStore {
         .execute();
       return rows.map(fromRow);
     },
+    async waiting(limit) {
+      const rows = await db
+        .selectFrom('approval_cards')
+        .selectAll()
+        .where('status', '=', 'WAITING')
+        .orderBy('updated_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
   };
 }

@@ -207,6 +207,28 @@ const workflowSteps: Migration = {
   },
 };
 
+/**
+ * What App Home asks on every publish: a person's latest runs, and the approval cards still
+ * waiting (a partial index: decided cards, nearly all of them, are not in it).
+ */
+const homeQueries: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createIndex('runs_by_requester')
+      .ifNotExists()
+      .on('runs')
+      .columns(['requester_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('approval_cards_waiting')
+      .ifNotExists()
+      .on('approval_cards')
+      .column('updated_at')
+      .where(sql<boolean>`status = 'WAITING'`)
+      .execute();
+  },
+};
+
 /** In code, not files on disk, so the built `dist/` carries them. Names sort in order. */
 export function migrations(dialect: DialectName, schema: string | undefined): Record<string, Migration> {
   return {
@@ -214,6 +236,7 @@ export function migrations(dialect: DialectName, schema: string | undefined): Re
     '0002-run-leases': runLeases,
     '0003-rate-budgets': rateBudgets(dialect),
     '0004-workflow-steps': workflowSteps,
+    '0005-home-queries': homeQueries,
     '0006-owed-cards': owedCards,
   };
 }

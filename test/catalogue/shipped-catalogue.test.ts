@@ -30,15 +30,15 @@ const SEED_STEPS: Record<string, string[]> = {
     'Plugin',
     'IACMTerraformPlugin',
     'Run',
+    'Policy',
     'IACMApproval',
     'IACMTerraformPlugin',
-    'Policy',
     'JiraUpdate',
   ],
   toggle_feature_flag: ['Policy', 'FmeFlagAddRemoveIndividualTargets', 'FmeFlagAddRemoveIndividualTargets'],
   rotate_token: ['HarnessApproval', 'Http', 'Http'],
   rollback_service: ['HarnessApproval', 'K8sRollingRollback'],
-  scale_service: ['HarnessApproval', 'K8sScale'],
+  scale_service: ['ShellScript', 'HarnessApproval', 'K8sScale'],
   restart_service: ['HarnessApproval', 'K8sPatch'],
 };
 

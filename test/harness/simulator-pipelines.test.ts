@@ -49,15 +49,15 @@ const EXPECTED_STEPS: Record<string, string[]> = {
     'tfsec',
     'plan',
     'export_plan',
+    'plan_policy',
     'approve_plan',
     'apply',
-    'plan_policy',
     'jira_update',
   ],
   toggle_feature_flag: ['flag_governance', 'enable_for_target', 'disable_for_target'],
   rotate_token: ['approve_rotation', 'rotate_token', 'update_secret'],
   rollback_service: ['approve_rollback', 'rolling_rollback'],
-  scale_service: ['approve_scale', 'k8s_scale'],
+  scale_service: ['current_replicas', 'approve_scale', 'k8s_scale'],
   restart_service: ['approve_restart', 'rolling_restart'],
 };
 
@@ -103,6 +103,31 @@ describe('each shipped pipeline runs to completion in the simulator, through the
   });
 });
 
+describe('what steps report before an approval', () => {
+  it('the IaCM plan gives its planned changes, the policy step its verdict, before the gate', async () => {
+    const view = await waitFor(clientFor(sim), await start('provision_infrastructure'), waitingApproval);
+    const plan = view.steps.find((s) => s.id === 'plan');
+    // Strings under dotted keys, as Harness publishes them (read with ['plannedChanges.added']).
+    expect(Object.keys(plan?.outputs ?? {})).toEqual(
+      expect.arrayContaining(['plannedChanges.added', 'plannedChanges.changed', 'plannedChanges.deleted']),
+    );
+    expect(Number(plan?.outputs['plannedChanges.added'])).toBeGreaterThan(0);
+    expect(view.steps.find((s) => s.id === 'plan_policy')?.outputs).toMatchObject({ status: 'pass' });
+    expect(view.steps.at(-1)?.id).toBe('approve_plan');
+  });
+
+  it('the scale pipeline reads the current replicas, and the next run sees what the last one scaled to', async () => {
+    const bot = clientFor(sim);
+    const id = await start('scale_service', { workload: 'ledger/Deployment/ledger-svc', replicas: 7 });
+    const waiting = await waitFor(bot, id, waitingApproval);
+    expect(waiting.steps[0]?.outputs).toEqual({ current_replicas: '2' });
+    await clientFor(sim, 'bob').decideApproval(approvalIdOf(waiting), { action: 'APPROVE', comments: 'ok' });
+    expect((await waitFor(bot, id, () => false)).status).toBe('Success');
+    const next = await start('scale_service', { workload: 'ledger/Deployment/ledger-svc', replicas: 1 });
+    expect((await waitFor(bot, next, waitingApproval)).steps[0]?.outputs).toEqual({ current_replicas: '7' });
+  });
+});
+
 describe('approvals follow Harness rules', () => {
   it('rejection ends the run ApprovalRejected, with who and why', async () => {
     const bot = clientFor(sim);
@@ -120,11 +145,11 @@ describe('approvals follow Harness rules', () => {
     });
     const view = await waitFor(bot, id, () => false);
     expect(view).toMatchObject({ status: 'ApprovalRejected', bucket: 'failed' });
-    expect(view.steps[0]).toMatchObject({
+    expect(view.steps[1]).toMatchObject({
       status: 'ApprovalRejected',
       failureMessage: 'Approval rejected by Carol SRE Lead: not during the freeze',
     });
-    expect(view.steps).toHaveLength(1);
+    expect(view.steps.map((s) => s.id)).toEqual(['current_replicas', 'approve_scale']);
   });
 
   it('refuses people outside the approver groups, and the executor when the step says so', async () => {

@@ -120,7 +120,9 @@ describe('two replicas on one PostgreSQL', () => {
       const [a, b] = await Promise.all([replica(3), replica(3)]);
       const started: [string, string][] = [];
       for (let i = 0; i < 10; i++) {
-        const workflow = i % 5 < 3 ? 'toggle_feature_flag' : 'scale_service';
+        // Scales first in each five: their approval cards come after a step that reads the
+        // replica count, and the flags started after them must still be running at the kill.
+        const workflow = i % 5 < 2 ? 'scale_service' : 'toggle_feature_flag';
         const ts = await runThrough(i % 2 === 0 ? a : b, workflow);
         started.push([ts, workflow === 'toggle_feature_flag' ? FLAG : SCALE]);
       }

@@ -34,9 +34,12 @@ it('a Harness pipeline notification makes the bot look at the execution at once'
     () => clientFor(s.sim).getExecution(executionId, SCOPE),
     (v) => v.steps.some((x) => x.approvalInstanceId !== undefined),
   );
-  await clientFor(s.sim, 'bob').decideApproval(waiting.steps[0]?.approvalInstanceId ?? '', {
-    action: 'APPROVE',
-  });
+  await clientFor(s.sim, 'bob').decideApproval(
+    waiting.steps.find((x) => x.approvalInstanceId !== undefined)?.approvalInstanceId ?? '',
+    {
+      action: 'APPROVE',
+    },
+  );
   await eventually(
     () => clientFor(s.sim).getExecution(executionId, SCOPE),
     (v) => v.status === 'Success',

@@ -206,6 +206,18 @@ describe.each(backends)('store on $name', (backend) => {
       expect((await store.approvalCards.forRun('r1')).map((c) => c.approvalId)).toEqual(['ap0', 'ap1']);
       expect(await store.approvalCards.get('none')).toBeUndefined();
     });
+
+    it('lists the cards still waiting, the latest first, up to a limit (App Home)', async () => {
+      const card = { runId: 'r1', channelId: 'C1', ts: '1.1', stepName: 'Approve', status: 'WAITING' };
+      await store.approvalCards.save({ ...card, approvalId: 'old', updatedAt: T + 1 });
+      await store.approvalCards.save({ ...card, approvalId: 'new', updatedAt: T + 3 });
+      await store.approvalCards.save({ ...card, approvalId: 'mid', updatedAt: T + 2 });
+      await store.approvalCards.save({ ...card, approvalId: 'done', status: 'APPROVED', updatedAt: T + 9 });
+      expect((await store.approvalCards.waiting(10)).map((c) => c.approvalId)).toEqual(['new', 'mid', 'old']);
+      expect((await store.approvalCards.waiting(2)).map((c) => c.approvalId)).toEqual(['new', 'mid']);
+      await store.approvalCards.save({ ...card, approvalId: 'new', status: 'REJECTED', updatedAt: T + 10 });
+      expect((await store.approvalCards.waiting(10)).map((c) => c.approvalId)).toEqual(['mid', 'old']);
+    });
   });
 
   describe('audit', () => {

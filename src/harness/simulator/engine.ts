@@ -136,6 +136,8 @@ export class SimEngine {
   readonly executions = new Map<string, Execution>();
   readonly approvals = new Map<string, Approval>();
   private readonly stepFailures = new Map<string, string>();
+  /** The simulated cluster: replicas per workload (`[namespace/]Kind/Name`), as K8sScale leaves them. */
+  readonly replicas = new Map<string, number>();
   private sequence = 0;
 
   constructor(private readonly opts: EngineOptions) {}
@@ -448,8 +450,21 @@ export class SimEngine {
       this.stepFailures.delete(step.identifier);
       return finish('Failed', failure);
     }
-    run.outcomes = stepOutcomes(step.type, spec, { executionId: e.id, accountId: this.opts.seed.accountId });
+    run.outcomes = stepOutcomes(step.type, spec, {
+      executionId: e.id,
+      accountId: this.opts.seed.accountId,
+      replicasOf: (workload) => this.replicas.get(workload) ?? this.opts.seed.replicas[workload] ?? 2,
+    });
+    if (step.type === 'K8sScale') this.scaled(spec);
     return finish('Success');
+  }
+
+  /** A K8sScale step that succeeded leaves its workload at the count it asked for. */
+  private scaled(spec: Record<string, unknown>): void {
+    const selection = isRecord(spec.instanceSelection) ? spec.instanceSelection : {};
+    const count = Number(isRecord(selection.spec) ? selection.spec.count : undefined);
+    if (typeof spec.workload === 'string' && selection.type === 'Count' && Number.isInteger(count))
+      this.replicas.set(spec.workload, count);
   }
 
   private async awaitApproval(

@@ -44,6 +44,8 @@ export const seedSchema = z.object({
   ),
   /** IACMApproval has no approvers of its own: the simulator asks these groups. */
   iacmApproverGroups: z.array(z.string()).default([]),
+  /** Replicas each workload (`[namespace/]Kind/Name`) runs with at start; unknown ones run 2. */
+  replicas: z.record(z.string(), z.number().int().min(0)).default({}),
 });
 
 export type Seed = z.infer<typeof seedSchema>;
@@ -117,6 +119,7 @@ export const DEFAULT_SEED: Seed = {
     },
   ],
   iacmApproverGroups: ['platform_admins'],
+  replicas: { 'payments/Deployment/payments-api': 3 },
 };
 
 export async function loadSeed(file: string): Promise<Seed> {

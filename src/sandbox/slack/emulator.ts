@@ -7,6 +7,7 @@ import { text } from 'node:stream/consumers';
 import { isRecord } from '../../is-record.js';
 import { replyFromEnvelope, signedPost } from './delivery.js';
 import type { BotReply, Signing } from './delivery.js';
+import type { PublishedHome } from './home-tab.js';
 import { enter, findInput, stateFor } from './form-state.js';
 import type { Answer } from './form-state.js';
 import {
@@ -136,6 +137,7 @@ export class SlackEmulator {
       views: new Map(),
       ephemerals: [],
       homeViews: new Map(),
+      homes: new Map(),
       triggers: new Map(),
       botUserId: BOT_USER_ID,
       scopes: new Set(opts.scopes ?? DEFAULT_SCOPES),
@@ -632,6 +634,16 @@ export class SlackEmulator {
     if (this.botUrl === undefined)
       throw new Error('the emulator does not know where the bot listens (botUrl)');
     return signedPost(this.botUrl, body, contentType, this.opts.signingSecret, this.ackDeadlineMs, sign);
+  }
+
+  /** Each person's published Home (views.publish), with its view id and hash. */
+  get homes(): ReadonlyMap<string, PublishedHome> {
+    return this.ws.homes;
+  }
+
+  /** A trigger_id as Slack issues one with a click (Home buttons, `home-tab.ts`). */
+  issueTrigger(userId: string): string {
+    return this.newTrigger(userId);
   }
 
   private newTrigger(userId: string): string {

@@ -1,5 +1,7 @@
 import { checkMessageBlocks, checkModalView } from '../../../blocks/limits.js';
 import { preserveInput } from './form-state.js';
+import { publishHomeView } from './home-tab.js';
+import type { PublishedHome } from './home-tab.js';
 import { conversationsMethod, parseMetadata } from './conversations-api.js';
 import { channelJson, postableChannel, visibleChannel } from './membership.js';
 import type { EmulatedChannel, EmulatedUser, EmulatedView, Ephemeral } from './state.js';
@@ -14,6 +16,8 @@ export interface WorkspaceState {
   views: Map<string, EmulatedView>;
   ephemerals: Ephemeral[];
   homeViews: Map<string, Record<string, unknown>>;
+  /** Each person's published Home with its id and hash (`home-tab.ts`). */
+  homes: Map<string, PublishedHome>;
   triggers: Map<string, { createdAt: number; used: boolean; userId: string }>;
   botUserId: string;
   /** The bot token's scopes (slack-app.yaml's by default). */
@@ -85,11 +89,17 @@ export function callMethod(ws: WorkspaceState, method: string, args: Record<stri
     case 'views.update':
       return updateView(ws, args);
     case 'views.publish': {
-      const view = parseJsonArg(args.view) as Record<string, unknown> | undefined;
+      const reply = publishHomeView(
+        ws.homes,
+        (id) => ws.users.some((u) => u.id === id),
+        (prefix) => ws.nextId(prefix),
+        args,
+      );
       const user = str(args.user_id);
-      if (view === undefined || user === undefined) return fail('invalid_arguments');
-      ws.homeViews.set(user, view);
-      return ok({ view: { ...view, id: ws.nextId('V') } });
+      const published = user === undefined ? undefined : ws.homes.get(user);
+      if (reply.body.ok === true && user !== undefined && published !== undefined)
+        ws.homeViews.set(user, published.view);
+      return reply;
     }
     case 'users.info': {
       const u = ws.users.find((x) => x.id === args.user);

@@ -35,6 +35,12 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
       });
   };
 
+  const tellInDm = async (userId: string, text: string): Promise<void> => {
+    await deps.slack.postMessage(userId, buildPrivateNote(text)).catch((err: unknown) => {
+      deps.logger.warn({ err: errorMessage(err) }, 'could not answer a click privately');
+    });
+  };
+
   for (const [actionId, action] of [
     [APPROVE_ACTION_ID, 'APPROVE'],
     [REJECT_ACTION_ID, 'REJECT'],
@@ -45,7 +51,10 @@ export function registerApprovals(app: App, deps: BotDeps, approvals: ApprovalSe
       const message = await approvals
         .click(body.user.id, approvalId, action, body.trigger_id, opensForm)
         .catch((err: unknown) => decisionCheckFailed(errorMessage(err)));
-      if (message !== undefined) await tell(body.user.id, approvalId, message);
+      if (message === undefined) return;
+      // From App Home (a view, no channel): the answer goes to the person's DM with the app.
+      if (body.container.type === 'view') await tellInDm(body.user.id, message);
+      else await tell(body.user.id, approvalId, message);
     });
   }
 

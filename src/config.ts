@@ -205,6 +205,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`LOCAL_TRANSPORT must be "http" or "socket" (got "${raw.LOCAL_TRANSPORT ?? ''}").`);
   }
   // The value may hold a password, so the problem never quotes it.
+  // A deployment on a shared database that lost its Harness key must not start on the simulated
+  // Harness: people would see cards for rollbacks that never ran.
+  if (mode === 'mixed' && slackGiven && raw.DATABASE_URL !== undefined) {
+    problems.push(
+      'SLACK_* and DATABASE_URL are set but HARNESS_API_KEY and HARNESS_ACCOUNT_ID are not: a deployment never falls back to the simulated Harness. Set both, or unset DATABASE_URL to try the bot on your workspace with the built-in Harness simulator.',
+    );
+  }
   if (raw.DATABASE_URL !== undefined && !isPostgresUrl(raw.DATABASE_URL)) {
     problems.push(
       'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); leave it unset to use the SQLite file at DATABASE_PATH.',

@@ -28,6 +28,15 @@ describe('mixed modes: one side real, the other built in', () => {
     expect(harnessOnly.slack).toBeUndefined();
     expect(() => loadConfig({ HARNESS_API_KEY: 'pat.test.key' })).toThrow(/HARNESS_ACCOUNT_ID is missing/);
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test-1' })).toThrow(/SLACK_SIGNING_SECRET is missing/);
+    // A production deployment (a shared database) that lost its Harness key refuses to start
+    // rather than run people's rollbacks on the simulator.
+    expect(() =>
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-test-1',
+        SLACK_SIGNING_SECRET: 'test-secret',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      }),
+    ).toThrow(/never falls back to the simulated Harness/);
   });
 
   it('HARNESS_* without Slack: the sandbox runs on the emulator with that Harness account, and says so', async () => {

@@ -1,6 +1,5 @@
 import type { ExecutionView, StepView } from '../harness-model/types.js';
-import { REDACTED } from './redact.js';
-import { isSecretField, looksLikeCredential } from './secret-names.js';
+import { redactOutput } from './redact.js';
 
 /** One output of an earlier step, as the approver may read it. */
 export interface FoundOutput {
@@ -20,8 +19,6 @@ export interface ApprovalFindings {
   plan: boolean;
 }
 
-/** Harness masks secret output variables with asterisks (a Secret output variable reads `*******`). */
-const MASKED = /^\*{3,}$/;
 const PLANNED = 'plannedChanges.';
 const APPROVAL_STEP_TYPES = new Set([
   'HarnessApproval',
@@ -72,8 +69,7 @@ export function findingsBefore(
 function outputsOf(step: StepView): FoundOutput[] {
   const entries = Object.entries(step.outputs).map(([name, value]) => ({
     name,
-    value:
-      isSecretField(name, undefined) || looksLikeCredential(value) || MASKED.test(value) ? REDACTED : value,
+    value: redactOutput(name, value),
   }));
   const out: FoundOutput[] = [];
   const planned = new Map(

@@ -22,6 +22,19 @@ export function redactInputs(workflow: Workflow, values: FormValues): Record<str
   return out;
 }
 
+/** Harness masks secret output variables with asterisks (a Secret output variable reads `*******`). */
+const MASKED = /^\*{3,}$/;
+
+/**
+ * A pipeline step's output as it may leave Harness (an approval card, a Workflow Builder step's
+ * outputs): secret by name, shaped like a credential, or masked by Harness → replaced.
+ */
+export function redactOutput(name: string, value: string): string {
+  return isSecretField(name, undefined) || looksLikeCredential(value) || MASKED.test(value)
+    ? REDACTED
+    : value;
+}
+
 /** Approver inputs as they may be audited: the same rule, by name and by shape. */
 export function redactNamedValues(
   inputs: readonly { name: string; value: string }[],

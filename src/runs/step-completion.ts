@@ -8,6 +8,7 @@ import type { SlackPort } from '../ports/slack.js';
 import { permanentSlackError } from '../ports/slack-errors.js';
 import type { RunRecord, Store } from '../ports/store.js';
 import type { Delivery, RunEventMap } from './run-events.js';
+import { redactOutput } from './redact.js';
 import { isSucceeded } from './run-status.js';
 
 export interface StepCompletionDeps {
@@ -93,7 +94,12 @@ function finishedOutcome(run: RunRecord, view: ExecutionView, title: string): Ou
 
 function outputsOf(run: RunRecord, view: ExecutionView | undefined): Record<string, string> {
   const outputs = (view?.steps ?? []).flatMap((s) =>
-    Object.entries(s.outputs).map(([name, value]) => ({ step: s.name, name, value })),
+    // Redacted as on the approval card: a later step of the Slack workflow may post them anywhere.
+    Object.entries(s.outputs).map(([name, value]) => ({
+      step: s.name,
+      name,
+      value: redactOutput(name, value),
+    })),
   );
   return {
     [STEP_OUTPUTS.status]: view?.status ?? run.status,

@@ -53,6 +53,33 @@ describe('a Workflow Builder step ends with its run', () => {
     expect(await r.store.runs.stepToken(run.id)).toBeUndefined();
   });
 
+  it('outputs leave redacted as on the approval card: secret names, credential shapes, Harness masks', async () => {
+    const r = await rig();
+    const done = execution('Success', [['Rotate', 'Success']]);
+    const [step] = done.steps;
+    if (step !== undefined)
+      step.outputs = {
+        db_password: 'hunter2-plain',
+        newToken: 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB',
+        apiKeyRef: '*******',
+        rotatedAt: '2026-11-28',
+      };
+    r.harness.views = [done];
+    const run = await stepRun(r);
+    await eventually(
+      () => r.store.runs.get(run.id),
+      (x) => x?.finishedAt !== undefined,
+    );
+    const [[, , outcome]] = r.slack.argsOf('completeStep') as [
+      [string, string, { outputs: Record<string, string> }],
+    ];
+    const text = outcome.outputs['outputs'] ?? '';
+    expect(text).toContain('Rotate.rotatedAt: 2026-11-28');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('ghp_');
+    expect(text.split('\n').filter((l) => l.endsWith(': ••••••'))).toHaveLength(3);
+  });
+
   it('Slack not answering keeps the run open until the completion goes out', async () => {
     const r = await rig();
     r.harness.views = [execution('Failed', [['Toggle', 'Failed']])];

@@ -108,8 +108,16 @@ describe.each(Object.keys(SEED_LABELS_BY_PAGE))(
       );
       expect(finished.map(textOf).join('\n')).toContain(`*${wf.title}* finished: *Succeeded*`);
       if (approver !== undefined) {
-        // The approval card in the thread followed the decision made in Harness: who, and no buttons left.
-        const thread = finished.map(textOf).join('\n');
+        // The approval card in the thread follows the decision made in Harness: who, and no buttons
+        // left (its edit is queued beside the run's end, so it may land just after the end's post).
+        const thread = (
+          await eventually(
+            () => s.slack.replies(channel, cardTs),
+            (r) => /: Approved\n/.test(r.map(textOf).join('\n')),
+          )
+        )
+          .map(textOf)
+          .join('\n');
         expect(thread).toMatch(/: Approved\n/);
         expect(thread).toMatch(/(Bob SRE|Carol SRE Lead|Dave Security) approved/);
         expect(thread).not.toContain('idp_approval_approve');

@@ -104,3 +104,17 @@ it("a command in a private channel the bot is not in gets the bot's explanation,
   await page.locator('.side-item', { hasText: 'incidents' }).click();
   await expect.poll(() => page.locator('.messages .ephemeral').count()).toBe(0);
 });
+
+it('the App Home lists the workflows a person may run, and its button opens the workflow’s form', async () => {
+  open = await openSandbox('app-home');
+  const { page, shot } = open;
+  await page.locator('.side-item', { hasText: 'Home' }).click();
+  const start = page.locator('.pane button[data-action-id="idp_home_start:scale_service"]');
+  await expect.poll(() => start.count(), { timeout: 15_000 }).toBe(1);
+  await shot('home');
+  await start.click();
+  await expect
+    .poll(() => page.locator('.modal-title').textContent(), { timeout: 10_000 })
+    .toBe('Scale a service');
+  await shot('home-opened-form');
+});

@@ -10,6 +10,7 @@ import type { HarnessSimulator } from '../../harness/simulator/server.js';
 import { isRecord } from '../../is-record.js';
 import type { SlackEmulator } from '../slack/emulator.js';
 import type { Answer } from '../slack/form-state.js';
+import { clickHomeButton } from '../slack/home-tab.js';
 import type { PageCommand, PageState } from './client/page-state.js';
 import { harnessPanel, snapshotFor } from './snapshot.js';
 
@@ -126,6 +127,9 @@ export async function startSandboxWeb(o: SandboxWebOptions): Promise<SandboxWeb>
             event_ts: s.ws.nextTs(),
           })
         ).body;
+      case '/api/home/click':
+        // A button on the person's Home: the emulator sends the block_actions Slack would.
+        return (await clickHomeButton(s, user, str(body.actionId), str(body.value) || undefined)).body;
       default:
         throw new HttpError(404, 'not found');
     }

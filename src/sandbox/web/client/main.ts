@@ -133,7 +133,12 @@ function draw(): void {
     main.append(
       s.home === undefined
         ? el('div', 'empty', 'The app has not published a Home tab for you yet.')
-        : renderBlocks(s.home.blocks, { names, click: () => undefined }),
+        : renderBlocks(s.home.blocks, {
+            names,
+            // A Home button reaches the bot as Slack sends it (block_actions from the view).
+            click: (b) =>
+              void act('/api/home/click', { user: s.me, actionId: b.action_id, value: b.value ?? '' }),
+          }),
     );
   } else {
     const channel: PageChannel = s.channels.find((c) => c.id === ui.channel) ?? {

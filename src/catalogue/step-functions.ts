@@ -10,7 +10,14 @@ import type { Workflow } from './workflow.js';
  * `output_parameters` as `properties` + `required`, the form functions.completeSuccess documents:
  * https://api.slack.com/methods/functions.completeSuccess), with Slack's parameter types
  * (https://api.slack.com/automation/types): `string`, `integer`, `number`, `boolean`, `array`,
- * `slack#/types/channel_id`, `slack#/types/user_id`.
+ * `slack#/types/channel_id`, `slack#/types/user_context`.
+ *
+ * The requester is a `slack#/types/user_context`, never a `user_id`: a user_id input is a value
+ * the workflow's builder may set to anyone, so any builder could run a workflow as another person
+ * (their access rules, and an approver free to approve "their" run). A user_context "cannot be set
+ * manually by a builder"; Slack passes the person who acted, e.g. the one who started the workflow
+ * (https://docs.slack.dev/reference/types/user_context-type), as `{ id, secret }`
+ * (https://docs.slack.dev/reference/objects/user-context-object).
  */
 export interface StepParameter {
   type: string;
@@ -33,7 +40,7 @@ export interface StepFunction {
 
 /** The input naming where the status card and thread go (a channel the workflow picks). */
 export const STEP_CHANNEL_INPUT = 'channel_id';
-/** The input naming who asks: access rules, approvals and notes are theirs. */
+/** The input saying who asks (a user_context Slack sets): access rules, approvals and notes are theirs. */
 export const STEP_REQUESTER_INPUT = 'requester_id';
 export const STEP_OUTPUTS = { status: 'status', executionUrl: 'execution_url', outputs: 'outputs' } as const;
 
@@ -80,9 +87,9 @@ export function stepFunctionFor(workflow: Workflow, description: string): StepFu
       description: 'Where the status card, its thread and approvals are posted',
     },
     [STEP_REQUESTER_INPUT]: {
-      type: 'slack#/types/user_id',
+      type: 'slack#/types/user_context',
       title: 'Requested by',
-      description: 'Whose run it is: access rules and approvals apply to this person',
+      description: 'The person who ran the workflow (set by Slack): access rules and approvals apply to them',
     },
   };
   // Required only when the form always shows the field (conditional fields depend on answers).

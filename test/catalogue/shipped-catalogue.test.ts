@@ -192,7 +192,7 @@ describe('slack-app.yaml', () => {
     const scale = stepFunctions(catalogue).scale_service;
     expect(scale?.input_parameters.properties).toMatchObject({
       channel_id: { type: 'slack#/types/channel_id' },
-      requester_id: { type: 'slack#/types/user_id' },
+      requester_id: { type: 'slack#/types/user_context' },
       replicas: { type: 'integer', title: 'Target Replicas' },
       service: { type: 'string' },
     });

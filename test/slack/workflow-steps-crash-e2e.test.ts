@@ -6,7 +6,7 @@ import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import { stepFunctions } from '../../src/catalogue/step-functions.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
 import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
-import type { EmulatedExecution } from '../../src/sandbox/slack/functions-api.js';
+import { userContext, type EmulatedExecution } from '../../src/sandbox/slack/functions-api.js';
 import { spawnBot } from '../helpers/bot-process.js';
 import type { BotProcess } from '../helpers/bot-process.js';
 import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
@@ -68,7 +68,8 @@ async function killInside(arrived: Promise<unknown>): Promise<void> {
 async function runStep(workflowId: string, channel = 'C0OPS'): Promise<EmulatedExecution> {
   const { execution } = await slack.executeFunction(workflowId, {
     channel_id: channel,
-    requester_id: 'U0ALICE',
+    // "Person who used this workflow": Slack sets the user_context, the builder cannot.
+    requester_id: userContext('U0ALICE'),
     ...(await sampleValues(workflowId)),
   });
   return execution;

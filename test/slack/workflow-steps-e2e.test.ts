@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmulatedExecution } from '../../src/sandbox/slack/functions-api.js';
+import { userContext, type EmulatedExecution } from '../../src/sandbox/slack/functions-api.js';
 import { sampleValues } from '../helpers/catalogue.js';
 import { eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
@@ -28,7 +28,10 @@ const topLevel = () => s.slack.channel('C0OPS').messages.filter((m) => m.threadT
 const executionsOf = (pipelineId: string) =>
   [...s.sim.engine.executions.values()].filter((e) => e.pipeline.identifier === pipelineId);
 
-/** Workflow Builder runs the step with the sample answers (and `extra`), from Alice, in #ops. */
+/**
+ * Workflow Builder runs the step with the sample answers (and `extra`) in #ops, started by
+ * `requester` (Alice): Slack passes them as the requester's user_context.
+ */
 async function runStep(
   workflowId: string,
   extra: Record<string, unknown> = {},
@@ -37,7 +40,7 @@ async function runStep(
   const before = new Set(topLevel().map((m) => m.ts));
   const { execution } = await s.slack.executeFunction(workflowId, {
     channel_id: 'C0OPS',
-    requester_id: requester,
+    requester_id: userContext(requester),
     ...(await sampleValues(workflowId)),
     ...extra,
   });
@@ -102,6 +105,31 @@ describe('IDP workflows as Workflow Builder steps', () => {
     expect(denied.at(-1)).toMatchObject({ actor: 'U0ALICE', workflowId: 'rotate_token' });
   });
 
+  it('refuses a requester set by hand (a plain user id, not Slack’s user_context) and runs nothing', async () => {
+    // Alice builds a workflow naming Bob (the only one rotate_token allows) as its requester: a
+    // user_id value the builder types in. Workflow Builder cannot produce that for a user_context
+    // input, so the event is forged from a real execution of the step.
+    const runsBefore = executionsOf('rotate_token').length;
+    const cardsBefore = topLevel().length;
+    const e = s.slack.functions.start('rotate_token', {
+      channel_id: 'C0OPS',
+      requester_id: userContext('U0ALICE'),
+      ...(await sampleValues('rotate_token')),
+    });
+    await s.slack.event({ ...s.slack.functions.event(e), inputs: { ...e.inputs, requester_id: 'U0BOB' } });
+    expect(await ended(e)).toBe('failed');
+    expect(e.error).toBe(
+      'Rotate a token was not run: Slack did not say who ran the workflow (requester_id must be the ' +
+        'person who used this workflow, not a person the workflow names)',
+    );
+    expect(e.completions).toEqual([{ method: 'functions.completeError', error: undefined }]);
+    expect(executionsOf('rotate_token')).toHaveLength(runsBefore);
+    expect(topLevel()).toHaveLength(cardsBefore);
+    expect(
+      (await s.bot.deps.store.runs.recent('U0BOB', 50)).some((r) => r.functionExecutionId === e.id),
+    ).toBe(false);
+  });
+
   it('a pipeline that fails fails the step with the failed step and its message', async () => {
     s.sim.engine.failNextStep('flag_governance', 'policy forbids disabling in Production');
     const { execution } = await runStep('toggle_feature_flag');
@@ -139,10 +167,32 @@ describe('IDP workflows as Workflow Builder steps', () => {
 });
 
 describe('the emulator’s functions.* as Slack answers them', () => {
+  it('runs a step only with inputs of the declared types, the requester as a user_context', () => {
+    const inputs = {
+      channel_id: 'C0OPS',
+      requester_id: userContext('U0ALICE'),
+      ...{ service: 'payments_api', environment: 'prod', infrastructure: 'k8s_prod_eu' },
+      workload: 'payments/Deployment/payments-api',
+      replicas: 6,
+    };
+    expect(s.slack.functions.start('scale_service', inputs).state).toBe('running');
+    const refused = (changed: Record<string, unknown>) => () =>
+      s.slack.functions.start('scale_service', { ...inputs, ...changed });
+    expect(refused({ requester_id: 'U0BOB' })).toThrow(
+      'input requester_id is not of type slack#/types/user_context',
+    );
+    expect(refused({ requester_id: { id: 'U0BOB' } })).toThrow('requester_id');
+    expect(refused({ replicas: 2.5 })).toThrow('input replicas is not of type integer');
+    expect(refused({ replicas: '6' })).toThrow('input replicas is not of type integer');
+    expect(refused({ channel_id: 'ops' })).toThrow('input channel_id is not of type slack#/types/channel_id');
+    expect(refused({ requester_id: undefined })).toThrow('input requester_id is required');
+    expect(refused({ not_an_input: 'x' })).toThrow('no input not_an_input');
+  });
+
   it('only the execution’s own token completes it, once', async () => {
     const e = s.slack.functions.start('toggle_feature_flag', {
       channel_id: 'C0OPS',
-      requester_id: 'U0ALICE',
+      requester_id: userContext('U0ALICE'),
       flag_name: 'x',
       target_key: 'y',
       action: 'enable',

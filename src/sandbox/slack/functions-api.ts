@@ -19,6 +19,13 @@ import type { ApiReply } from './web-api.js';
  * (context.functionBotAccessToken), so only that token may complete it; the app's bot token, or
  * another execution's token, is refused with `access_denied`. An execution token is good for
  * `functions.*` only here (the bot uses its bot token for everything else).
+ * Inputs: Workflow Builder fills each input with a value of the parameter's declared type (Slack
+ * types, https://docs.slack.dev/reference/types), so `start` refuses a value of another type, an
+ * input the function does not declare and a required input left unset. A
+ * `slack#/types/user_context` input is never set by the builder: Slack passes the person who
+ * acted (https://docs.slack.dev/reference/types/user_context-type), an object `{ id, secret }`
+ * (https://docs.slack.dev/reference/objects/user-context-object); `userContext(user)` is that
+ * value for the test's person who runs the workflow.
  */
 export interface EmulatedExecution {
   id: string;
@@ -45,15 +52,17 @@ export class FunctionExecutions {
   /** `definitions`: the manifest's functions (absent: any callback id, outputs unchecked). */
   constructor(private readonly definitions: Record<string, StepFunction> | undefined) {}
 
-  /** A run of the step by Workflow Builder; inputs as the workflow's builder set them. */
+  /**
+   * A run of the step by Workflow Builder; inputs as the workflow's builder set them, and its
+   * user_context inputs as Slack sets them (`userContext(person)`).
+   */
   start(callbackId: string, inputs: Record<string, unknown>): EmulatedExecution {
     const def = this.definitions?.[callbackId];
     if (this.definitions !== undefined && def === undefined)
       throw new Error(`the app declares no function ${callbackId}`);
-    // Workflow Builder does not let a workflow be published with a required input unset.
-    for (const name of def?.input_parameters.required ?? [])
-      if (inputs[name] === undefined)
-        throw new Error(`Workflow Builder requires input ${name} of ${callbackId}`);
+    const problems = def === undefined ? [] : inputProblems(def.input_parameters, inputs);
+    if (problems.length > 0)
+      throw new Error(`Workflow Builder cannot run ${callbackId}: ${problems.join('; ')}`);
     const n = String(++this.seq).padStart(6, '0');
     const e: EmulatedExecution = {
       id: `Fx${n}EMU`,
@@ -162,18 +171,66 @@ export class FunctionExecutions {
   }
 }
 
+/**
+ * A user_context value, as Slack passes it for the person who acted: `id` (their user id) and
+ * `secret` (a hash Slack uses to check the context was not forged), per
+ * https://docs.slack.dev/reference/objects/user-context-object. The secret here is plainly fake.
+ */
+export function userContext(userId: string): { id: string; secret: string } {
+  return { id: userId, secret: `test-user-context-${randomBytes(8).toString('hex')}` };
+}
+
+/**
+ * Why Workflow Builder could not produce these inputs: a required input unset (a workflow with one
+ * cannot be published), an input the function does not declare (the builder only offers declared
+ * ones), or a value not of the declared type.
+ */
+function inputProblems(def: StepFunction['input_parameters'], inputs: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const name of def.required) if (inputs[name] === undefined) problems.push(`input ${name} is required`);
+  for (const [name, value] of Object.entries(inputs)) {
+    const p = def.properties[name];
+    if (p === undefined) problems.push(`no input ${name}`);
+    else if (value !== undefined && !fits(p, value)) problems.push(`input ${name} is not of type ${p.type}`);
+  }
+  return problems;
+}
+
+// Slack ids: users U…/W… (Enterprise Grid), channels C… (public), G… (private), D… (DMs),
+// https://api.slack.com/changelog/2016-08-11-user-id-format-changes, https://docs.slack.dev/reference/types.
+const USER_ID = /^[UW][A-Z0-9]+$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
+
+/** Whether `v` is a value of the parameter's Slack type (https://docs.slack.dev/reference/types). */
 function fits(p: StepParameter, v: unknown): boolean {
   switch (p.type) {
     case 'integer':
       return Number.isInteger(v);
     case 'number':
-      return typeof v === 'number';
+      return typeof v === 'number' && Number.isFinite(v);
     case 'boolean':
       return typeof v === 'boolean';
-    case 'array':
-      return Array.isArray(v);
-    default:
+    case 'array': {
+      const items = p.items;
+      return Array.isArray(v) && (items === undefined || v.every((x) => fits({ ...items, title: '' }, x)));
+    }
+    case 'slack#/types/user_context':
+      return (
+        isRecord(v) &&
+        typeof v.id === 'string' &&
+        USER_ID.test(v.id) &&
+        typeof v.secret === 'string' &&
+        v.secret !== ''
+      );
+    case 'slack#/types/user_id':
+      return typeof v === 'string' && USER_ID.test(v);
+    case 'slack#/types/channel_id':
+      return typeof v === 'string' && CHANNEL_ID.test(v);
+    case 'string':
       return typeof v === 'string';
+    default:
+      // A type this emulator does not model: refused rather than guessed.
+      return false;
   }
 }
 

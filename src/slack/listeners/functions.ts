@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { stepInputRefused, stepNotAllowed, stepUnknownChannel } from '../../../blocks/step-messages.js';
+import { stepRequesterUnknown } from '../../../blocks/step-requester-text.js';
 import type { Binding } from '../../catalogue/bindings.js';
 import {
   STEP_CHANNEL_INPUT,
@@ -11,6 +12,7 @@ import type { Workflow } from '../../catalogue/workflow.js';
 import { errorMessage } from '../../errors.js';
 import type { FormValues, JsonValue } from '../../forms/json-schema.js';
 import { checkPickerAnswers } from '../../forms/picker-check.js';
+import { isRecord } from '../../is-record.js';
 import { checkEveryPage } from '../submission.js';
 import type { BotDeps } from '../deps.js';
 import { inBackground } from '../deps.js';
@@ -29,8 +31,9 @@ interface StepCall {
  * Workflow Builder custom steps: one `app.function` per bound workflow (the `functions:` of
  * slack-app.yaml, generated from the same catalogue). A step run follows a slash command's rules:
  * its inputs are validated with the workflow's JSON Schema (every page, as a form's last page
- * re-validates), pickers checked against their sources, access checked for the person the step
- * names and the channel it names; then the run is claimed by its function_execution_id (Slack
+ * re-validates), pickers checked against their sources, access checked for the person who ran
+ * the workflow (the requester input's user_context, which Slack sets and the workflow's builder
+ * cannot: https://docs.slack.dev/reference/types/user_context-type) and the channel it names; then the run is claimed by its function_execution_id (Slack
  * retries events: a second delivery finds it taken) and started exactly as a submitted form's.
  * The step is completed when the run ends (`src/runs/step-completion.ts`); a step refused here is
  * completed with the reason at once.
@@ -63,9 +66,18 @@ async function runStep(deps: BotDeps, workflow: Workflow, binding: Binding, call
   const refuse = async (error: string) => {
     await deps.slack.completeStep(call.functionExecutionId, call.token, { error });
   };
+  const requester = userContextId(call.inputs[STEP_REQUESTER_INPUT]);
+  if (requester === undefined) {
+    // A plain user id (or nothing) where Slack puts a user_context: no run on anyone's behalf.
+    deps.logger.warn(
+      { workflow: workflow.id, functionExecution: call.functionExecutionId },
+      'refused a Workflow Builder step whose requester is not a user_context',
+    );
+    await refuse(stepRequesterUnknown(workflow.title, STEP_REQUESTER_INPUT));
+    return;
+  }
   const channel = stringInput(call.inputs[STEP_CHANNEL_INPUT]);
-  const requester = stringInput(call.inputs[STEP_REQUESTER_INPUT]);
-  if (channel === undefined || requester === undefined) {
+  if (channel === undefined) {
     await refuse(stepUnknownChannel(workflow.title));
     return;
   }
@@ -150,6 +162,16 @@ function namedErrors(
     field: `${fields.find((f) => f.key === key)?.title ?? key} (${stepParameterName(key)})`,
     reason,
   }));
+}
+
+/**
+ * The user id of a user_context input, `{ id: "U…", secret: "…" }`
+ * (https://docs.slack.dev/reference/objects/user-context-object); undefined for anything else,
+ * a bare user id string included.
+ */
+function userContextId(v: unknown): string | undefined {
+  if (!isRecord(v) || typeof v.secret !== 'string' || v.secret === '') return undefined;
+  return typeof v.id === 'string' && /^[UW][A-Z0-9]+$/.test(v.id) ? v.id : undefined;
 }
 
 function stringInput(v: unknown): string | undefined {

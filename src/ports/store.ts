@@ -188,6 +188,14 @@ export interface OwedCardStore {
   paid(runId: string): Promise<void>;
   /** Runs whose card still owes its end, oldest first. */
   list(): Promise<string[]>;
+  /** The replica that owes these cards is alive and repays them itself: their rows are fresh (`at` = now). */
+  touch(runIds: string[], now: number): Promise<void>;
+  /**
+   * Claims the cards not touched since `before` whose run no replica holds a live lease on (the
+   * replica that owed them died): each row is claimed (touched) by one caller only, even with
+   * two asking at once, and that caller repays the card. Returns the runs claimed.
+   */
+  claimStale(before: number, now: number): Promise<string[]>;
 }
 
 export interface Store {

@@ -55,6 +55,8 @@ interface ChannelState {
  */
 export class ChannelDigests {
   private readonly channels = new Map<string, ChannelState>();
+  /** Cards on their way to their run's end (`repay`), until the edit is done. */
+  private readonly repaying = new Set<string>();
 
   constructor(private readonly d: ChannelDigestDeps) {}
 
@@ -121,6 +123,15 @@ export class ChannelDigests {
    */
   async repayOwedCards(): Promise<number> {
     const owed = await this.d.store.owedCards.list();
+    await this.repayRuns(owed);
+    return owed.length;
+  }
+
+  /**
+   * Brings these runs' cards to their ends as the store tells them (owed cards claimed from a
+   * replica that died: `RunLeases` finds them).
+   */
+  async repayRuns(owed: readonly string[]): Promise<void> {
     for (const runId of owed) {
       const run = await this.d.store.runs.get(runId);
       if (run?.cardTs === undefined) {
@@ -129,7 +140,44 @@ export class ChannelDigests {
       }
       this.repay(run.id, run.channelId, run.cardTs, this.d.renderEnd(run));
     }
-    return owed.length;
+  }
+
+  /** The runs whose card this replica owes its end (still in a digest, or catching up now). */
+  owing(): string[] {
+    const ids = new Set(this.repaying);
+    for (const ch of this.channels.values())
+      for (const [runId, m] of ch.runs) if (m.end !== undefined) ids.add(runId);
+    return [...ids];
+  }
+
+  /**
+   * This replica no longer follows the run (its lease is another replica's, which shows the run's
+   * end on its card): it leaves its channel's digest, and when every run left there has ended,
+   * the burst is over here.
+   */
+  async leave(runId: string): Promise<void> {
+    for (const [channel, ch] of this.channels) {
+      const member = ch.runs.get(runId);
+      if (member === undefined) continue;
+      ch.runs.delete(runId);
+      // A state of it that waits for the digest's post is not shown.
+      member.seq++;
+      if (ch.runs.size === 0) {
+        this.channels.delete(channel);
+        return;
+      }
+      const digestTs = ch.digestTs;
+      if (digestTs === undefined || !member.digested) return;
+      const over = [...ch.runs.values()].every((m) => m.end !== undefined);
+      const outcome = await this.d.updater.set(
+        channel,
+        digestTs,
+        this.render(ch),
+        over ? 'ends' : 'progress',
+      );
+      if (over && outcome !== 'closed') this.fold(channel, ch);
+      return;
+    }
   }
 
   private channel(id: string): ChannelState {
@@ -157,7 +205,16 @@ export class ChannelDigests {
       .postMessage(channel, content)
       .then(
         ({ ts }) => {
-          if (this.channels.get(channel) !== ch) return undefined;
+          if (this.channels.get(channel) !== ch) {
+            // Every run ended (each on its own card) while the digest was on its way: it says so.
+            this.d.updater.posted(channel, ts, content);
+            this.d.updater
+              .set(channel, ts, buildDigestCard(joining.map((m) => m.line)), 'ends')
+              .catch((err: unknown) => {
+                this.d.logger.warn({ channel, err: errorMessage(err) }, 'could not close the channel digest');
+              });
+            return undefined;
+          }
           ch.digestTs = ts;
           this.d.updater.posted(channel, ts, content);
           for (const m of joining) m.digested = true;
@@ -182,7 +239,9 @@ export class ChannelDigests {
 
   /** The burst is over: each card catches up with its run's end, after every other edit. */
   private fold(channel: string, ch: ChannelState): void {
-    if (this.channels.get(channel) === ch) this.channels.delete(channel);
+    // Folded once (the last end and a run leaving can both find the burst over).
+    if (this.channels.get(channel) !== ch) return;
+    this.channels.delete(channel);
     for (const [runId, m] of ch.runs) if (m.end !== undefined) this.repay(runId, channel, m.cardTs, m.end);
     // Runs still going (the digest was lost) go on on their own cards from their next change.
     for (const [runId, m] of ch.runs)
@@ -193,6 +252,7 @@ export class ChannelDigests {
   }
 
   private repay(runId: string, channel: string, cardTs: string, end: SlackMessageContent): void {
+    this.repaying.add(runId);
     void this.d.updater
       .set(channel, cardTs, end, 'fold')
       .then(async (outcome) => {
@@ -201,6 +261,9 @@ export class ChannelDigests {
       })
       .catch((err: unknown) => {
         this.d.logger.warn({ runId, err: errorMessage(err) }, 'a card could not catch up with its run’s end');
+      })
+      .finally(() => {
+        this.repaying.delete(runId);
       });
   }
 }

@@ -60,6 +60,8 @@ export function createRunCore(p: RunCorePorts, o: RunCoreOptions): RunCore {
     threshold: o.digestThreshold ?? DEFAULT_DIGEST_THRESHOLD,
     renderEnd: (run) => renderCard(run, catalogue.workflows.get(run.workflowId), undefined, undefined, now()),
   });
+  // Cards a dead replica owed (their runs ended on its digest) are repaid at a lease scan.
+  o.leases?.repayOwedCardsWith(digests);
   const approvals = new ApprovalService({
     ...p,
     updater,

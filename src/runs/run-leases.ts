@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RunRecord, Store } from '../ports/store.js';
+import type { ChannelDigests } from './channel-digest.js';
 
 export interface LeaseTiming {
   /** How long a lease lives unrenewed: a dead replica's runs are taken over within it (+ one scan). */
@@ -55,6 +56,7 @@ export class RunLeases {
   private stopped = false;
   private take: TakeOver | undefined;
   private scanning: Promise<void> | undefined;
+  private cards: Pick<ChannelDigests, 'owing' | 'repayRuns'> | undefined;
 
   constructor(private readonly d: RunLeasesDeps) {
     this.lastRenewed = d.now();
@@ -85,6 +87,15 @@ export class RunLeases {
   async release(runId: string): Promise<void> {
     this.mine.delete(runId);
     await this.d.store.leases.release(this.d.owner, [runId]);
+  }
+
+  /**
+   * Each scan also keeps the cards this replica owes (`owing`: runs shown ended on a digest) marked
+   * as looked after, and repays (`repayRuns`) those a dead replica owed: their runs are finished,
+   * so no takeover brings their cards to their ends otherwise.
+   */
+  repayOwedCardsWith(cards: Pick<ChannelDigests, 'owing' | 'repayRuns'>): void {
+    this.cards = cards;
   }
 
   /** Starts renewing and scanning; `take` says what to do with runs taken over. */
@@ -144,6 +155,27 @@ export class RunLeases {
     } catch (err) {
       this.d.logger.warn({ err: errorMessage(err) }, 'could not look for runs without a follower');
     }
+    try {
+      await this.repayOrphanedCards();
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'could not look for cards a dead replica owed');
+    }
+  }
+
+  /**
+   * Owed cards untouched for a lease's life, on runs nobody holds a live lease on, were owed by a
+   * replica that died (ours are touched at every scan, a third of the TTL): claimed in the
+   * database, so one replica alone repays each.
+   */
+  private async repayOrphanedCards(): Promise<void> {
+    const cards = this.cards;
+    if (cards === undefined || this.stopped) return;
+    const now = this.d.now();
+    await this.d.store.owedCards.touch(cards.owing(), now);
+    const claimed = await this.d.store.owedCards.claimStale(now - this.d.timing.ttlMs, now);
+    if (claimed.length === 0) return;
+    this.d.logger.info({ runs: claimed, replica: this.d.owner }, 'repaying the cards a dead replica owed');
+    await cards.repayRuns(claimed);
   }
 
   private async renew(): Promise<void> {

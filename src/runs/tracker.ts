@@ -47,8 +47,11 @@ export interface TrackerDeps {
    * the first poll, released when the run is over). Without it, every open run is followed here.
    */
   leases?: Pick<RunLeases, 'acquire' | 'release'>;
-  /** Cards that still owe their run's end (it was shown on a digest) catch up at resume. */
-  digests?: Pick<ChannelDigests, 'repayOwedCards'>;
+  /**
+   * Cards that still owe their run's end (it was shown on a digest) catch up at resume; a run
+   * whose lease was lost leaves its channel's digest (its new follower shows it on its card).
+   */
+  digests?: Pick<ChannelDigests, 'repayOwedCards' | 'leave'>;
 }
 
 interface Tracked {
@@ -91,6 +94,10 @@ export class RunTracker {
     clearTimeout(t.timer);
     this.runs.delete(runId);
     this.d.logger.info({ runId }, 'the run’s lease was lost: no longer following it here');
+    // Its end will never be read here: the digest stops waiting for it.
+    void this.d.digests?.leave(runId).catch((err: unknown) => {
+      this.d.logger.warn({ runId, err: errorMessage(err) }, 'could not take the run off its channel digest');
+    });
   }
 
   /** True when this replica follows the run from now on. */

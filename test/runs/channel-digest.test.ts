@@ -250,4 +250,56 @@ describe('a channel digest', () => {
     await l.updater.drain();
     expect(cardOf(l.slack, runs[1] as RunRecord)?.content.text).toBe(`${l.title}: Waiting for approval`);
   });
+  it('a run whose lease went to another replica leaves the digest: the rest end, and the burst is over', async () => {
+    const l = await life({ threshold: 2 });
+    const runs = [await l.run(1), await l.run(2), await l.run(3)];
+    for (const r of runs) await l.change(r, 'Running');
+    const digest = await posted(l, runs);
+    const [a, b, c] = runs as [RunRecord, RunRecord, RunRecord];
+    expect(await l.change(a, 'Success')).toBe('done');
+    expect(await l.change(b, 'Failed')).toBe('done');
+    const cBefore = cardOf(l.slack, c)?.content.text;
+    // This replica lost c's lease (the tracker drops it): its new follower shows c's end on c's card.
+    await l.digests.leave(c.id);
+    await l.updater.drain();
+    expect(digest.content.text).toBe('2 runs in this channel are over; each card shows its end.');
+    expect(read(digest.content)).not.toContain('Running');
+    expect(cardOf(l.slack, a)?.content.text).toBe(`${l.title}: Succeeded`);
+    expect(cardOf(l.slack, b)?.content.text).toBe(`${l.title}: Failed`);
+    // c's card is not this replica's to edit any more.
+    expect(cardOf(l.slack, c)?.content.text).toBe(cBefore);
+    await expect.poll(() => l.store.owedCards.list()).toEqual([]);
+    expect(l.digests.digestOf('C0OPS')).toBeUndefined();
+  });
+
+  it('a run whose lease went elsewhere while others still go: the digest no longer lists it', async () => {
+    const l = await life({ threshold: 2 });
+    const runs = [await l.run(1), await l.run(2), await l.run(3)];
+    for (const r of runs) await l.change(r, 'Running');
+    const digest = await posted(l, runs);
+    await l.digests.leave((runs[2] as RunRecord).id);
+    await l.updater.drain();
+    expect(digest.content.text).toBe('2 of 2 runs in this channel still going');
+    expect(l.digests.digestOf('C0OPS')).toBe(digest.ts);
+  });
+
+  it('every run ends while the digest is being posted: the posted digest says the burst is over', async () => {
+    const l = await life({ threshold: 2 });
+    const runs = [await l.run(1), await l.run(2), await l.run(3)];
+    const gate = l.slack.hold('postMessage');
+    for (const r of runs) await l.change(r, 'Running');
+    await gate.reached;
+    // The runs end meanwhile, each on its own card.
+    for (const r of runs) expect(await l.change(r, 'Success')).toBe('done');
+    for (const r of runs) expect(cardOf(l.slack, r)?.content.text).toBe(`${l.title}: Succeeded`);
+    gate.release();
+    await expect.poll(() => l.digest(runs)).toBeDefined();
+    await expect
+      .poll(async () => {
+        await l.updater.drain();
+        return l.digest(runs)?.content.text;
+      })
+      .toBe('3 runs in this channel are over; each card shows its end.');
+    expect(read(l.digest(runs)?.content ?? { text: '', blocks: [] })).not.toContain('Running');
+  });
 });

@@ -2,7 +2,7 @@ import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { StepView } from '../../src/harness-model/types.js';
 import { createLogger } from '../../src/logger.js';
 import type { Logger } from '../../src/logger.js';
-import type { RunRecord, Store } from '../../src/ports/store.js';
+import type { ApprovalCardRecord, RunRecord, Store } from '../../src/ports/store.js';
 import { createRunCore } from '../../src/runs/run-core.js';
 import { openStore } from '../../src/store/open-store.js';
 import { shippedCatalogue } from './catalogue.js';
@@ -85,3 +85,16 @@ export async function approvalRig(opts: {
   };
 }
 export type ApprovalRig = Awaited<ReturnType<typeof approvalRig>>;
+
+/** The saved record of `run`'s approval card for `ap1` (waiting), in the thread of its card in C0OPS. */
+export function approvalCardRecord(run: RunRecord): ApprovalCardRecord {
+  return {
+    approvalId: 'ap1',
+    runId: run.id,
+    channelId: 'C0OPS',
+    ts: '1700000000.000002',
+    stepName: approvalStep.name,
+    status: 'WAITING',
+    updatedAt: 0,
+  };
+}

@@ -29,11 +29,7 @@ export const approvalStep: StepView = {
  * waiting for the `ops_approvers` group. Each person named `Name` is Slack user `U0NAME`, Harness
  * user `u-name`, `name@example.com`; `approvers` are in `ops_approvers`, `others` in no group.
  */
-export async function approvalRig(opts: {
-  approvers: string[];
-  others?: string[];
-  logger?: Logger;
-}) {
+export async function approvalRig(opts: { approvers: string[]; others?: string[]; logger?: Logger }) {
   const catalogue: Catalogue = await shippedCatalogue();
   const store: Store = await openStore({ databasePath: ':memory:' });
   const slack = new FakeSlack();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import { FOLLOW_IN_DM_ACTION_ID } from '../../../blocks/ids.js';
 import type { BotDeps } from '../deps.js';
+import type { OpenRequest } from './commands.js';
 import { openWorkflowInDm } from './open-in-dm.js';
 import { STALE_DM_BUTTON } from '../../../blocks/messages.js';
 
@@ -35,17 +36,8 @@ export function registerFollowInDm(app: App, deps: BotDeps): void {
       });
       return;
     }
-    await openWorkflowInDm(
-      deps,
-      {
-        userId: body.user.id,
-        triggerId: body.trigger_id,
-        botUserId: context.botUserId,
-        respond: (m) => respond({ response_type: 'ephemeral', replace_original: false, ...m }),
-      },
-      value.w,
-      binding,
-      value.t,
-    );
+    const answer: OpenRequest['respond'] = (m) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...m });
+    await openWorkflowInDm(deps, body, context.botUserId, answer, { id: value.w, binding, text: value.t });
   });
 }

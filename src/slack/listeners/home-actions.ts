@@ -37,18 +37,11 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await tell(deps, body.user.id, homeWorkflowGone(id));
       return;
     }
-    await openWorkflowInDm(
-      deps,
-      {
-        userId: body.user.id,
-        triggerId: body.trigger_id,
-        botUserId: context.botUserId,
-        respond: (m) => tell(deps, body.user.id, m.text),
-      },
+    await openWorkflowInDm(deps, body, context.botUserId, (m) => tell(deps, body.user.id, m.text), {
       id,
       binding,
-      '',
-    );
+      text: '',
+    });
   });
 
   app.action<BlockAction<ButtonAction>>(HOME_RUN_AGAIN_ACTION_ID, async ({ ack, body, action }) => {

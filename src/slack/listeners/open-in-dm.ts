@@ -10,19 +10,23 @@ import type { OpenRequest } from './commands.js';
  */
 export function openWorkflowInDm(
   deps: BotDeps,
-  from: Pick<OpenRequest, 'userId' | 'triggerId' | 'botUserId' | 'respond'>,
-  workflowId: string,
-  binding: Binding,
-  text: string,
+  /** The button's block_actions payload: who clicked, and the trigger for the form. */
+  body: { user: { id: string }; trigger_id: string },
+  botUserId: string | undefined,
+  respond: OpenRequest['respond'],
+  workflow: { id: string; binding: Binding; text: string },
 ): Promise<void> {
   return openWorkflow(
     deps,
     {
-      ...from,
-      channelId: from.userId,
-      command: binding.command ?? `/idp run ${workflowId}`,
+      userId: body.user.id,
+      channelId: body.user.id,
+      triggerId: body.trigger_id,
+      command: workflow.binding.command ?? `/idp run ${workflow.id}`,
+      botUserId,
+      respond,
     },
-    workflowId,
-    text,
+    workflow.id,
+    workflow.text,
   );
 }

@@ -8,8 +8,8 @@ import { z } from 'zod';
 /**
  * A Node program of this repository (the bot, or the bare Bolt app) as its own process, so its
  * memory and CPU are its own: sampled from /proc/<pid>/stat and /proc/<pid>/status (proc(5)).
- * Copied in spirit from test/helpers/bot-process.ts, which the build (tsconfig.build.json) does
- * not include.
+ * The start (`spawnUntilUp`, `exited`) is shared with test/helpers/bot-process.ts, which imports
+ * it from here: the build (tsconfig.build.json) includes bench/, not test/.
  */
 export interface ChildApp {
   url: string;
@@ -47,7 +47,8 @@ async function rssKiB(pid: number): Promise<number | undefined> {
   }
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** Resolves once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else
@@ -58,16 +59,15 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts `node <script> ...args` with exactly `env` and waits for the log line `upMessage`
- * carrying the app's `url`. Fails loudly (with the child's stderr) when it exits or is not up in 60 s.
+ * Starts `node <script> ...args` with exactly `env` and waits for the JSON log line `upMessage`
+ * carrying the app's `url`. Fails loudly (with the child's stderr) when it exits or is not up in
+ * 60 s. Shared with the tests' bot process (test/helpers/bot-process.ts).
  */
-export async function spawnApp(
+export async function spawnUntilUp(
   script: string[],
   env: Record<string, string>,
   upMessage: string,
-): Promise<ChildApp> {
-  if (!existsSync(script[0] ?? ''))
-    throw new Error(`${script[0] ?? '?'} is missing: run \`npm run build\` first (npm run bench does)`);
+): Promise<{ child: ChildProcess; pid: number; url: string }> {
   const child = spawn(process.execPath, script, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${script.join(' ')}`);
@@ -97,6 +97,21 @@ export async function spawnApp(
       reject(new Error(`${script.join(' ')} exited (${String(code)}) before it was up: ${stderr}`));
     });
   });
+  return { child, pid, url };
+}
+
+/**
+ * Starts `node <script> ...args` with exactly `env` and waits for the log line `upMessage`
+ * carrying the app's `url` (`spawnUntilUp`), ready to sample its memory and CPU.
+ */
+export async function spawnApp(
+  script: string[],
+  env: Record<string, string>,
+  upMessage: string,
+): Promise<ChildApp> {
+  if (!existsSync(script[0] ?? ''))
+    throw new Error(`${script[0] ?? '?'} is missing: run \`npm run build\` first (npm run bench does)`);
+  const { child, pid, url } = await spawnUntilUp(script, env, upMessage);
   let timer: NodeJS.Timeout | undefined;
   let peakKiB = 0;
   let first: { at: number; ticks: number } | undefined;

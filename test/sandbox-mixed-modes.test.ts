@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
+import type { CliIo } from '../src/cli.js';
 import { loadConfig } from '../src/config.js';
 import { DEFAULT_SEED, SEED_KEYS } from '../src/harness/simulator/seed.js';
 import { startHarnessSimulator } from '../src/harness/simulator/server.js';
@@ -16,6 +17,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/**
+ * `idp-chatops start` in this process with `env`, on port 0 and an SQLite file `db` of its own;
+ * `out()` is what it printed so far.
+ */
+function start(db: string, env: Record<string, string>, io: Pick<CliIo, 'input' | 'stopped'>) {
+  let out = '';
+  const done = main(['start'], {
+    out: (t) => (out += `${t}\n`),
+    err: () => undefined,
+    env: { PORT: '0', DATABASE_PATH: path.join(dir, db), ...env },
+    ...io,
+  });
+  const until = Date.now() + 15_000;
+  return {
+    done,
+    out: () => out,
+    /** Waits until it printed `text` (15 s after its start at most). */
+    async printed(text: string): Promise<void> {
+      while (!out.includes(text) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
+}
 
 describe('mixed modes: one side real, the other built in', () => {
   it('reads only the side that is given, and still wants all of that side', () => {
@@ -42,36 +66,30 @@ describe('mixed modes: one side real, the other built in', () => {
   it('HARNESS_* without Slack: the sandbox runs on the emulator with that Harness account, and says so', async () => {
     const harness = await startHarnessSimulator({ speed: 100, manifestsDir: 'manifests' });
     const input = new PassThrough();
-    let out = '';
-    const done = main(['start'], {
-      out: (t) => (out += `${t}\n`),
-      err: () => undefined,
-      env: {
-        PORT: '0',
-        DATABASE_PATH: path.join(dir, 'h.db'),
+    const bot = start(
+      'h.db',
+      {
         HARNESS_API_URL: harness.url,
         HARNESS_API_KEY: SEED_KEYS.bot,
         HARNESS_ACCOUNT_ID: DEFAULT_SEED.accountId,
       },
-      input,
       // Stop when the terminal's input ends (the page would otherwise keep it running).
-      stopped: Promise.resolve(),
-    });
+      { input, stopped: Promise.resolve() },
+    );
+    const out = bot.out;
     try {
-      const until = Date.now() + 15_000;
-      while (!out.includes('alice@#ops>') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      expect(out).toContain('HARNESS_* set and no SLACK_BOT_TOKEN');
-      expect(out).toContain(`your Harness account at ${harness.url}`);
-      expect(out).toMatch(/Open the sandbox in a browser: http:\/\/127\.0\.0\.1:\d+/);
+      await bot.printed('alice@#ops>');
+      expect(out()).toContain('HARNESS_* set and no SLACK_BOT_TOKEN');
+      expect(out()).toContain(`your Harness account at ${harness.url}`);
+      expect(out()).toMatch(/Open the sandbox in a browser: http:\/\/127\.0\.0\.1:\d+/);
       // The bot reads the catalogue's services from that account when a form asks for them.
       const before = harness.requests;
       input.write('/scale payments-api\n');
-      while (!out.includes('type to search') && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 20));
+      await bot.printed('type to search');
       expect(harness.requests).toBeGreaterThan(before);
     } finally {
       input.end();
-      await expect(done).resolves.toBe(0);
+      await expect(bot.done).resolves.toBe(0);
       await harness.close();
     }
   });
@@ -87,26 +105,22 @@ describe('mixed modes: one side real, the other built in', () => {
         resolve();
       });
     });
-    let out = '';
-    const done = main(['start'], {
-      out: (t) => (out += `${t}\n`),
-      err: () => undefined,
-      env: {
-        PORT: '0',
-        DATABASE_PATH: path.join(dir, 's.db'),
+    const bot = start(
+      's.db',
+      {
         SLACK_BOT_TOKEN: 'xoxb-test-mixed',
         SLACK_SIGNING_SECRET: 'test-secret',
         SLACK_API_URL: slack.apiUrl,
       },
-      stopped,
-    });
+      { stopped },
+    );
+    const out = bot.out;
     try {
-      const until = Date.now() + 15_000;
-      while (!out.includes('Ctrl-C') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      expect(out).toContain('SLACK_* set and no HARNESS_API_KEY');
-      expect(out).toMatch(/with the Harness simulator at http:\/\/127\.0\.0\.1:\d+/);
+      await bot.printed('Ctrl-C');
+      expect(out()).toContain('SLACK_* set and no HARNESS_API_KEY');
+      expect(out()).toMatch(/with the Harness simulator at http:\/\/127\.0\.0\.1:\d+/);
       // The workspace's commands reach the bot, whose forms read the simulated Harness.
-      slack.botUrl = `${/HTTP on (\S+)\)/.exec(out)?.[1] ?? ''}/slack/events`;
+      slack.botUrl = `${/HTTP on (\S+)\)/.exec(out())?.[1] ?? ''}/slack/events`;
       await slack.command({ command: '/scale', text: 'payments-api', user: 'U0ALICE', channel: 'C0OPS' });
       await expect.poll(() => slack.openViews('U0ALICE').length).toBe(1);
       const view = slack.openViews('U0ALICE')[0];
@@ -114,7 +128,7 @@ describe('mixed modes: one side real, the other built in', () => {
       expect(JSON.stringify(r.body)).toContain('Production');
     } finally {
       stop();
-      await expect(done).resolves.toBe(0);
+      await expect(bot.done).resolves.toBe(0);
       await slack.close();
     }
   });

@@ -1,12 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Locator, Page } from 'playwright-core';
-import { loadCatalogue } from '../../src/catalogue/load-catalogue.js';
-import { createLogger } from '../../src/logger.js';
-import { runLocalSandbox } from '../../src/sandbox/local.js';
 import { launchChromium } from '../../src/sandbox/web/chromium.js';
+import { startSandbox } from '../../src/sandbox/web/start-sandbox.js';
 
 /** Where the browser tests leave their screenshots (gitignored). */
 export const OUTPUT = 'test-output/browser';
@@ -24,29 +20,8 @@ export interface OpenSandbox {
  * simulator and the sandbox page, with a headless Chromium on the page.
  */
 export async function openSandbox(name: string, speed = 50): Promise<OpenSandbox> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'idp-browser-'));
-  const r = await loadCatalogue('manifests');
-  if (r.catalogue === undefined) throw new Error('the shipped catalogue does not load');
-  const input = new PassThrough();
-  let output = '';
-  const done = runLocalSandbox({
-    catalogue: r.catalogue,
-    manifestsDir: 'manifests',
-    databasePath: path.join(dir, 'sandbox.db'),
-    port: 0,
-    webPort: 0,
-    speed,
-    input,
-    out: (t) => (output += `${t}\n`),
-    logger: createLogger('silent'),
-  });
-  const until = Date.now() + 15_000;
-  let url: string | undefined;
-  while (url === undefined) {
-    url = /Open the sandbox in a browser: (\S+)/.exec(output)?.[1];
-    if (Date.now() > until) throw new Error(`the sandbox printed no page URL:\n${output}`);
-    if (url === undefined) await new Promise((res) => setTimeout(res, 25));
-  }
+  const sandbox = await startSandbox(speed, 15_000);
+  const url = sandbox.url;
   const browser = await launchChromium();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const errors: string[] = [];
@@ -64,10 +39,7 @@ export async function openSandbox(name: string, speed = 50): Promise<OpenSandbox
     },
     stop: async () => {
       await browser.close();
-      input.write('quit\n');
-      input.end();
-      await done.catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      await sandbox.stop().catch(() => undefined);
       if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`);
     },
   };

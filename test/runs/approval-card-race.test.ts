@@ -1,80 +1,30 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVAL_UNKNOWN } from '../../blocks/messages.js';
-import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
-import type { StepView } from '../../src/harness-model/types.js';
-import { createLogger } from '../../src/logger.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import type { ApprovalService } from '../../src/runs/approval-service.js';
-import type { MessageUpdater } from '../../src/runs/message-updater.js';
-import { createRunCore } from '../../src/runs/run-core.js';
-import { openStore } from '../../src/store/open-store.js';
-import { shippedCatalogue } from '../helpers/catalogue.js';
-import {
-  FakeHarness,
-  FakeSlack,
-  holdAnswer,
-  ManualClock,
-  runRecord,
-  waitingApproval,
-} from '../helpers/fake-ports.js';
+import { approvalRig, approvalStep } from '../helpers/approval-rig.js';
+import type { ApprovalRig } from '../helpers/approval-rig.js';
+import { holdAnswer } from '../helpers/fake-ports.js';
+import type { FakeHarness, FakeSlack } from '../helpers/fake-ports.js';
 
 /**
  * An approval card is on Slack a moment before its record is saved (Slack answers, then the
  * record is written). A click in that moment is the click of a real card: it waits for the
  * record instead of being told the approval is not known, and is decided once.
  */
-let catalogue: Catalogue;
-beforeAll(async () => {
-  catalogue = await shippedCatalogue();
-});
-
+let rig: ApprovalRig;
 let store: Store;
 let slack: FakeSlack;
 let harness: FakeHarness;
-let updater: MessageUpdater;
 let service: ApprovalService;
 let run: RunRecord;
-const step: StepView = {
-  id: 'approve',
-  name: 'Approve scaling',
-  type: 'HarnessApproval',
-  stageId: 'scale',
-  status: 'ApprovalWaiting',
-  bucket: 'needs-human',
-  startTs: undefined,
-  endTs: undefined,
-  failureMessage: undefined,
-  outputs: {},
-  approvalInstanceId: 'ap1',
-};
+const step = approvalStep;
 
 beforeEach(async () => {
-  store = await openStore({ databasePath: ':memory:' });
-  slack = new FakeSlack()
-    .person('U0ALICE', { name: 'Alice', email: 'alice@example.com' })
-    .person('U0BOB', { name: 'Bob', email: 'bob@example.com' });
-  harness = new FakeHarness()
-    .user({ uuid: 'u-alice', name: 'Alice', email: 'alice@example.com' }, ['ops_approvers'])
-    .user({ uuid: 'u-bob', name: 'Bob', email: 'bob@example.com' }, ['ops_approvers']);
-  harness.approvals.set('ap1', waitingApproval({ id: 'ap1', userGroups: ['ops_approvers'] }));
-  const clock = new ManualClock();
-  ({ updater, approvals: service } = createRunCore(
-    { store, slack, harness: harness.client(), catalogue, logger: createLogger('silent'), now: clock.now },
-    {
-      links: { uiBase: 'https://harness.example', accountId: 'acc' },
-      approverApiKey: undefined,
-      vault: undefined,
-      updater: { retryDelayMs: 5 },
-    },
-  ));
-  const runCard = slack.seed('C0OPS', { text: 'Scale a Kubernetes workload: running', blocks: [] });
-  run = runRecord({ cardTs: runCard.ts });
-  await store.runs.create(run);
+  rig = await approvalRig({ approvers: ['Alice', 'Bob'] });
+  ({ store, slack, harness, service, run } = rig);
 });
-afterEach(async () => {
-  updater.close();
-  await store.close();
-});
+afterEach(() => rig.close());
 
 const approvalCardsOnSlack = () => slack.in('C0OPS').filter((m) => m.threadTs === run.cardTs);
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import type { ApprovalCardRecord, Store } from '../../src/ports/store.js';
+import type { Store } from '../../src/ports/store.js';
+import { approvalCardRecord } from '../helpers/approval-rig.js';
 import { ClickLedger } from '../../src/runs/approval-clicks.js';
 import { leaseTiming, RunLeases } from '../../src/runs/run-leases.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -18,15 +19,7 @@ let schema: TestSchema;
 let clock: ManualClock;
 let harness: FakeHarness;
 const run = runRecord();
-const card: ApprovalCardRecord = {
-  approvalId: 'ap1',
-  runId: run.id,
-  channelId: 'C0OPS',
-  ts: '1700000000.000002',
-  stepName: 'Approve scaling',
-  status: 'WAITING',
-  updatedAt: 0,
-};
+const card = approvalCardRecord(run);
 const stores: Store[] = [];
 
 async function replica(owner: string) {

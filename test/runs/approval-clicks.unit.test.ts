@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalInstance } from '../../src/harness-model/types.js';
 import { createLogger } from '../../src/logger.js';
-import type { ApprovalCardRecord, Store } from '../../src/ports/store.js';
+import type { Store } from '../../src/ports/store.js';
+import { approvalCardRecord } from '../helpers/approval-rig.js';
 import { ClickLedger, decisionComment } from '../../src/runs/approval-clicks.js';
 import { openStore } from '../../src/store/open-store.js';
 import {
@@ -23,15 +24,7 @@ let clock: ManualClock;
 let shown: ApprovalInstance[];
 let ledger: ClickLedger;
 const run = runRecord();
-const card: ApprovalCardRecord = {
-  approvalId: 'ap1',
-  runId: run.id,
-  channelId: 'C0OPS',
-  ts: '1700000000.000002',
-  stepName: 'Approve scaling',
-  status: 'WAITING',
-  updatedAt: 0,
-};
+const card = approvalCardRecord(run);
 
 beforeEach(async () => {
   store = await openStore({ databasePath: ':memory:' });

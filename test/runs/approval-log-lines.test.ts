@@ -1,62 +1,27 @@
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
-import type { StepView } from '../../src/harness-model/types.js';
 import { createLogger } from '../../src/logger.js';
-import type { RunRecord, Store } from '../../src/ports/store.js';
+import type { RunRecord } from '../../src/ports/store.js';
 import type { ApprovalService } from '../../src/runs/approval-service.js';
-import type { MessageUpdater } from '../../src/runs/message-updater.js';
-import { createRunCore } from '../../src/runs/run-core.js';
-import { openStore } from '../../src/store/open-store.js';
-import { shippedCatalogue } from '../helpers/catalogue.js';
-import {
-  FakeHarness,
-  FakeSlack,
-  harnessErrors,
-  ManualClock,
-  runRecord,
-  slackErrors,
-  waitingApproval,
-} from '../helpers/fake-ports.js';
+import { approvalRig, approvalStep } from '../helpers/approval-rig.js';
+import type { ApprovalRig } from '../helpers/approval-rig.js';
+import { harnessErrors, slackErrors } from '../helpers/fake-ports.js';
+import type { FakeHarness, FakeSlack } from '../helpers/fake-ports.js';
 
 /**
  * What an operator greps for: every JSON log line about a run's approval names the run
  * (`runId`), read from the logger's own output.
  */
-let catalogue: Catalogue;
-beforeAll(async () => {
-  catalogue = await shippedCatalogue();
-});
-
-let store: Store;
+let rig: ApprovalRig;
 let slack: FakeSlack;
 let harness: FakeHarness;
-let updater: MessageUpdater;
 let service: ApprovalService;
 let run: RunRecord;
 let lines: string[];
-const step: StepView = {
-  id: 'approve',
-  name: 'Approve scaling',
-  type: 'HarnessApproval',
-  stageId: 'scale',
-  status: 'ApprovalWaiting',
-  bucket: 'needs-human',
-  startTs: undefined,
-  endTs: undefined,
-  failureMessage: undefined,
-  outputs: {},
-  approvalInstanceId: 'ap1',
-};
+const step = approvalStep;
 
 beforeEach(async () => {
-  store = await openStore({ databasePath: ':memory:' });
-  slack = new FakeSlack().person('U0BOB', { name: 'Bob', email: 'bob@example.com' });
-  harness = new FakeHarness().user({ uuid: 'u-bob', name: 'Bob', email: 'bob@example.com' }, [
-    'ops_approvers',
-  ]);
-  harness.approvals.set('ap1', waitingApproval({ id: 'ap1', userGroups: ['ops_approvers'] }));
   lines = [];
   const out = new PassThrough();
   out.on('data', (chunk: Buffer) =>
@@ -67,31 +32,10 @@ beforeEach(async () => {
         .filter((l) => l !== ''),
     ),
   );
-  const clock = new ManualClock();
-  ({ updater, approvals: service } = createRunCore(
-    {
-      store,
-      slack,
-      harness: harness.client(),
-      catalogue,
-      logger: createLogger('debug', out),
-      now: clock.now,
-    },
-    {
-      links: { uiBase: 'https://harness.example', accountId: 'acc' },
-      approverApiKey: undefined,
-      vault: undefined,
-      updater: { retryDelayMs: 5 },
-    },
-  ));
-  const runCard = slack.seed('C0OPS', { text: 'Scale a Kubernetes workload: running', blocks: [] });
-  run = runRecord({ cardTs: runCard.ts });
-  await store.runs.create(run);
+  rig = await approvalRig({ approvers: ['Bob'], logger: createLogger('debug', out) });
+  ({ slack, harness, service, run } = rig);
 });
-afterEach(async () => {
-  updater.close();
-  await store.close();
-});
+afterEach(() => rig.close());
 
 const logLine = z.object({ msg: z.string(), runId: z.string().optional() });
 /** The lines whose message says `msg`, parsed. */

@@ -1,87 +1,34 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../src/ports/harness.js';
-import type { ApprovalInstance, StepView } from '../../src/harness-model/types.js';
-import { createLogger } from '../../src/logger.js';
+import type { ApprovalInstance } from '../../src/harness-model/types.js';
 import type { SlackMessageContent } from '../../src/ports/slack.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import type { ApprovalService } from '../../src/runs/approval-service.js';
-import type { MessageUpdater } from '../../src/runs/message-updater.js';
-import { createRunCore } from '../../src/runs/run-core.js';
-import { openStore } from '../../src/store/open-store.js';
-import { shippedCatalogue } from '../helpers/catalogue.js';
-import {
-  FakeHarness,
-  FakeSlack,
-  harnessErrors,
-  ManualClock,
-  runRecord,
-  slackErrors,
-  waitingApproval,
-} from '../helpers/fake-ports.js';
+import { approvalRig, approvalStep } from '../helpers/approval-rig.js';
+import type { ApprovalRig } from '../helpers/approval-rig.js';
+import { harnessErrors, slackErrors } from '../helpers/fake-ports.js';
+import type { FakeHarness, FakeSlack, ManualClock } from '../helpers/fake-ports.js';
 
 /**
  * Approvals in Slack through the ports: what Slack received (cards, edits, notes to the
  * requester), what Harness was asked, and what the store and audit trail say. The real store,
  * updater and deliveries; fakes of Slack and Harness.
  */
-let catalogue: Catalogue;
-beforeAll(async () => {
-  catalogue = await shippedCatalogue();
-});
-
+let rig: ApprovalRig;
 let store: Store;
 let slack: FakeSlack;
 let harness: FakeHarness;
 let clock: ManualClock;
-let updater: MessageUpdater;
 let service: ApprovalService;
 let run: RunRecord;
-const step: StepView = {
-  id: 'approve',
-  name: 'Approve scaling',
-  type: 'HarnessApproval',
-  stageId: 'scale',
-  status: 'ApprovalWaiting',
-  bucket: 'needs-human',
-  startTs: undefined,
-  endTs: undefined,
-  failureMessage: undefined,
-  outputs: {},
-  approvalInstanceId: 'ap1',
-};
+const step = approvalStep;
 
 beforeEach(async () => {
-  store = await openStore({ databasePath: ':memory:' });
-  slack = new FakeSlack()
-    .person('U0ALICE', { name: 'Alice', email: 'alice@example.com' })
-    .person('U0BOB', { name: 'Bob', email: 'bob@example.com' })
-    .person('U0MALLORY', { name: 'Mallory', email: 'mallory@example.com' });
-  harness = new FakeHarness()
-    .user({ uuid: 'u-alice', name: 'Alice', email: 'alice@example.com' }, ['ops_approvers'])
-    .user({ uuid: 'u-bob', name: 'Bob', email: 'bob@example.com' }, ['ops_approvers'])
-    .user({ uuid: 'u-mallory', name: 'Mallory', email: 'mallory@example.com' });
-  harness.approvals.set('ap1', waitingApproval({ id: 'ap1', userGroups: ['ops_approvers'] }));
-  clock = new ManualClock();
-  const logger = createLogger('silent');
   // Built as the bot builds it: the audit trail hears of approvals through the run's events.
-  ({ updater, approvals: service } = createRunCore(
-    { store, slack, harness: harness.client(), catalogue, logger, now: clock.now },
-    {
-      links: { uiBase: 'https://harness.example', accountId: 'acc' },
-      approverApiKey: undefined,
-      vault: undefined,
-      updater: { retryDelayMs: 5 },
-    },
-  ));
-  const runCard = slack.seed('C0OPS', { text: 'Scale a Kubernetes workload: running', blocks: [] });
-  run = runRecord({ cardTs: runCard.ts });
-  await store.runs.create(run);
+  rig = await approvalRig({ approvers: ['Alice', 'Bob'], others: ['Mallory'] });
+  ({ store, slack, harness, clock, service, run } = rig);
 });
-afterEach(async () => {
-  updater.close();
-  await store.close();
-});
+afterEach(() => rig.close());
 
 const hasButtons = (c: SlackMessageContent | undefined) =>
   c?.blocks.some((b) => b.type === 'actions') ?? false;

@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildLookingForRunNote } from '../../blocks/build-run-messages.js';
 import { HarnessApiError, HarnessRunError } from '../../src/ports/harness-errors.js';
 import { runNotes } from '../../src/runs/run-finder.js';
 import { RUN_STATES } from '../../src/runs/run-status.js';
 import { execution, holdAnswer, slackErrors } from '../helpers/fake-ports.js';
-import { runRig } from '../helpers/run-rig.js';
+import { rigsClosedAfterEach } from '../helpers/run-rigs.js';
+import type { Rig } from '../helpers/run-rigs.js';
 import { eventually } from '../helpers/stack.js';
 
-type Rig = Awaited<ReturnType<typeof runRig>>;
-let rigs: Rig[] = [];
-async function rig(): Promise<Rig> {
-  const r = await runRig();
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs) await r.close();
-  rigs = [];
-});
+const rig = rigsClosedAfterEach();
 
 /** The Harness calls the run core made, in order. */
 const methods = (r: Rig) => r.harness.calls.map((c) => c.method);

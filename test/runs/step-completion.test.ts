@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HarnessApiError, HarnessRunError } from '../../src/ports/harness-errors.js';
 import { execution, slackErrors } from '../helpers/fake-ports.js';
-import { runRig } from '../helpers/run-rig.js';
+import { rigsClosedAfterEach } from '../helpers/run-rigs.js';
+import type { Rig } from '../helpers/run-rigs.js';
 import { eventually } from '../helpers/stack.js';
 
-type Rig = Awaited<ReturnType<typeof runRig>>;
-let rigs: Rig[] = [];
-async function rig(): Promise<Rig> {
-  const r = await runRig();
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs) await r.close();
-  rigs = [];
-});
+const rig = rigsClosedAfterEach();
 
 /** A run a Workflow Builder step asked for (its execution id and token), started through the run service. */
 async function stepRun(r: Rig) {

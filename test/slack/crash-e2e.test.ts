@@ -1,69 +1,38 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION_ID } from '../../blocks/ids.js';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
-import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import type { EmulatedMessage } from '../../src/sandbox/slack/state.js';
-import { spawnBot } from '../helpers/bot-process.js';
-import type { BotProcess } from '../helpers/bot-process.js';
 import { shippedCatalogue } from '../helpers/catalogue.js';
-import { simulator } from '../helpers/harness.js';
 import { submitThrough } from '../helpers/submit.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+import type { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { crashRig } from '../helpers/crash-rig.js';
+import type { CrashRig } from '../helpers/crash-rig.js';
+import { eventually } from '../helpers/stack.js';
+import type { TestDatabase } from '../helpers/test-database.js';
 
 /**
  * The bot as a real child process, SIGKILLed inside each crash window (widened by an answer the
  * emulator or the simulator holds back), then started again on the same database.
  */
-let dir: string;
+let rig: CrashRig;
 let sim: HarnessSimulator;
 let slack: SlackEmulator;
 let catalogue: Catalogue;
-let bot: BotProcess | undefined;
 /** SQLite, or a PostgreSQL schema of its own in the `pg` project. */
 let database: TestDatabase;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'idp-crash-'));
-  database = await createTestDatabase(dir);
-  sim = await simulator({ speed: 100 });
-  slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  rig = await crashRig('idp-crash-', { env: { HARNESS_APPROVER_API_KEY: 'sim-key-carol' } });
+  ({ sim, slack, database } = rig);
   catalogue = await shippedCatalogue();
 });
-afterAll(async () => {
-  await bot?.kill();
-  await slack.close();
-  await sim.close();
-  await rm(dir, { recursive: true, force: true });
-  await database.drop();
-});
+afterAll(() => rig.close());
 
-async function boot(extra: Record<string, string> = {}): Promise<void> {
-  bot = await spawnBot({
-    ...connectedEnv(slack, sim, path.join(dir, 'bot.db')),
-    ...database.env,
-    HARNESS_APPROVER_API_KEY: 'sim-key-carol',
-    HARNESS_POLL_INTERVAL_MS: '100',
-    SLACK_EDITS_PER_MINUTE: '6000',
-    // On PostgreSQL a killed bot's leases hold until they expire: the next life takes its runs then.
-    RUN_LEASE_SECONDS: '2',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    ...extra,
-  });
-  slack.botUrl = `${bot.url}/slack/events`;
-}
-
+const boot = (): Promise<void> => rig.boot();
 /** Kills the bot once `arrived` (a held request) says it is inside the window, and starts it again. */
-async function killInside(arrived: Promise<unknown>, extra: Record<string, string> = {}): Promise<void> {
-  await arrived;
-  await bot?.kill();
-  await boot(extra);
-}
+const killInside = (arrived: Promise<unknown>, extra: Record<string, string> = {}): Promise<void> =>
+  rig.killInside(arrived, extra);
 
 /** A person runs a workflow from Slack with its sample answers; returns the status card's ts. */
 const runFromSlack = (workflowId: string): Promise<string> => submitThrough(slack, catalogue, workflowId);
@@ -160,8 +129,7 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
         (n) => n === 1,
       );
     }
-    await bot?.stop();
-    bot = undefined;
+    await rig.stop();
 
     for (const [ts, title] of ends) expect(finishedPosts(ts, title)).toHaveLength(1);
     expect(card(scaleCard.ts)?.text).toBe('Approve scale: Approved');
@@ -223,8 +191,7 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
       (t) => t === `${flag}: Succeeded`,
     );
     await eventually(counts, ([f, r]) => f === finishedBefore + 1 && r === repairedBefore + 1);
-    await bot?.stop();
-    bot = undefined;
+    await rig.stop();
 
     const [execution] = started();
     expect(started()).toHaveLength(1);
@@ -262,8 +229,7 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
       (t) => t === `${flag}: Could not start`,
     );
     await eventually(refused, (n) => n === refusedBefore + 1);
-    await bot?.stop();
-    bot = undefined;
+    await rig.stop();
 
     expect(executionsOf(FLAG)).toHaveLength(before);
     expect(JSON.stringify(card(ts)?.blocks)).toContain(

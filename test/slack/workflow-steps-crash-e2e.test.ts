@@ -1,69 +1,33 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalogue } from '../../src/catalogue/load-catalogue.js';
 import { stepFunctions } from '../../src/catalogue/step-functions.js';
-import type { HarnessSimulator } from '../../src/harness/simulator/server.js';
-import { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
 import { userContext, type EmulatedExecution } from '../../src/sandbox/slack/functions-api.js';
-import { spawnBot } from '../helpers/bot-process.js';
-import type { BotProcess } from '../helpers/bot-process.js';
 import { sampleValues, shippedCatalogue } from '../helpers/catalogue.js';
-import { simulator } from '../helpers/harness.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { BOT_TOKEN, connectedEnv, eventually, SIGNING_SECRET } from '../helpers/stack.js';
+import type { SlackEmulator } from '../../src/sandbox/slack/emulator.js';
+import { crashRig } from '../helpers/crash-rig.js';
+import type { CrashRig } from '../helpers/crash-rig.js';
+import { eventually } from '../helpers/stack.js';
+import type { TestDatabase } from '../helpers/test-database.js';
 
 /**
  * A Workflow Builder step's completion is owed from the moment its run is recorded: the bot (a
  * real child process) is SIGKILLed while Slack holds its completion, before or after Slack acted
  * on it, and the next life on the same database completes the step, exactly once at Slack.
  */
-let dir: string;
-let sim: HarnessSimulator;
+let rig: CrashRig;
 let slack: SlackEmulator;
 let catalogue: Catalogue;
-let bot: BotProcess | undefined;
 let database: TestDatabase;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'idp-steps-crash-'));
-  database = await createTestDatabase(dir);
-  sim = await simulator({ speed: 100 });
   catalogue = await shippedCatalogue();
-  slack = await SlackEmulator.start({
-    signingSecret: SIGNING_SECRET,
-    botToken: BOT_TOKEN,
-    functions: stepFunctions(catalogue),
-  });
-  await boot();
+  rig = await crashRig('idp-steps-crash-', { functions: stepFunctions(catalogue) });
+  ({ slack, database } = rig);
+  await rig.boot();
 });
-afterAll(async () => {
-  await bot?.kill();
-  await slack.close();
-  await sim.close();
-  await rm(dir, { recursive: true, force: true });
-  await database.drop();
-});
+afterAll(() => rig.close());
 
-async function boot(): Promise<void> {
-  bot = await spawnBot({
-    ...connectedEnv(slack, sim, path.join(dir, 'bot.db')),
-    ...database.env,
-    HARNESS_POLL_INTERVAL_MS: '100',
-    SLACK_EDITS_PER_MINUTE: '6000',
-    RUN_LEASE_SECONDS: '2',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-  });
-  slack.botUrl = `${bot.url}/slack/events`;
-}
-
-async function killInside(arrived: Promise<unknown>): Promise<void> {
-  await arrived;
-  await bot?.kill();
-  await boot();
-}
+const killInside = (arrived: Promise<unknown>): Promise<void> => rig.killInside(arrived);
 
 async function runStep(workflowId: string, channel = 'C0OPS'): Promise<EmulatedExecution> {
   const { execution } = await slack.executeFunction(workflowId, {

@@ -1,27 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/ports/store.js';
 import { runRecord } from '../helpers/fake-ports.js';
 import { STORE_BACKENDS } from '../helpers/store-backends.js';
+import { storePerTest } from '../helpers/store-per-test.js';
 
 const T = 1_764_000_000_000;
 
 describe.each(STORE_BACKENDS)('runs of Workflow Builder steps on $name', (backend) => {
   let store: Store;
-  let open: () => Promise<Store>;
-  let tearDown: (() => Promise<void>) | undefined;
-
-  beforeEach(async () => {
-    tearDown = undefined;
-    const fresh = await backend.setUp();
-    open = () => fresh.open();
-    store = await open();
-    tearDown = () => fresh.tearDown();
-  });
-  afterEach(async () => {
-    if (tearDown === undefined) return;
-    await store.close();
-    await tearDown();
-  });
+  const open = storePerTest(backend, { opened: (s) => (store = s), toClose: () => [store] });
 
   it('remembers the step’s execution id and token across a reopen, until the step is completed', async () => {
     await store.runs.create(runRecord({ id: 'step1', executionId: 'e1', functionExecutionId: 'Fx1' }), {

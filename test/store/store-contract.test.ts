@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STORE_BACKENDS } from '../helpers/store-backends.js';
+import { storePerTest } from '../helpers/store-per-test.js';
 import { runRecord } from '../helpers/fake-ports.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 
@@ -29,22 +30,10 @@ function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
 
 describe.each(backends)('store on $name', (backend) => {
   let store: Store;
-  let open: () => Promise<Store>;
-  let tearDown: (() => Promise<void>) | undefined;
   const others: Store[] = [];
-
-  beforeEach(async () => {
-    tearDown = undefined;
-    const fresh = await backend.setUp();
-    open = () => fresh.open();
-    store = await open();
-    tearDown = () => fresh.tearDown();
-  });
-  afterEach(async () => {
-    // A beforeEach that failed (PostgreSQL unreachable) leaves nothing open: its error is the one to see.
-    if (tearDown === undefined) return;
-    await Promise.all([store, ...others.splice(0)].map((s) => s.close()));
-    await tearDown();
+  const open = storePerTest(backend, {
+    opened: (s) => (store = s),
+    toClose: () => [store, ...others.splice(0)],
   });
 
   describe('runs', () => {

@@ -5,15 +5,11 @@
  * simulated Harness's steps. A dev tool (playwright-core is a devDependency); run after
  * `npm run build`, from the repository root.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { loadCatalogue } from '../../catalogue/load-catalogue.js';
-import { createLogger } from '../../logger.js';
-import { runLocalSandbox } from '../local.js';
 import { launchChromium } from './chromium.js';
+import { startSandbox } from './start-sandbox.js';
 
 const OUT = 'docs/sandbox.png';
 
@@ -49,26 +45,13 @@ async function openScaleForm(page: Page): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'idp-screenshot-'));
-  const r = await loadCatalogue('manifests');
-  if (r.catalogue === undefined) throw new Error('the catalogue does not load');
-  const input = new PassThrough();
-  let output = '';
-  const done = runLocalSandbox({
-    catalogue: r.catalogue,
-    manifestsDir: 'manifests',
-    databasePath: path.join(dir, 'sandbox.db'),
-    port: 0,
-    webPort: 0,
-    speed: 20,
-    input,
-    out: (t) => (output += `${t}\n`),
-    logger: createLogger('silent'),
+  const sandbox = await startSandbox(20);
+  const browser = await launchChromium().catch(async (e: unknown) => {
+    await sandbox.stop();
+    throw e;
   });
-  const browser = await launchChromium();
   try {
-    await until(async () => Promise.resolve(output.includes('Open the sandbox')), 'the sandbox');
-    const url = /Open the sandbox in a browser: (\S+)/.exec(output)?.[1] ?? '';
+    const url = sandbox.url;
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(url);
     await openScaleForm(page);
@@ -87,9 +70,7 @@ async function main(): Promise<void> {
     process.stdout.write(`Wrote ${OUT}\n`);
   } finally {
     await browser.close();
-    input.end('quit\n');
-    await done;
-    await rm(dir, { recursive: true, force: true });
+    await sandbox.stop();
   }
 }
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { buildPrivateNote } from '../../../blocks/build-run-messages.js';
 import { FOLLOW_IN_DM_ACTION_ID } from '../../../blocks/ids.js';
 import type { BotDeps } from '../deps.js';
-import { openWorkflow } from './commands.js';
+import type { OpenRequest } from './commands.js';
+import { openWorkflowInDm } from './open-in-dm.js';
 import { STALE_DM_BUTTON } from '../../../blocks/messages.js';
 
 const FollowValue = z.object({ w: z.string(), t: z.string() });
@@ -35,18 +36,8 @@ export function registerFollowInDm(app: App, deps: BotDeps): void {
       });
       return;
     }
-    await openWorkflow(
-      deps,
-      {
-        userId: body.user.id,
-        channelId: body.user.id,
-        triggerId: body.trigger_id,
-        command: binding.command ?? `/idp run ${value.w}`,
-        botUserId: context.botUserId,
-        respond: (m) => respond({ response_type: 'ephemeral', replace_original: false, ...m }),
-      },
-      value.w,
-      value.t,
-    );
+    const answer: OpenRequest['respond'] = (m) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...m });
+    await openWorkflowInDm(deps, body, context.botUserId, answer, { id: value.w, binding, text: value.t });
   });
 }

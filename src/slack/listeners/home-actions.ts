@@ -8,7 +8,7 @@ import { fieldsOfPage } from '../../forms/form-page.js';
 import { answersToRunAgain } from '../../runs/run-again.js';
 import { errorMessage } from '../../errors.js';
 import type { BotDeps } from '../deps.js';
-import { openWorkflow } from './commands.js';
+import { openWorkflowInDm } from './open-in-dm.js';
 import { rememberAnswers } from './view-answers.js';
 import { untilAborted } from '../../until-aborted.js';
 
@@ -37,19 +37,11 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await tell(deps, body.user.id, homeWorkflowGone(id));
       return;
     }
-    await openWorkflow(
-      deps,
-      {
-        userId: body.user.id,
-        channelId: body.user.id,
-        triggerId: body.trigger_id,
-        command: binding.command ?? `/idp run ${id}`,
-        botUserId: context.botUserId,
-        respond: (m) => tell(deps, body.user.id, m.text),
-      },
+    await openWorkflowInDm(deps, body, context.botUserId, (m) => tell(deps, body.user.id, m.text), {
       id,
-      '',
-    );
+      binding,
+      text: '',
+    });
   });
 
   app.action<BlockAction<ButtonAction>>(HOME_RUN_AGAIN_ACTION_ID, async ({ ack, body, action }) => {

@@ -90,13 +90,17 @@ describe('killed inside each crash window, the bot loses nothing and repeats not
 
     // Life 2: every card is there once; then killed while two Approves are on their way to
     // Harness: Bob's never arrives (4a), Carol's is recorded but its answer is lost (4b).
+    // Life 2 starts a process, resumes three runs and looks each up in Harness before the
+    // approval cards go out: on a loaded machine that takes longer than the usual wait.
     const [scaleCard] = await eventually(
       () => approvalCards(scaleTs),
       (c) => c.length === 1,
+      30_000,
     );
     const [restartCard] = await eventually(
       () => approvalCards(restartTs),
       (c) => c.length === 1,
+      30_000,
     );
     if (scaleCard === undefined || restartCard === undefined) throw new Error('no approval cards');
     await untilRecorded(scaleTs, scaleCard.ts);

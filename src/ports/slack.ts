@@ -45,13 +45,15 @@ export interface SlackPort {
   channelInfo(channelId: string): Promise<ChannelInfo | undefined>;
   /**
    * Ends a Workflow Builder step (functions.completeSuccess with `outputs`, or
-   * functions.completeError with `error`), called with the token Slack gave that execution.
+   * functions.completeError with `error`), called with the token Slack gave that execution, or
+   * with the app's own bot token when `token` is undefined (bot tokens need no scope:
+   * https://api.slack.com/methods/functions.completeSuccess).
    * `already_completed` when Slack says the execution is no longer running or gone (it was
    * completed before, e.g. by an earlier life of the bot whose answer was lost).
    */
   completeStep(
     functionExecutionId: string,
-    token: string,
+    token: string | undefined,
     outcome: { outputs: Record<string, string> } | { error: string },
   ): Promise<'completed' | 'already_completed'>;
 }

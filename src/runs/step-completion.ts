@@ -22,6 +22,14 @@ export interface StepCompletionDeps {
 type Outcome = { outputs: Record<string, string> } | { error: string };
 
 /**
+ * Slack's answers to an execution token it no longer takes: it expires 15 minutes after it is
+ * issued (https://github.com/slackapi/bolt-python/issues/1075), so a run that outlives it (a long
+ * approval wait) must complete another way. The app's bot token completes the app's own steps,
+ * no scope required (https://api.slack.com/methods/functions.completeSuccess).
+ */
+const TOKEN_REFUSED = new Set(['token_expired', 'token_revoked', 'invalid_auth']);
+
+/**
  * A run a Workflow Builder step started ends its step: success with the outputs (status,
  * execution URL, the pipeline's step outputs), anything else (failed, rejected, expired, aborted,
  * never started) with the reason. The step's completion is owed from the moment the run is
@@ -40,7 +48,7 @@ export function stepCompletion(d: StepCompletionDeps) {
       return 'done';
     }
     try {
-      const r = await d.slack.completeStep(run.functionExecutionId, token, outcome);
+      const r = await completeWithFallback(run, run.functionExecutionId, token, outcome);
       if (r === 'already_completed')
         d.logger.info({ runId: run.id }, 'Slack says the step was completed before');
     } catch (err) {
@@ -63,6 +71,17 @@ export function stepCompletion(d: StepCompletionDeps) {
     }
     await d.store.runs.stepCompleted(run.id, d.now());
     return 'done';
+  };
+  /** With the execution's token; refused as expired/revoked, once more with the bot token. */
+  const completeWithFallback = async (run: RunRecord, id: string, token: string, outcome: Outcome) => {
+    try {
+      return await d.slack.completeStep(id, token, outcome);
+    } catch (err) {
+      const refused = permanentSlackError(err);
+      if (refused === undefined || !TOKEN_REFUSED.has(refused)) throw err;
+      d.logger.info({ runId: run.id, err: refused }, 'the step’s token is refused: completing with the bot token');
+      return await d.slack.completeStep(id, undefined, outcome);
+    }
   };
   const title = (run: RunRecord) => d.catalogue.workflows.get(run.workflowId)?.title ?? run.workflowId;
   return {

@@ -122,10 +122,12 @@ export function createSlackPort(
       try {
         // The execution's own token (function_executed's bot_access_token), per call: Bolt's
         // complete()/fail() use it the same way (a WebClient on context.functionBotAccessToken).
+        // Without one, the client's own (the app's bot token).
+        const auth = token === undefined ? {} : { token };
         if ('outputs' in outcome)
           await paced('functions.completeSuccess', undefined, () =>
             client.functions.completeSuccess({
-              token,
+              ...auth,
               function_execution_id: functionExecutionId,
               outputs: outcome.outputs,
             }),
@@ -133,7 +135,7 @@ export function createSlackPort(
         else
           await paced('functions.completeError', undefined, () =>
             client.functions.completeError({
-              token,
+              ...auth,
               function_execution_id: functionExecutionId,
               error: outcome.error,
             }),

@@ -197,12 +197,12 @@ export class FakeSlack extends ScriptedCalls<SlackMethod> implements SlackPort {
   /** Steps completed (functions.completeSuccess / completeError), by execution id; a second call finds it done. */
   readonly completedSteps = new Map<
     string,
-    { token: string; outcome: { outputs: Record<string, string> } | { error: string } }
+    { token: string | undefined; outcome: { outputs: Record<string, string> } | { error: string } }
   >();
 
   async completeStep(
     functionExecutionId: string,
-    token: string,
+    token: string | undefined,
     outcome: { outputs: Record<string, string> } | { error: string },
   ): Promise<'completed' | 'already_completed'> {
     await this.step('completeStep', [functionExecutionId, token, outcome]);

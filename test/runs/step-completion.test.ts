@@ -104,6 +104,28 @@ describe('a Workflow Builder step ends with its run', () => {
     expect(gaveUp.map((e) => e.details.error)).toEqual(['access_denied']);
   });
 
+  it('the execution’s token refused as expired: completed with the bot token instead, not given up', async () => {
+    const r = await rig();
+    r.harness.views = [execution('Success', [['Toggle', 'Success']])];
+    r.slack.fail('completeStep', slackErrors.platform('token_expired'), { times: 1 });
+    const run = await stepRun(r);
+    const finished = await eventually(
+      () => r.store.runs.get(run.id),
+      (x) => x?.finishedAt !== undefined,
+    );
+    expect(r.slack.argsOf('completeStep').map(([id, token]) => [id, token])).toEqual([
+      ['Fx1', 'xwfp-test-1'],
+      ['Fx1', undefined],
+    ]);
+    expect(r.slack.completedSteps.get('Fx1')).toMatchObject({
+      token: undefined,
+      outcome: { outputs: { status: 'Success' } },
+    });
+    expect(finished?.stepCompletedAt).toBeDefined();
+    const audit = await r.store.audit.trail({ runId: run.id });
+    expect(audit.filter((e) => e.action === 'slack.gave_up')).toEqual([]);
+  });
+
   it('a run Harness refused fails its step with Harness’s reason', async () => {
     const r = await rig();
     r.harness.fail(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userContext, type EmulatedExecution } from '../../src/sandbox/slack/functions-api.js';
 import { sampleValues } from '../helpers/catalogue.js';
-import { eventually, startStack, textOf } from '../helpers/stack.js';
+import { BOT_TOKEN, eventually, startStack, textOf } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 
 /**
@@ -164,6 +164,31 @@ describe('IDP workflows as Workflow Builder steps', () => {
     expect(execution.outputs?.status).toBe('Success');
     expect(execution.completions).toEqual([{ method: 'functions.completeSuccess', error: undefined }]);
   });
+
+  it('a run that outlives the execution’s token (a long approval wait) still completes with the outputs', async () => {
+    // Slack's 15 minutes (bolt-python#1075), as 1 s here.
+    s.slack.functions.tokenTtlMs = 1000;
+    try {
+      const { execution, cardTs } = await runStep('scale_service');
+      const approval = await approvalCard(cardTs ?? '');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await s.slack.clickMessageButton('C0OPS', approval, 'U0BOB', 'idp_approval_approve');
+      expect(await ended(execution)).toBe('completed');
+      expect(execution.outputs?.status).toBe('Success');
+      const harnessRun = executionsOf('scale_service').at(-1);
+      expect(execution.outputs?.execution_url).toContain(harnessRun?.id ?? 'no execution');
+      expect(execution.completions).toEqual([
+        { method: 'functions.completeSuccess', error: 'token_expired' },
+        { method: 'functions.completeSuccess', error: undefined },
+      ]);
+      const gaveUp = (await s.bot.deps.store.audit.trail()).filter(
+        (e) => e.action === 'slack.gave_up' && e.details.functionExecution === execution.id,
+      );
+      expect(gaveUp).toEqual([]);
+    } finally {
+      s.slack.functions.tokenTtlMs = 15 * 60_000;
+    }
+  });
 });
 
 describe('the emulator’s functions.* as Slack answers them', () => {
@@ -189,15 +214,18 @@ describe('the emulator’s functions.* as Slack answers them', () => {
     expect(refused({ not_an_input: 'x' })).toThrow('no input not_an_input');
   });
 
-  it('only the execution’s own token completes it, once', async () => {
-    const e = s.slack.functions.start('toggle_feature_flag', {
-      channel_id: 'C0OPS',
-      requester_id: userContext('U0ALICE'),
-      flag_name: 'x',
-      target_key: 'y',
-      action: 'enable',
-      environment: 'Production',
-    });
+  const toggleInputs = () => ({
+    channel_id: 'C0OPS',
+    requester_id: userContext('U0ALICE'),
+    flag_name: 'x',
+    target_key: 'y',
+    action: 'enable',
+    environment: 'Production',
+  });
+
+  it('the execution’s own token or the app’s bot token completes it, once; another execution’s token does not', async () => {
+    const e = s.slack.functions.start('toggle_feature_flag', toggleInputs());
+    const other = s.slack.functions.start('toggle_feature_flag', toggleInputs());
     const call = (method: string, token: string, args: Record<string, unknown>) =>
       fetch(`${s.slack.apiUrl}${method}`, {
         method: 'POST',
@@ -206,7 +234,7 @@ describe('the emulator’s functions.* as Slack answers them', () => {
       }).then((r) => r.json() as Promise<{ ok: boolean; error?: string }>);
     const outputs = { status: 'Success', execution_url: 'https://app.harness.io/x' };
     expect(
-      await call('functions.completeSuccess', 'xoxb-test-token', { function_execution_id: e.id, outputs }),
+      await call('functions.completeSuccess', other.token, { function_execution_id: e.id, outputs }),
     ).toEqual({
       ok: false,
       error: 'access_denied',
@@ -238,6 +266,27 @@ describe('the emulator’s functions.* as Slack answers them', () => {
       ok: false,
       error: 'execution_not_in_running_state',
     });
+    // "Bot tokens: No scope required" (https://api.slack.com/methods/functions.completeSuccess).
+    expect(
+      await call('functions.completeError', BOT_TOKEN, { function_execution_id: other.id, error: 'stopped' }),
+    ).toEqual({ ok: true });
+    expect(other.state).toBe('failed');
+  });
+
+  it('an execution’s token expires after its time (15 minutes at Slack): token_expired', async () => {
+    s.slack.functions.tokenTtlMs = 0;
+    try {
+      const e = s.slack.functions.start('toggle_feature_flag', toggleInputs());
+      const r = await fetch(`${s.slack.apiUrl}functions.completeError`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${e.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ function_execution_id: e.id, error: 'late' }),
+      }).then((x) => x.json() as Promise<{ ok: boolean; error?: string }>);
+      expect(r).toEqual({ ok: false, error: 'token_expired' });
+      expect(e.state).toBe('running');
+    } finally {
+      s.slack.functions.tokenTtlMs = 15 * 60_000;
+    }
   });
 });
 

@@ -35,6 +35,8 @@ export interface SlackEmulatorOptions {
   botUrl?: string;
   users?: EmulatedUser[];
   triggerTtlMs?: number;
+  /** How long a step execution's `bot_access_token` lives (default 15 minutes, `functions-api.ts`). */
+  functionTokenTtlMs?: number;
   /** The bot token's scopes (default: slack-app.yaml's); drop `chat:write.public` to model an app without it. */
   scopes?: string[];
   /** Enforce Slack's per-method tiers and per-channel pace (`rate-limits.ts`); off in most tests. */
@@ -127,7 +129,7 @@ export class SlackEmulator {
     );
     this.socketMode.attach(this.server);
     this.limits = new RateLimits(opts.enforceRateLimits === true);
-    this.functions = new FunctionExecutions(opts.functions);
+    this.functions = new FunctionExecutions(opts.functions, opts.botToken, opts.functionTokenTtlMs);
     let tsCounter = 0;
     const base = Math.floor(Date.now() / 1000);
     this.ws = {

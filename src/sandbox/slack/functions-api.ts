@@ -15,10 +15,17 @@ import type { ApiReply } from './web-api.js';
  *   completed), `parameter_validation_failed` (outputs that do not conform to the function's
  *   `output_parameters`), `access_denied` ("this actor does not have access to this function
  *   execution").
- * Token rule, the stricter reading: Bolt completes a step with the execution's own token
- * (context.functionBotAccessToken), so only that token may complete it; the app's bot token, or
- * another execution's token, is refused with `access_denied`. An execution token is good for
- * `functions.*` only here (the bot uses its bot token for everything else).
+ * Token rules:
+ * - the execution's own token (what Bolt completes with, context.functionBotAccessToken) or the
+ *   app's bot token may complete it: the method reference lists "Bot tokens: No scope required"
+ *   (https://api.slack.com/methods/functions.completeSuccess, .../functions.completeError), and
+ *   the step is the app's own; another execution's token is refused with `access_denied`;
+ * - an execution token expires `tokenTtlMs` after it is issued (default 15 minutes, as a Slack
+ *   maintainer reports it: https://github.com/slackapi/bolt-python/issues/1075), answered, the
+ *   stricter reading, with `token_expired` ("Authentication token has expired", among the errors
+ *   every Web API method lists, e.g. https://api.slack.com/methods/functions.completeSuccess#errors);
+ * - an execution token is good for `functions.*` only here (the bot uses its bot token for
+ *   everything else).
  * Inputs: Workflow Builder fills each input with a value of the parameter's declared type (Slack
  * types, https://docs.slack.dev/reference/types), so `start` refuses a value of another type, an
  * input the function does not declare and a required input left unset. A
@@ -32,6 +39,8 @@ export interface EmulatedExecution {
   callbackId: string;
   workflowExecutionId: string;
   token: string;
+  /** When `token` was issued (ms since the epoch); it expires `tokenTtlMs` later. */
+  tokenIssuedAt: number;
   inputs: Record<string, unknown>;
   state: 'running' | 'completed' | 'failed';
   outputs: Record<string, unknown> | undefined;
@@ -48,9 +57,20 @@ const fail = (error: string, extra: Record<string, unknown> = {}): ApiReply => (
 export class FunctionExecutions {
   readonly executions = new Map<string, EmulatedExecution>();
   private seq = 0;
+  /** How long an execution's token lives (15 minutes, bolt-python#1075); tests set it small. */
+  tokenTtlMs: number;
 
-  /** `definitions`: the manifest's functions (absent: any callback id, outputs unchecked). */
-  constructor(private readonly definitions: Record<string, StepFunction> | undefined) {}
+  /**
+   * `definitions`: the manifest's functions (absent: any callback id, outputs unchecked);
+   * `botToken`: the app's bot token, which may complete the app's executions.
+   */
+  constructor(
+    private readonly definitions: Record<string, StepFunction> | undefined,
+    private readonly botToken: string,
+    tokenTtlMs = 15 * 60_000,
+  ) {
+    this.tokenTtlMs = tokenTtlMs;
+  }
 
   /**
    * A run of the step by Workflow Builder; inputs as the workflow's builder set them, and its
@@ -70,6 +90,7 @@ export class FunctionExecutions {
       workflowExecutionId: `Wx${n}EMU`,
       // Slack's workflow tokens are `xwfp-…`; this one is plainly fake.
       token: `xwfp-test-${randomBytes(8).toString('hex')}`,
+      tokenIssuedAt: Date.now(),
       inputs,
       state: 'running',
       outputs: undefined,
@@ -117,13 +138,22 @@ export class FunctionExecutions {
     return [...this.executions.values()].some((e) => e.token === token);
   }
 
+  /** Whether `token` is an execution's token issued `tokenTtlMs` or longer ago. */
+  private expired(token: string | undefined): boolean {
+    const e = [...this.executions.values()].find((x) => x.token === token);
+    return e !== undefined && Date.now() - e.tokenIssuedAt >= this.tokenTtlMs;
+  }
+
   /** functions.completeSuccess / completeError; undefined for any other method. */
   call(method: string, token: string | undefined, args: Record<string, unknown>): ApiReply | undefined {
     if (method !== 'functions.completeSuccess' && method !== 'functions.completeError') return undefined;
     const id = typeof args.function_execution_id === 'string' ? args.function_execution_id : undefined;
-    if (id === undefined) return fail('invalid_arguments');
-    const e = this.executions.get(id);
-    const reply = this.complete(method, e, token, args);
+    const e = id === undefined ? undefined : this.executions.get(id);
+    const reply = this.expired(token)
+      ? fail('token_expired')
+      : id === undefined
+        ? fail('invalid_arguments')
+        : this.complete(method, e, token, args);
     e?.completions.push({
       method,
       error: reply.status === 200 && reply.body.ok !== true ? String(reply.body.error) : undefined,
@@ -138,7 +168,7 @@ export class FunctionExecutions {
     args: Record<string, unknown>,
   ): ApiReply {
     if (e === undefined) return fail('function_execution_not_found');
-    if (token !== e.token) return fail('access_denied');
+    if (token !== e.token && token !== this.botToken) return fail('access_denied');
     if (e.state !== 'running') return fail('execution_not_in_running_state');
     if (method === 'functions.completeError') {
       if (typeof args.error !== 'string' || args.error === '') return fail('invalid_arguments');

@@ -79,7 +79,10 @@ export function stepCompletion(d: StepCompletionDeps) {
     } catch (err) {
       const refused = permanentSlackError(err);
       if (refused === undefined || !TOKEN_REFUSED.has(refused)) throw err;
-      d.logger.info({ runId: run.id, err: refused }, 'the step’s token is refused: completing with the bot token');
+      d.logger.info(
+        { runId: run.id, err: refused },
+        'the step’s token is refused: completing with the bot token',
+      );
       return await d.slack.completeStep(id, undefined, outcome);
     }
   };

@@ -38,6 +38,24 @@ export class ManualClock {
 }
 
 /** A run as the store keeps it: `scale_service` asked by U0ALICE in #ops (C0OPS), running. */
+/** A flag run with its own id, execution and times: the run the lease and poke tests store. */
+export function flagRun(id: string, over: Partial<RunRecord> = {}, at = Date.now()): RunRecord {
+  return runRecord({
+    id,
+    workflowId: 'toggle_feature_flag',
+    requesterId: 'U1',
+    channelId: 'C1',
+    cardTs: '1.1',
+    executionId: `exec-${id}`,
+    pipelineId: 'flag',
+    status: 'Running',
+    executionUrl: undefined,
+    createdAt: at,
+    updatedAt: at,
+    ...over,
+  });
+}
+
 export function runRecord(patch: Partial<RunRecord> = {}): RunRecord {
   return {
     id: 'r1',

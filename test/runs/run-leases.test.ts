@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runRecord } from '../helpers/fake-ports.js';
+import { flagRun } from '../helpers/fake-ports.js';
 import { createLogger } from '../../src/logger.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import { leaseTiming, RunLeases } from '../../src/runs/run-leases.js';
@@ -11,24 +11,7 @@ import { eventually } from '../helpers/stack.js';
 /** Two replicas' lease keepers on one PostgreSQL schema, with real time and a short TTL. */
 const TTL = 900;
 
-/** A run as these tests store it (runRecord's shape, with their own ids and times). */
-function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
-  const at = Date.now();
-  return runRecord({
-    id,
-    workflowId: 'toggle_feature_flag',
-    requesterId: 'U1',
-    channelId: 'C1',
-    cardTs: '1.1',
-    executionId: `exec-${id}`,
-    pipelineId: 'flag',
-    status: 'Running',
-    executionUrl: undefined,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  });
-}
+const run = (id: string, over: Partial<RunRecord> = {}): RunRecord => flagRun(id, over);
 
 /** What a replica was asked to do with runs it took over or lost. */
 function recorder(): TakeOver & { followed: string[]; repaired: string[]; lostIds: string[] } {

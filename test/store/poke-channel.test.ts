@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runRecord } from '../helpers/fake-ports.js';
+import { flagRun } from '../helpers/fake-ports.js';
 import { createLogger } from '../../src/logger.js';
 import type { RunRecord, Store } from '../../src/ports/store.js';
 import { routePoke } from '../../src/runs/route-poke.js';
@@ -11,24 +11,7 @@ import pg from 'pg';
 
 const logger = createLogger('silent');
 
-/** A run as these tests store it (runRecord's shape, with their own ids and times). */
-function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
-  const at = 1;
-  return runRecord({
-    id,
-    workflowId: 'toggle_feature_flag',
-    requesterId: 'U1',
-    channelId: 'C1',
-    cardTs: '1.1',
-    executionId: `exec-${id}`,
-    pipelineId: 'flag',
-    status: 'Running',
-    executionUrl: undefined,
-    createdAt: at,
-    updatedAt: at,
-    ...over,
-  });
-}
+const run = (id: string, over: Partial<RunRecord> = {}): RunRecord => flagRun(id, over, 1);
 
 describe('webhook pokes between replicas (PostgreSQL LISTEN/NOTIFY)', () => {
   let schema: TestSchema;
